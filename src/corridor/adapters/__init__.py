@@ -1,0 +1,1 @@
+"""Adapters: ledger stores, scenario files, exports and reports."""

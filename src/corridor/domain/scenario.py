@@ -1,0 +1,227 @@
+"""The static world of an operation: sites, links, corridors, fleet, populations.
+
+A `Scenario` is immutable and validated before it is built (by the scenario-file
+adapter), so code that receives one may rely on its ids being unique and its
+references resolving. Collections are tuples so the whole value is hashable and
+its order is the file's order, which keeps every derived result deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class SiteKind(StrEnum):
+    """What a place is for; one site may be several (an enclave is also an assembly point)."""
+
+    ENCLAVE = "enclave"
+    ASSEMBLY = "assembly"
+    CHECKPOINT = "checkpoint"
+    CROSSING = "crossing"
+    STAGING = "staging"
+    SHELTER = "shelter"
+    HOSPITAL = "hospital"
+    DEPOT = "depot"
+
+
+class Group(StrEnum):
+    """Who is moving; the agreement says which groups a movement may carry."""
+
+    CIVILIANS = "civilians"
+    WOUNDED_STRETCHER = "wounded-stretcher"
+    WOUNDED_SEATED = "wounded-seated"
+    FIGHTERS = "fighters"
+    UNACCOMPANIED_MINORS = "unaccompanied-minors"
+
+    @property
+    def needs_stretcher(self) -> bool:
+        """Stretcher cases ride only in a stretcher place and arrive only to a bed."""
+        return self is Group.WOUNDED_STRETCHER
+
+
+class Role(StrEnum):
+    """The part an organisation plays in the agreement."""
+
+    PARTY = "party"
+    GUARANTOR = "guarantor"
+    MONITOR = "monitor"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a figure comes from, and what was chosen where sources disagree."""
+
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """WGS84 position; `approximate` marks places set from descriptions, not surveys."""
+
+    lat: float
+    lon: float
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How many people of a group a site can receive (shelter places, hospital beds)."""
+
+    group: Group
+    places: int
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place: enclave, assembly point, checkpoint, crossing, staging, shelter, hospital, depot."""
+
+    id: str
+    name: str
+    kinds: tuple[SiteKind, ...]
+    coordinates: Coordinates | None = None
+    capacities: tuple[Capacity, ...] = ()
+    service_rate_per_hour: float | None = None
+    """Vehicles a checkpoint can screen per hour, shared by every movement crossing it."""
+    source: Source | None = None
+
+    def is_a(self, kind: SiteKind) -> bool:
+        return kind in self.kinds
+
+    def capacity_for(self, group: Group) -> int:
+        """Places for `group`; 0 when the site does not receive that group."""
+        return sum(c.places for c in self.capacities if c.group is group)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A road segment between two sites; usable both ways unless `one_way`."""
+
+    id: str
+    a: str
+    b: str
+    minutes: float
+    km: float | None = None
+    vehicles_per_hour: float | None = None
+    one_way: bool = False
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Corridor:
+    """An agreed route: the ordered sites a movement must pass."""
+
+    id: str
+    sites: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class VehicleKind:
+    """A kind of vehicle: seats for sitting people, stretcher places for stretcher cases."""
+
+    id: str
+    seats: int
+    stretchers: int = 0
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class FleetUnit:
+    """`count` vehicles of one kind at a depot, ready `lead_minutes` after the start."""
+
+    kind: str
+    depot: str
+    count: int
+    lead_minutes: float = 0.0
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Population:
+    """People of one group waiting at one site to join one movement."""
+
+    movement: str
+    site: str
+    group: Group
+    count: int
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One agreed evacuation stream: origin, corridor, destinations, eligible groups."""
+
+    id: str
+    origin: str
+    corridor: str
+    destinations: tuple[str, ...]
+    groups: tuple[Group, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A party, guarantor or monitor of the agreement."""
+
+    id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The static world of one operation. Built only from validated input."""
+
+    id: str
+    name: str
+    start: str
+    """ISO 8601 local start time of the operation (the planner's minute zero)."""
+    timezone: str
+    sites: tuple[Site, ...]
+    links: tuple[Link, ...]
+    corridors: tuple[Corridor, ...]
+    vehicle_kinds: tuple[VehicleKind, ...]
+    fleet: tuple[FleetUnit, ...]
+    populations: tuple[Population, ...]
+    movements: tuple[Movement, ...]
+    organisations: tuple[Organisation, ...] = ()
+    description: str = ""
+    sources: tuple[Source, ...] = field(default=())
+
+    def site(self, site_id: str) -> Site:
+        for s in self.sites:
+            if s.id == site_id:
+                return s
+        raise KeyError(site_id)
+
+    def movement(self, movement_id: str) -> Movement:
+        for m in self.movements:
+            if m.id == movement_id:
+                return m
+        raise KeyError(movement_id)
+
+    def corridor(self, corridor_id: str) -> Corridor:
+        for c in self.corridors:
+            if c.id == corridor_id:
+                return c
+        raise KeyError(corridor_id)
+
+    def vehicle_kind(self, kind_id: str) -> VehicleKind:
+        for k in self.vehicle_kinds:
+            if k.id == kind_id:
+                return k
+        raise KeyError(kind_id)
+
+    def people(self, movement: str | None = None, group: Group | None = None) -> int:
+        """People waiting, optionally for one movement and one group."""
+        return sum(
+            p.count
+            for p in self.populations
+            if (movement is None or p.movement == movement) and (group is None or p.group is group)
+        )
+
+    def vehicles(self, kind: str | None = None) -> int:
+        return sum(u.count for u in self.fleet if kind is None or u.kind == kind)

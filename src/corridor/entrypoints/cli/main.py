@@ -1,0 +1,16 @@
+"""Console script entry point: attaches every command group to the root app."""
+
+from __future__ import annotations
+
+from corridor.entrypoints.cli.app import app
+
+# Command groups register themselves on import; keep one import per module.
+
+
+def main() -> None:
+    """Run the `corridor` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

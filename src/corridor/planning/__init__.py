@@ -1,0 +1,1 @@
+"""Fleet planning: exact and heuristic planners, lower bounds, the BEP reader."""

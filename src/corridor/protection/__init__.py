@@ -1,0 +1,1 @@
+"""Protection: person records, encryption, access rules for personal data."""

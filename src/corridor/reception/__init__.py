@@ -1,0 +1,1 @@
+"""Reception: arrivals into shelter allocation and Sphere-standard needs."""

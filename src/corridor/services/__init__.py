@@ -1,0 +1,1 @@
+"""Use cases: commands handled through a unit of work, and queries for read models."""
