@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from corridor.entrypoints.cli import plan
 from corridor.entrypoints.cli.app import app
 
 # Command groups register themselves on import; keep one import per module.
+app.add_typer(plan.app, name="plan")
 
 
 def main() -> None:
