@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -23,9 +22,9 @@ SCENARIO_COMMAND = "scenario"
 class PlanGroup(TyperGroup):
     """Sub-command group that sends unknown first arguments to `scenario`."""
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
+    # Typer bundles its own copy of Click, so the context and command types are
+    # left as Any rather than tied to a private module path.
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         first = args[0] if args else ""
         if first and not first.startswith("-") and self.get_command(ctx, first) is None:
             scenario = self.get_command(ctx, SCENARIO_COMMAND)
@@ -33,7 +32,7 @@ class PlanGroup(TyperGroup):
                 return SCENARIO_COMMAND, scenario, list(args)
         return super().resolve_command(ctx, args)
 
-    def format_usage(self, ctx: click.Context, formatter: Any) -> None:
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
         formatter.write_usage(ctx.command_path, "[SCENARIO | COMMAND] [ARGS]...")
 
 
