@@ -1,0 +1,465 @@
+"""Headcount chain of custody: nobody leaves a vehicle between two counts unnoticed.
+
+In Aleppo men were taken off buses between checkpoints and the parties' counts
+differed by thousands. Here every trip is counted at boarding (from its manifest
+or by a monitor), at each checkpoint and on arrival. A count lower than the one
+before raises one protection alert per group (vehicle, segment, group, how
+many). Only a monitor's recorded explanation resolves it: a transfer to another
+trip (which must then show those people on its own counts), a recorded exit,
+or a recount. A trip with an open alert cannot be closed.
+
+The book keeps, per movement and group, the invariant
+
+    registered = waiting + in transit + arrived + recorded exits
+
+where "in transit" is everyone on board an open trip plus everyone under an
+open alert: people who drop off a count stay the operation's responsibility
+until someone explains where they went. State changes only by applying events,
+so replaying the same events rebuilds the same book.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from corridor.domain.scenario import Group
+
+Counts = tuple[tuple[Group, int], ...]
+"""People by group, sorted by group, zero entries dropped: hashable and stable."""
+
+
+def counts(values: Mapping[Group, int]) -> Counts:
+    """Normalise a mapping of people by group into sorted `Counts`."""
+    return tuple(sorted((Group(g), int(n)) for g, n in values.items() if n))
+
+
+class CustodyRefused(Exception):
+    """A custody command contradicts the record; the message says what and why."""
+
+
+class Basis(StrEnum):
+    """How a boarding count was taken."""
+
+    MANIFEST = "manifest"
+    COUNT = "count"
+
+
+class Outcome(StrEnum):
+    """What a monitor found happened to the people a count was missing."""
+
+    TRANSFER = "transfer"
+    """Moved to another trip (an ambulance), which must show them on its counts."""
+    EXIT = "exit"
+    """Left the movement on the record (detained, returned, died, stayed)."""
+    RECOUNT = "recount"
+    """They were on board all along; the lower count was wrong."""
+
+
+class TripStage(StrEnum):
+    BOARDED = "boarded"
+    ARRIVED = "arrived"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class PeopleRegistered:
+    movement: str
+    site: str
+    group: Group
+    count: int
+
+
+@dataclass(frozen=True)
+class PeopleExited:
+    """People left the waiting list on the record (they chose to stay, were refused)."""
+
+    movement: str
+    group: Group
+    count: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class TripBoarded:
+    trip: str
+    movement: str
+    vehicle: str
+    site: str
+    counts: Counts
+    basis: Basis
+    monitor: str
+
+
+@dataclass(frozen=True)
+class HeadcountRecorded:
+    trip: str
+    site: str
+    counts: Counts
+    monitor: str
+
+
+@dataclass(frozen=True)
+class TripArrived:
+    trip: str
+    site: str
+    counts: Counts
+    monitor: str
+
+
+@dataclass(frozen=True)
+class ProtectionAlertRaised:
+    alert: str
+    trip: str
+    vehicle: str
+    from_site: str
+    to_site: str
+    group: Group
+    missing: int
+
+
+@dataclass(frozen=True)
+class AlertResolved:
+    alert: str
+    monitor: str
+    outcome: Outcome
+    explanation: str
+    transfer_trip: str = ""
+
+
+@dataclass(frozen=True)
+class TripClosed:
+    trip: str
+    by: str
+
+
+CustodyEvent = (
+    PeopleRegistered
+    | PeopleExited
+    | TripBoarded
+    | HeadcountRecorded
+    | TripArrived
+    | ProtectionAlertRaised
+    | AlertResolved
+    | TripClosed
+)
+
+
+@dataclass
+class Trip:
+    """One vehicle's loaded run as the record knows it."""
+
+    id: str
+    movement: str
+    vehicle: str
+    stage: TripStage
+    last_site: str
+    on_board: dict[Group, int]
+    alerts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Alert:
+    event: ProtectionAlertRaised
+    movement: str
+    resolution: AlertResolved | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.resolution is None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Where one movement's registered people of one group are now."""
+
+    movement: str
+    group: Group
+    registered: int
+    waiting: int
+    on_board: int
+    unaccounted: int
+    arrived: int
+    exits: int
+
+    @property
+    def in_transit(self) -> int:
+        return self.on_board + self.unaccounted
+
+    @property
+    def balanced(self) -> bool:
+        """registered = waiting + in transit + arrived + recorded exits."""
+        parts = (self.waiting, self.on_board, self.unaccounted, self.arrived, self.exits)
+        return min(parts) >= 0 and self.registered == sum(parts)
+
+
+class CustodyBook:
+    """The custody record of one operation, kept incrementally from its events.
+
+    Command methods check the request against the record, return the events it
+    produces and apply them; `apply` alone is what replay uses.
+    """
+
+    def __init__(self) -> None:
+        self.trips: dict[str, Trip] = {}
+        self.alerts: dict[str, Alert] = {}
+        self._registered: dict[tuple[str, Group], int] = defaultdict(int)
+        self._waiting: dict[tuple[str, Group], int] = defaultdict(int)
+        self._arrived: dict[tuple[str, Group], int] = defaultdict(int)
+        self._exits: dict[tuple[str, Group], int] = defaultdict(int)
+
+    @classmethod
+    def replay(cls, events: Iterable[CustodyEvent]) -> CustodyBook:
+        book = cls()
+        for event in events:
+            book.apply(event)
+        return book
+
+    # ---- commands -------------------------------------------------------------
+
+    def register(self, movement: str, site: str, group: Group, count: int) -> list[CustodyEvent]:
+        _positive(count, f"registered {group}")
+        return self._emit([PeopleRegistered(movement, site, Group(group), count)])
+
+    def record_exit(
+        self, movement: str, group: Group, count: int, reason: str
+    ) -> list[CustodyEvent]:
+        _positive(count, f"exits of {group}")
+        _explained(reason)
+        waiting = self._waiting.get((movement, group), 0)
+        if count > waiting:
+            raise CustodyRefused(f"only {waiting} {group} waiting in {movement}, not {count}")
+        return self._emit([PeopleExited(movement, Group(group), count, reason)])
+
+    def board(
+        self,
+        trip: str,
+        movement: str,
+        vehicle: str,
+        site: str,
+        people: Counts,
+        basis: Basis,
+        monitor: str,
+    ) -> list[CustodyEvent]:
+        if trip in self.trips:
+            raise CustodyRefused(f"trip {trip} has already boarded")
+        _non_negative(people)
+        if not any(n for _, n in people):
+            raise CustodyRefused(f"trip {trip} boards nobody")
+        for group, n in people:
+            waiting = self._waiting.get((movement, group), 0)
+            if n > waiting:
+                raise CustodyRefused(
+                    f"trip {trip} boards {n} {group} but only {waiting} wait in {movement}"
+                )
+        return self._emit(
+            [TripBoarded(trip, movement, vehicle, site, people, Basis(basis), monitor)]
+        )
+
+    def record_headcount(
+        self, trip: str, site: str, people: Counts, monitor: str
+    ) -> list[CustodyEvent]:
+        """A checkpoint count; each group that dropped raises exactly one alert."""
+        current = self._open_trip(trip)
+        return self._emit(
+            [HeadcountRecorded(trip, site, people, monitor), *self._drops(current, site, people)]
+        )
+
+    def arrive(self, trip: str, site: str, people: Counts, monitor: str) -> list[CustodyEvent]:
+        """The arrival count; drops raise alerts as at a checkpoint."""
+        current = self._open_trip(trip)
+        return self._emit(
+            [TripArrived(trip, site, people, monitor), *self._drops(current, site, people)]
+        )
+
+    def resolve(
+        self,
+        alert: str,
+        monitor: str,
+        outcome: Outcome,
+        explanation: str,
+        transfer_trip: str = "",
+    ) -> list[CustodyEvent]:
+        found = self.alerts.get(alert)
+        if found is None:
+            raise CustodyRefused(f"no protection alert {alert}")
+        if not found.open:
+            raise CustodyRefused(f"protection alert {alert} is already resolved")
+        _explained(explanation)
+        outcome = Outcome(outcome)
+        if outcome is Outcome.TRANSFER:
+            target = self.trips.get(transfer_trip)
+            if target is None:
+                raise CustodyRefused(f"transfer to unknown trip {transfer_trip!r}")
+            if target.id == found.event.trip:
+                raise CustodyRefused("a transfer must name another trip")
+            if target.stage is not TripStage.BOARDED:
+                raise CustodyRefused(f"trip {target.id} has {target.stage}; it cannot take on")
+            if target.movement != found.movement:
+                raise CustodyRefused(f"trip {target.id} belongs to movement {target.movement}")
+        elif transfer_trip:
+            raise CustodyRefused(f"only a transfer names a trip, not a {outcome}")
+        return self._emit([AlertResolved(alert, monitor, outcome, explanation, transfer_trip)])
+
+    def close(self, trip: str, by: str) -> list[CustodyEvent]:
+        found = self.trips.get(trip)
+        if found is None:
+            raise CustodyRefused(f"no trip {trip}")
+        if found.stage is not TripStage.ARRIVED:
+            raise CustodyRefused(f"trip {trip} has {found.stage}, not arrived; it cannot close")
+        open_alerts = [a for a in found.alerts if self.alerts[a].open]
+        if open_alerts:
+            raise CustodyRefused(
+                f"trip {trip} has unresolved protection alerts: {', '.join(open_alerts)}"
+            )
+        return self._emit([TripClosed(trip, by)])
+
+    # ---- state ----------------------------------------------------------------
+
+    def apply(self, event: CustodyEvent) -> None:
+        """Change the record by one event (the only way it changes)."""
+        match event:
+            case PeopleRegistered(movement=m, group=g, count=n):
+                self._registered[(m, g)] += n
+                self._waiting[(m, g)] += n
+            case PeopleExited(movement=m, group=g, count=n):
+                self._waiting[(m, g)] -= n
+                self._exits[(m, g)] += n
+            case TripBoarded():
+                for g, n in event.counts:
+                    self._waiting[(event.movement, g)] -= n
+                self.trips[event.trip] = Trip(
+                    event.trip,
+                    event.movement,
+                    event.vehicle,
+                    TripStage.BOARDED,
+                    event.site,
+                    dict(event.counts),
+                )
+            case HeadcountRecorded(trip=t, site=s, counts=c):
+                self._count(t, s, c)
+            case TripArrived(trip=t, site=s, counts=c):
+                trip = self._count(t, s, c)
+                trip.stage = TripStage.ARRIVED
+                for g, n in c:
+                    self._arrived[(trip.movement, g)] += n
+            case ProtectionAlertRaised():
+                trip = self.trips[event.trip]
+                trip.alerts.append(event.alert)
+                self.alerts[event.alert] = Alert(event, trip.movement)
+            case AlertResolved():
+                alert = self.alerts[event.alert]
+                alert.resolution = event
+                raised = alert.event
+                if event.outcome is Outcome.EXIT:
+                    self._exits[(alert.movement, raised.group)] += raised.missing
+                else:
+                    into = self.trips[event.transfer_trip or raised.trip]
+                    group = raised.group
+                    into.on_board[group] = into.on_board.get(group, 0) + raised.missing
+                    if into.stage is not TripStage.BOARDED:
+                        # A recount on an arrived trip: those people arrived with it.
+                        self._arrived[(alert.movement, raised.group)] += raised.missing
+            case TripClosed(trip=t):
+                self.trips[t].stage = TripStage.CLOSED
+
+    def tally(self, movement: str, group: Group) -> Tally:
+        key = (movement, group)
+        on_board = sum(
+            t.on_board.get(group, 0)
+            for t in self.trips.values()
+            if t.movement == movement and t.stage is TripStage.BOARDED
+        )
+        unaccounted = sum(
+            a.event.missing
+            for a in self.alerts.values()
+            if a.open and a.movement == movement and a.event.group is group
+        )
+        return Tally(
+            movement,
+            group,
+            self._registered.get(key, 0),
+            self._waiting.get(key, 0),
+            on_board,
+            unaccounted,
+            self._arrived.get(key, 0),
+            self._exits.get(key, 0),
+        )
+
+    def tallies(self) -> list[Tally]:
+        """Every movement and group the record has seen, in a stable order."""
+        keys = set(self._registered) | {
+            (t.movement, g) for t in self.trips.values() for g in t.on_board
+        }
+        return [self.tally(m, g) for m, g in sorted(keys)]
+
+    def open_alerts(self) -> list[ProtectionAlertRaised]:
+        return [a.event for a in self.alerts.values() if a.open]
+
+    # ---- helpers --------------------------------------------------------------
+
+    def _emit(self, events: list[CustodyEvent]) -> list[CustodyEvent]:
+        for event in events:
+            self.apply(event)
+        return events
+
+    def _open_trip(self, trip: str) -> Trip:
+        found = self.trips.get(trip)
+        if found is None:
+            raise CustodyRefused(f"no trip {trip}; it must board first")
+        if found.stage is not TripStage.BOARDED:
+            raise CustodyRefused(f"trip {trip} has {found.stage}; it takes no more counts")
+        return found
+
+    def _drops(self, trip: Trip, site: str, people: Counts) -> list[CustodyEvent]:
+        _non_negative(people)
+        seen = dict(people)
+        for group, n in people:
+            before = trip.on_board.get(group, 0)
+            if n > before:
+                raise CustodyRefused(
+                    f"trip {trip.id} counts {n} {group} at {site} but {before} were on board;"
+                    " record the transfer that brought the others first"
+                )
+        raised: list[CustodyEvent] = []
+        number = len(trip.alerts)
+        for group in sorted(trip.on_board):
+            missing = trip.on_board[group] - seen.get(group, 0)
+            if missing > 0:
+                number += 1
+                raised.append(
+                    ProtectionAlertRaised(
+                        f"{trip.id}/alert-{number}",
+                        trip.id,
+                        trip.vehicle,
+                        trip.last_site,
+                        site,
+                        group,
+                        missing,
+                    )
+                )
+        return raised
+
+    def _count(self, trip_id: str, site: str, people: Counts) -> Trip:
+        trip = self.trips[trip_id]
+        trip.on_board = dict(people)
+        trip.last_site = site
+        return trip
+
+
+def _positive(count: int, what: str) -> None:
+    if count <= 0:
+        raise CustodyRefused(f"{what} must be a positive number, not {count}")
+
+
+def _non_negative(people: Counts) -> None:
+    for group, n in people:
+        if n < 0:
+            raise CustodyRefused(f"a count of {group} cannot be negative ({n})")
+
+
+def _explained(text: str) -> None:
+    if not text.strip():
+        raise CustodyRefused("an explanation is required")

@@ -1,0 +1,147 @@
+"""Properties of the chain of custody under any sequence of commands.
+
+A rule-based state machine drives the book with registrations, exits,
+boardings, counts (each group anywhere from zero to everyone on board),
+arrivals, resolutions and closings. After every step the movement invariant
+must hold, and every drop in a count must have raised exactly one alert with
+the number that dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from corridor.domain.custody import (
+    Basis,
+    CustodyBook,
+    CustodyEvent,
+    CustodyRefused,
+    Outcome,
+    ProtectionAlertRaised,
+    TripStage,
+    counts,
+)
+from corridor.domain.scenario import Group
+
+MOVEMENTS = ("east-aleppo", "foua-kefraya")
+GROUPS = (Group.CIVILIANS, Group.WOUNDED_SEATED, Group.FIGHTERS)
+
+
+class CustodyMachine(RuleBasedStateMachine):
+    """Drives one CustodyBook and checks it after every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.book = CustodyBook()
+        self.log: list[CustodyEvent] = []
+        self.trip_numbers = 0
+
+    def _record(self, events: list[CustodyEvent]) -> None:
+        self.log.extend(events)
+
+    def _boarded(self) -> list[str]:
+        return sorted(t for t, v in self.book.trips.items() if v.stage is TripStage.BOARDED)
+
+    @rule(movement=st.sampled_from(MOVEMENTS), group=st.sampled_from(GROUPS), n=st.integers(1, 50))
+    def register(self, movement: str, group: Group, n: int) -> None:
+        self._record(self.book.register(movement, "origin", group, n))
+
+    @rule(movement=st.sampled_from(MOVEMENTS), group=st.sampled_from(GROUPS), data=st.data())
+    def exit_from_waiting(self, movement: str, group: Group, data: Any) -> None:
+        waiting = self.book.tally(movement, group).waiting
+        if waiting:
+            n = data.draw(st.integers(1, waiting))
+            self._record(self.book.record_exit(movement, group, n, "chose to stay"))
+
+    @rule(movement=st.sampled_from(MOVEMENTS), data=st.data())
+    def board(self, movement: str, data: Any) -> None:
+        people = {
+            g: data.draw(st.integers(0, self.book.tally(movement, g).waiting)) for g in GROUPS
+        }
+        if not any(people.values()):
+            return
+        self.trip_numbers += 1
+        trip = f"trip-{self.trip_numbers}"
+        self._record(
+            self.book.board(trip, movement, trip, "origin", counts(people), Basis.COUNT, "m")
+        )
+
+    def _count(self, data: Any, arrive: bool) -> None:
+        trip = data.draw(st.sampled_from(self._boarded()))
+        before = dict(self.book.trips[trip].on_board)
+        seen = {g: data.draw(st.integers(0, n)) for g, n in sorted(before.items())}
+        site = f"site-{len(self.log)}"
+        if arrive:
+            events = self.book.arrive(trip, site, counts(seen), "m")
+        else:
+            events = self.book.record_headcount(trip, site, counts(seen), "m")
+        self._record(events)
+        alerts = [e for e in events if isinstance(e, ProtectionAlertRaised)]
+        expected = {g: n - seen[g] for g, n in before.items() if n > seen[g]}
+        assert {a.group: a.missing for a in alerts} == expected
+        assert len(alerts) == len(expected), "exactly one alert per group that dropped"
+
+    @precondition(lambda self: bool(self._boarded()))
+    @rule(data=st.data())
+    def headcount(self, data: Any) -> None:
+        self._count(data, arrive=False)
+
+    @precondition(lambda self: bool(self._boarded()))
+    @rule(data=st.data())
+    def arrive(self, data: Any) -> None:
+        self._count(data, arrive=True)
+
+    @precondition(lambda self: bool(self.book.open_alerts()))
+    @rule(data=st.data(), outcome=st.sampled_from(list(Outcome)))
+    def resolve(self, data: Any, outcome: Outcome) -> None:
+        alert = data.draw(st.sampled_from(self.book.open_alerts()))
+        target = ""
+        if outcome is Outcome.TRANSFER:
+            movement = self.book.trips[alert.trip].movement
+            candidates = [
+                t
+                for t in self._boarded()
+                if t != alert.trip and self.book.trips[t].movement == movement
+            ]
+            if not candidates:
+                return
+            target = data.draw(st.sampled_from(candidates))
+        self._record(self.book.resolve(alert.alert, "m", outcome, "explained", target))
+
+    @rule(data=st.data())
+    def close(self, data: Any) -> None:
+        arrived = sorted(t for t, v in self.book.trips.items() if v.stage is TripStage.ARRIVED)
+        if not arrived:
+            return
+        trip = data.draw(st.sampled_from(arrived))
+        has_open = any(self.book.alerts[a].open for a in self.book.trips[trip].alerts)
+        try:
+            self._record(self.book.close(trip, "coordinator"))
+        except CustodyRefused:
+            assert has_open, "closing may be refused only for open alerts"
+        else:
+            assert not has_open, "a trip with an open alert closed"
+
+    @invariant()
+    def nobody_vanishes(self) -> None:
+        for tally in self.book.tallies():
+            assert tally.balanced, tally
+
+    @invariant()
+    def replay_rebuilds_the_same_record(self) -> None:
+        again = CustodyBook.replay(self.log)
+        assert again.tallies() == self.book.tallies()
+        assert again.open_alerts() == self.book.open_alerts()
+
+
+CustodyMachine.TestCase.settings = settings(
+    max_examples=100,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestChainOfCustody = CustodyMachine.TestCase
