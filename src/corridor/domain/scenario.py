@@ -126,6 +126,7 @@ class VehicleKind:
     seats: int
     stretchers: int = 0
     name: str = ""
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ class Movement:
     destinations: tuple[str, ...]
     groups: tuple[Group, ...]
     name: str = ""
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ class Organisation:
     id: str
     name: str
     role: Role
+    source: Source | None = None
 
 
 @dataclass(frozen=True)

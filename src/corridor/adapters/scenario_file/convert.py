@@ -1,0 +1,136 @@
+"""From the validated file model to the domain's frozen `Scenario`, and back to plain data.
+
+The domain never sees pydantic: this is the one place the edge's shape is
+mapped onto the domain's words. `scenario_to_data` is the inverse view (plain
+JSON-ready data), used for `--json` output and for the content digest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+from typing import Any
+
+from corridor.adapters.scenario_file.models import ScenarioFile, SourceModel
+from corridor.domain.scenario import (
+    Capacity,
+    Coordinates,
+    Corridor,
+    FleetUnit,
+    Link,
+    Movement,
+    Organisation,
+    Population,
+    Scenario,
+    Site,
+    Source,
+    VehicleKind,
+)
+
+
+def _source(model: SourceModel | None) -> Source | None:
+    return None if model is None else Source(text=model.text, note=model.note)
+
+
+def to_domain(file: ScenarioFile) -> Scenario:
+    """Build the domain value; `file` must already have passed every check."""
+    sites = tuple(
+        Site(
+            id=s.id,
+            name=s.name,
+            kinds=tuple(s.kinds),
+            coordinates=None
+            if s.coordinates is None
+            else Coordinates(s.coordinates.lat, s.coordinates.lon, s.coordinates.approximate),
+            capacities=tuple(Capacity(c.group, c.places, _source(c.source)) for c in s.capacities),
+            service_rate_per_hour=s.service_rate_per_hour,
+            source=_source(s.source),
+        )
+        for s in file.sites
+    )
+    return Scenario(
+        id=file.id,
+        name=file.name,
+        start=file.start,
+        timezone=file.timezone,
+        sites=sites,
+        links=tuple(
+            Link(
+                id=x.id,
+                a=x.a,
+                b=x.b,
+                minutes=x.minutes,
+                km=x.km,
+                vehicles_per_hour=x.vehicles_per_hour,
+                one_way=x.one_way,
+                source=_source(x.source),
+            )
+            for x in file.links
+        ),
+        corridors=tuple(Corridor(c.id, tuple(c.sites), c.name) for c in file.corridors),
+        vehicle_kinds=tuple(
+            VehicleKind(k.id, k.seats, k.stretchers, k.name, _source(k.source))
+            for k in file.vehicle_kinds
+        ),
+        fleet=tuple(
+            FleetUnit(u.kind, u.depot, u.count, u.lead_minutes, _source(u.source))
+            for u in file.fleet
+        ),
+        populations=tuple(
+            Population(p.movement, p.site, p.group, p.count, _source(p.source))
+            for p in file.populations
+        ),
+        movements=tuple(
+            Movement(
+                id=m.id,
+                origin=m.origin,
+                corridor=m.corridor,
+                destinations=tuple(m.destinations),
+                groups=tuple(m.groups),
+                name=m.name,
+                source=_source(m.source),
+            )
+            for m in file.movements
+        ),
+        organisations=tuple(
+            Organisation(o.id, o.name, o.role, _source(o.source)) for o in file.organisations
+        ),
+        description=file.description,
+        sources=tuple(Source(s.text, s.note) for s in file.sources),
+    )
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain JSON-ready data (every dataclass field, enums as text)."""
+    data = _plain(scenario)
+    assert isinstance(data, dict)
+    return data
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 (hex) of the canonical JSON of the domain value: stable content identity.
+
+    Canonical JSON: keys sorted, no spaces, UTF-8 as itself, floats in shortest
+    round-trip form. Two files that differ only in layout, comments or key
+    order give the same digest; any change of a value gives another.
+    """
+    text = json.dumps(
+        scenario_to_data(scenario),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,211 @@
+"""The scenario file's shape, as strict pydantic models (the edge of the system).
+
+These models say what each field must look like on its own: types, ranges,
+id spelling, unknown keys. Rules that span fields (references, connected
+corridors, duplicate ids) live in `checks.py`, so every defect of both kinds
+is reported in one pass. The JSON Schema in `docs/scenario.schema.json` is
+generated from these models, so the file format has a single definition.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from corridor.domain.scenario import Group, Role, SiteKind
+
+FORMAT_VERSION = 1
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64),
+    Field(description="Lowercase letters, digits and '-', starting with a letter or digit."),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base: no coercion, no unknown keys, no NaN or infinity."""
+
+    model_config = ConfigDict(
+        strict=True, extra="forbid", allow_inf_nan=False, frozen=True, use_attribute_docstrings=True
+    )
+
+
+class SourceModel(Strict):
+    """Where a figure comes from; `note` says which value was taken where sources disagree."""
+
+    text: Text
+    """The source: publisher, document and date (e.g. 'OCHA Aleppo Situation Report No. 10')."""
+    note: str = ""
+    """Assumptions, derivations, and which value was chosen among disagreeing sources."""
+
+
+class CoordinatesModel(Strict):
+    """A WGS84 position in decimal degrees."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    approximate: bool = False
+    """True when the place was set from descriptions or distances, not surveyed."""
+
+
+class CapacityModel(Strict):
+    """Places for one group at a site: shelter places, hospital beds."""
+
+    group: Group
+    places: int = Field(ge=0)
+    source: SourceModel | None = None
+
+
+class SiteModel(Strict):
+    """A place: enclave, assembly point, checkpoint, crossing, staging, shelter, hospital, depot."""
+
+    id: Id
+    name: Text
+    kinds: list[SiteKind] = Field(min_length=1)
+    coordinates: CoordinatesModel | None = None
+    capacities: list[CapacityModel] = Field(default_factory=list)
+    service_rate_per_hour: float | None = Field(default=None, gt=0)
+    """Vehicles screened per hour; required for checkpoints and crossings, shared by movements."""
+    source: SourceModel | None = None
+
+
+class LinkModel(Strict):
+    """A road segment between two sites, both ways unless `one_way` (then a to b only)."""
+
+    id: Id
+    a: Id
+    b: Id
+    minutes: float = Field(gt=0)
+    """Loaded convoy travel time in minutes."""
+    km: float | None = Field(default=None, ge=0)
+    vehicles_per_hour: float | None = Field(default=None, gt=0)
+    """Throughput of the road segment; no limit when absent."""
+    one_way: bool = False
+    source: SourceModel | None = None
+
+
+class CorridorModel(Strict):
+    """An agreed route: the ordered sites a movement must pass, consecutive ones linked."""
+
+    id: Id
+    name: str = ""
+    sites: list[Id] = Field(min_length=2)
+
+
+class VehicleKindModel(Strict):
+    """A kind of vehicle: seats for sitting people, stretcher places for stretcher cases."""
+
+    id: Id
+    name: str = ""
+    seats: int = Field(ge=0)
+    stretchers: int = Field(default=0, ge=0)
+    source: SourceModel | None = None
+
+
+class FleetUnitModel(Strict):
+    """`count` vehicles of one kind at a depot site, ready `lead_minutes` after the start."""
+
+    kind: Id
+    depot: Id
+    count: int = Field(ge=0)
+    lead_minutes: float = Field(default=0.0, ge=0)
+    source: SourceModel | None = None
+
+
+class PopulationModel(Strict):
+    """People of one group waiting at one site (on the movement's corridor) to join a movement."""
+
+    movement: Id
+    site: Id
+    group: Group
+    count: int = Field(ge=0)
+    source: SourceModel | None = None
+
+
+class MovementModel(Strict):
+    """One agreed evacuation stream: its corridor starts at its origin."""
+
+    id: Id
+    name: str = ""
+    origin: Id
+    corridor: Id
+    destinations: list[Id] = Field(min_length=1)
+    """Sites where people are received: on the corridor or reachable from its last site."""
+    groups: list[Group] = Field(min_length=1)
+    """Groups the agreement lets this movement carry."""
+    source: SourceModel | None = None
+
+
+class OrganisationModel(Strict):
+    """A party, guarantor or monitor of the agreement."""
+
+    id: Id
+    name: Text
+    role: Role
+    source: SourceModel | None = None
+
+
+class ScenarioFile(Strict):
+    """A scenario file: the static world of one operation."""
+
+    format: int = Field(default=FORMAT_VERSION, ge=FORMAT_VERSION, le=FORMAT_VERSION)
+    """Version of this file format; only 1 exists."""
+    id: Id
+    name: Text
+    description: str = ""
+    start: str
+    """Local start time of the operation, ISO 8601 without offset (e.g. 2016-12-15T05:00)."""
+    timezone: str
+    """IANA time zone of `start` (e.g. Asia/Damascus)."""
+    sources: list[SourceModel] = Field(default_factory=list)
+    """Sources for the scenario as a whole (start time, overall figures)."""
+    sites: list[SiteModel] = Field(min_length=1)
+    links: list[LinkModel] = Field(default_factory=list)
+    corridors: list[CorridorModel] = Field(default_factory=list)
+    vehicle_kinds: list[VehicleKindModel] = Field(default_factory=list)
+    fleet: list[FleetUnitModel] = Field(default_factory=list)
+    populations: list[PopulationModel] = Field(default_factory=list)
+    movements: list[MovementModel] = Field(default_factory=list)
+    organisations: list[OrganisationModel] = Field(default_factory=list)
+    agreement: Any = Field(
+        default=None,
+        json_schema_extra={"anyOf": [{"type": "object"}, {"type": "string"}]},
+    )
+    """The agreement's terms: a mapping, or a file name relative to this file."""
+    disruption: Any = Field(
+        default=None,
+        json_schema_extra={"anyOf": [{"type": "object"}, {"type": "string"}]},
+    )
+    """Disruptions for the simulator: a mapping, or a file name relative to this file."""
+
+    @field_validator("start")
+    @classmethod
+    def _local_iso_time(cls, value: str) -> str:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(
+                f"expected a local ISO 8601 date and time like 2016-12-15T05:00, found {value!r}"
+            ) from None
+        if moment.tzinfo is not None:
+            raise ValueError(
+                "expected a local time without UTC offset (the zone is `timezone`), "
+                f"found {value!r}"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"expected an IANA time zone like Asia/Damascus, found {value!r}"
+            ) from None
+        return value
