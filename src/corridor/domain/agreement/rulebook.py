@@ -1,0 +1,107 @@
+"""The agreement indexed for fast decisions: which terms govern each movement.
+
+Built once per operation from the agreement and its scenario and shared by
+every state derived from it, so a decision looks terms up by movement in a
+dict instead of scanning the deal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from corridor.domain.agreement.terms import (
+    Agreement,
+    Cap,
+    PacedLink,
+    Priority,
+    StagedLink,
+    Suspension,
+    Window,
+)
+from corridor.domain.scenario import Group, Role, Scenario
+
+
+@dataclass(frozen=True)
+class MovementRules:
+    """Every term that governs one movement, in agreement order, by kind."""
+
+    windows: tuple[tuple[Window, ZoneInfo], ...] = ()
+    suspensions: tuple[Suspension, ...] = ()
+    caps: tuple[Cap, ...] = ()
+    staged: tuple[tuple[StagedLink, tuple[int, ...], tuple[int, ...]], ...] = ()
+    """Each staged link with its cumulative stage ends (this side, linked side)."""
+    paced: tuple[PacedLink, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    confirmed_for: tuple[tuple[StagedLink, tuple[int, ...]], ...] = ()
+    """Staged links that count confirmations of this movement (it is their linked side)."""
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """The agreement plus the scenario facts the engine needs, indexed by movement."""
+
+    agreement: Agreement
+    movements: dict[str, MovementRules]
+    groups: dict[str, frozenset[Group]]
+    corridor: dict[str, str]
+    corridor_sites: dict[str, frozenset[str]]
+    population: dict[tuple[str, Group], int]
+    roles: dict[str, Role]
+    suspensions: dict[str, Suspension]
+
+    @classmethod
+    def build(cls, agreement: Agreement, scenario: Scenario) -> Rulebook:
+        """Index `agreement` over `scenario`; both must already be validated together."""
+        default_zone = ZoneInfo(agreement.timezone or scenario.timezone)
+        per: dict[str, dict[str, list[object]]] = {m.id: {} for m in scenario.movements}
+
+        def add(movement: str, key: str, value: object) -> None:
+            per.setdefault(movement, {}).setdefault(key, []).append(value)
+
+        for term in agreement.terms:
+            if isinstance(term, Window):
+                zone = ZoneInfo(term.timezone) if term.timezone else default_zone
+                for m in term.movements:
+                    add(m, "windows", (term, zone))
+            elif isinstance(term, Suspension):
+                for m in term.movements:
+                    add(m, "suspensions", term)
+            elif isinstance(term, Cap):
+                add(term.movement, "caps", term)
+            elif isinstance(term, StagedLink):
+                add(term.movement, "staged", (term, term.movement_ends(), term.linked_ends()))
+                add(term.linked, "confirmed_for", (term, term.linked_ends()))
+            elif isinstance(term, PacedLink):
+                add(term.movement, "paced", term)
+            else:
+                for m in term.movements:
+                    add(m, "priorities", term)
+        movements = {
+            m: MovementRules(**{k: tuple(v) for k, v in kinds.items()})  # type: ignore[arg-type]
+            for m, kinds in per.items()
+        }
+        corridors = {c.id: frozenset(c.sites) for c in scenario.corridors}
+        population: dict[tuple[str, Group], int] = {}
+        for p in scenario.populations:
+            population[(p.movement, p.group)] = population.get((p.movement, p.group), 0) + p.count
+        return cls(
+            agreement=agreement,
+            movements=movements,
+            groups={m.id: frozenset(m.groups) for m in scenario.movements},
+            corridor={m.id: m.corridor for m in scenario.movements},
+            corridor_sites={
+                m.id: corridors.get(m.corridor, frozenset()) for m in scenario.movements
+            },
+            population=population,
+            roles={o.id: o.role for o in scenario.organisations},
+            suspensions={t.id: t for t in agreement.terms if isinstance(t, Suspension)},
+        )
+
+    def is_monitor(self, organisation: str) -> bool:
+        return (
+            organisation in self.agreement.monitors or self.roles.get(organisation) is Role.MONITOR
+        )
+
+    def people(self, movement: str) -> int:
+        return sum(n for (m, _), n in self.population.items() if m == movement)
