@@ -1,0 +1,33 @@
+"""Redaction: the last filter every response, export and stream event passes.
+
+Endpoints build their answer as plain JSON values; before it leaves, it goes
+through `redact` for the caller's role. Roles without the right to personal
+data get every identifying field removed, however deep it sits, so a field
+added later to some response cannot leak by forgetting a check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corridor.protection.access import AccessRole, sees_personal_data
+from corridor.protection.person import PERSONAL_FIELDS
+
+REDACTED = "[withheld]"
+
+
+def strip_personal(value: Any) -> Any:
+    """A copy of a JSON-like value with every personal field withheld."""
+    if isinstance(value, dict):
+        return {
+            key: (REDACTED if key in PERSONAL_FIELDS else strip_personal(item))
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [strip_personal(item) for item in value]
+    return value
+
+
+def redact(value: Any, role: AccessRole) -> Any:
+    """`value` as `role` may see it."""
+    return value if sees_personal_data(role) else strip_personal(value)
