@@ -1,0 +1,72 @@
+"""Custody events to and from ledger payloads.
+
+The ledger stores JSON; custody events hold enums and count tuples. Counts
+are written as an object of group to number (groups sorted), so the stored
+text reads naturally and canonical JSON of equal counts is equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from corridor.domain.custody import (
+    AlertResolved,
+    Basis,
+    CustodyEvent,
+    HeadcountRecorded,
+    Outcome,
+    PeopleExited,
+    PeopleRegistered,
+    ProtectionAlertRaised,
+    TripArrived,
+    TripBoarded,
+    TripClosed,
+    counts,
+)
+from corridor.domain.scenario import Group
+
+EVENT_TYPES: dict[str, type[CustodyEvent]] = {
+    "people-registered": PeopleRegistered,
+    "people-exited": PeopleExited,
+    "trip-boarded": TripBoarded,
+    "headcount-recorded": HeadcountRecorded,
+    "trip-arrived": TripArrived,
+    "protection-alert-raised": ProtectionAlertRaised,
+    "protection-alert-resolved": AlertResolved,
+    "trip-closed": TripClosed,
+}
+_TYPE_OF = {cls: name for name, cls in EVENT_TYPES.items()}
+
+
+def event_type(event: CustodyEvent) -> str:
+    return _TYPE_OF[type(event)]
+
+
+def to_payload(event: CustodyEvent) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    for item in dataclasses.fields(event):
+        value = getattr(event, item.name)
+        if item.name == "counts":
+            value = {str(g): n for g, n in value}
+        elif isinstance(value, Group | Basis | Outcome):
+            value = str(value)
+        payload[item.name] = value
+    return payload
+
+
+def from_payload(kind: str, payload: dict[str, Any]) -> CustodyEvent:
+    """Rebuild a custody event read from the ledger; ValueError when it does not fit."""
+    cls = EVENT_TYPES.get(kind)
+    if cls is None:
+        raise ValueError(f"not a custody event type: {kind!r}")
+    values = dict(payload)
+    if "counts" in values:
+        values["counts"] = counts({Group(g): int(n) for g, n in values["counts"].items()})
+    if "group" in values:
+        values["group"] = Group(values["group"])
+    if "basis" in values:
+        values["basis"] = Basis(values["basis"])
+    if "outcome" in values:
+        values["outcome"] = Outcome(values["outcome"])
+    return cls(**values)
