@@ -1,0 +1,132 @@
+"""The agreement engine in the loop: a `Gate` that asks `decide` and keeps its state.
+
+Every dispatch and crossing of the run becomes a request to the domain's pure
+`decide(state, request)`; every allowed request and every incident, verification,
+resume and monitor-confirmed arrival becomes the agreement's own ledger events,
+folded into the state with `apply`. So a verified incident on one corridor
+halts exactly the movements the suspension term names, and a paced or staged
+link holds one side back when the other stalls, as the deal says.
+
+With `record=True` the gate keeps every event in order: the run's history in
+the ledger's own vocabulary, ready to be appended to an operation's ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from corridor.domain.agreement import (
+    Agreement,
+    AgreementEvent,
+    AgreementState,
+    ConfirmStage,
+    CrossCheckpoint,
+    DispatchTrip,
+    IncidentReported,
+    IncidentVerified,
+    RecordResume,
+    Request,
+    consequences,
+    decide,
+)
+from corridor.domain.scenario import Role, Scenario, SiteKind
+from corridor.simulation.gate import ALLOWED, IncidentNotice, Load, Verdict
+
+
+def start_time(scenario: Scenario) -> datetime:
+    """The scenario's minute zero as an aware time in its time zone."""
+    moment = datetime.fromisoformat(scenario.start)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(scenario.timezone))
+    return moment
+
+
+class AgreementGate:
+    """The deal's terms deciding every request of one run."""
+
+    def __init__(self, agreement: Agreement, scenario: Scenario, *, record: bool = False) -> None:
+        self.agreement = agreement
+        self.scenario = scenario
+        self.state = AgreementState.start(agreement, scenario)
+        self.zero = start_time(scenario)
+        self.record = record
+        self.events: list[AgreementEvent] = []
+        monitors = agreement.monitors or tuple(
+            o.id for o in scenario.organisations if o.role is Role.MONITOR
+        )
+        self.monitor = monitors[0] if monitors else "monitor"
+        self.checkpoint_of = {
+            c.id: next(
+                (
+                    s
+                    for s in c.sites
+                    if scenario.site(s).is_a(SiteKind.CHECKPOINT)
+                    or scenario.site(s).is_a(SiteKind.CROSSING)
+                ),
+                c.sites[0] if c.sites else "",
+            )
+            for c in scenario.corridors
+        }
+
+    def at(self, minute: float) -> datetime:
+        return self.zero + timedelta(minutes=minute)
+
+    def _ask(self, request: Request) -> Verdict:
+        decision = decide(self.state, request)
+        for event in consequences(request, decision):
+            self._apply(event)
+        if decision.allowed:
+            return ALLOWED
+        return Verdict(False, decision.explanation)
+
+    def _apply(self, event: AgreementEvent) -> None:
+        self.state = self.state.apply(event)
+        if self.record:
+            self.events.append(event)
+
+    def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
+        return self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
+
+    def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
+        return self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people))
+
+    def reported(self, incident: IncidentNotice) -> None:
+        self._apply(
+            IncidentReported(
+                incident=incident.id,
+                kind=incident.kind,
+                severity=incident.severity,
+                corridor=incident.corridor,
+                site=self.checkpoint_of.get(incident.corridor, ""),
+                reporter=self.monitor,
+                at=self.at(incident.minute),
+            )
+        )
+
+    def verified(self, incident: IncidentNotice, minute: float) -> None:
+        self._apply(IncidentVerified(incident.id, self.monitor, self.at(minute)))
+
+    def resumed(self, incident: IncidentNotice, minute: float) -> None:
+        """Every guarantor a standing halt from this incident needs records its resume."""
+        terms = sorted({term for term, source in self.state.halts if source == incident.id})
+        for term_id in terms:
+            term = self.state.rules.suspensions[term_id]
+            for guarantor in term.lifted_by:
+                if (term_id, incident.id) not in self.state.halts:
+                    break
+                self._ask(RecordResume(term_id, guarantor, self.at(minute)))
+
+    def arrived(self, movement: str, people: int, minute: float) -> None:
+        self._ask(ConfirmStage(movement, self.monitor, people, self.at(minute)))
+
+
+class AgreementDeal:
+    """A picklable factory of `AgreementGate`s for one agreement (one per run)."""
+
+    def __init__(self, agreement: Agreement, *, record: bool = False) -> None:
+        self.agreement = agreement
+        self.record = record
+
+    def __call__(self, scenario: Scenario) -> AgreementGate:
+        return AgreementGate(self.agreement, scenario, record=self.record)

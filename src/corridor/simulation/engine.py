@@ -1,0 +1,590 @@
+"""One seeded run of an operation under disruption, on SimPy, at the level of trips.
+
+Vehicles follow a dispatch policy: from their depot they go to the pickup site
+with the largest share of its movement still waiting, load by priority
+(stretcher cases, seated wounded, unaccompanied minors, civilians, fighters),
+drive the movement's corridor to a destination, and come back for more while
+the deal allows. The gate (the deal) is asked before every loaded departure and
+at every stop; engine-level holds come from verified incidents and from the
+scripted timeline. Whenever a hold, a resume or an arrival changes what may
+move, one shared event wakes every vehicle waiting to recheck.
+
+A loaded drive between two stops is a single timeout: the run costs a few
+events per trip, not per person or per road segment, which is what lets a
+35,000-person operation run a thousand times in a minute.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from collections import deque
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from corridor.domain.scenario import Group, Movement, Scenario
+from corridor.simulation.disruption import DisruptionModel, IncidentRisk, Scripted, TimelineEntry
+from corridor.simulation.distributions import Duration
+from corridor.simulation.gate import Gate, IncidentNotice, Load, OpenDeal
+from corridor.simulation.metrics import RunMetrics, RunOptions
+from corridor.simulation.routes import Roads, Route, build_route, screening_sites
+from corridor.simulation.trace import TraceEvent
+
+LOAD_ORDER: tuple[Group, ...] = (
+    Group.WOUNDED_STRETCHER,
+    Group.WOUNDED_SEATED,
+    Group.UNACCOMPANIED_MINORS,
+    Group.CIVILIANS,
+    Group.FIGHTERS,
+)
+RECHECK_MINUTES = 15.0
+"""A vehicle held by the deal rechecks at least this often (windows open with time)."""
+
+Observer = Callable[[TraceEvent], None]
+Process = Generator[simpy.Event, Any, None]
+
+
+@dataclass(frozen=True)
+class _Vehicle:
+    id: str
+    kind: str
+    depot: str
+    ready: float
+    seats: int
+    stretchers: int
+
+
+class _Pickup:
+    """People of one movement waiting at one site: FIFO batches (joined minute, count) per group."""
+
+    def __init__(self, movement: Movement, site: str) -> None:
+        self.movement = movement
+        self.site = site
+        self.batches: dict[Group, deque[list[float]]] = {}
+        self.counts: dict[Group, int] = dict.fromkeys(Group, 0)
+        self.waiting = 0
+        self.reserved = 0
+
+    def add(self, group: Group, count: int, minute: float, *, front: bool = False) -> None:
+        queue = self.batches.setdefault(group, deque())
+        if front:
+            queue.appendleft([minute, count])
+        else:
+            queue.append([minute, count])
+        self.waiting += count
+        self.counts[group] += count
+
+    def take(self, group: Group, room: int, now: float) -> tuple[int, float]:
+        """Take up to `room` people of `group`, first come first served.
+
+        Returns how many were taken and the person-minutes they had waited.
+        """
+        queue = self.batches.get(group)
+        taken, waited = 0, 0.0
+        while queue and taken < room:
+            batch = queue[0]
+            take = min(int(batch[1]), room - taken)
+            waited += take * (now - batch[0])
+            taken += take
+            batch[1] -= take
+            if batch[1] <= 0:
+                queue.popleft()
+        self.waiting -= taken
+        self.counts[group] -= taken
+        return taken, waited
+
+
+class Simulation:
+    """The state of one run; `run()` drives it to clearance or the horizon."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        model: DisruptionModel,
+        options: RunOptions,
+        gate: Gate,
+        seeds: tuple[int, int, int, int],
+        observer: Observer | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.model = model
+        self.options = options
+        self.gate = gate
+        self.observer = observer
+        self.env = simpy.Environment()
+        self.rng_incidents = random.Random(seeds[0])
+        self.rng_screening = random.Random(seeds[1])
+        self.rng_breakdowns = random.Random(seeds[2])
+        self.rng_choice = random.Random(seeds[3])
+        self.roads = Roads(scenario)
+        watched = frozenset(e.site for e in model.timeline if e.site is not None)
+        extra = frozenset(site for site, _ in model.screening)
+        self.screened = screening_sites(scenario, extra)
+        self.watched = watched
+        self.screening: dict[str, Duration] = {}
+        for site in self.screened:
+            given = model.screening_at(site)
+            rate = scenario.site(site).service_rate_per_hour
+            if given is not None:
+                self.screening[site] = given
+            elif rate:
+                self.screening[site] = Duration.exponential(60.0 / rate)
+        self.free_at: dict[str, float] = {}
+        self.corridor_of = {m.id: m.corridor for m in scenario.movements}
+        self.pickups: list[_Pickup] = []
+        self.initial: dict[str, int] = {m.id: 0 for m in scenario.movements}
+        for population in scenario.populations:
+            pickup = self._pickup(scenario.movement(population.movement), population.site)
+            pickup.add(population.group, population.count, 0.0)
+            self.initial[population.movement] += population.count
+        self.total = sum(self.initial.values())
+        self.unloaded = self.total
+        self.held: dict[str, int] = {m.id: 0 for m in scenario.movements}
+        self.site_held: dict[str, int] = {}
+        self.turn_backs = [e for e in model.timeline if e.action is Scripted.TURN_BACK]
+        self.changed = self.env.event()
+        self.done = self.env.event()
+        self.routes: dict[tuple[str, str, str], Route] = {}
+        self.arrivals: dict[str, list[tuple[float, int]]] = {m.id: [] for m in scenario.movements}
+        self.wait_vehicle: dict[Group, float] = dict.fromkeys(Group, 0.0)
+        self.wait_assembly: dict[Group, float] = dict.fromkeys(Group, 0.0)
+        self.longest = 0.0
+        self.trips = self.turned_back = self.incidents = self.halts = self.breakdowns = 0
+        self.moved = 0
+        self.last_arrival = 0.0
+
+    # -- set-up ---------------------------------------------------------------
+
+    def _pickup(self, movement: Movement, site: str) -> _Pickup:
+        for pickup in self.pickups:
+            if pickup.movement.id == movement.id and pickup.site == site:
+                return pickup
+        pickup = _Pickup(movement, site)
+        self.pickups.append(pickup)
+        return pickup
+
+    def _vehicles(self) -> list[_Vehicle]:
+        vehicles: list[_Vehicle] = []
+        for unit in self.scenario.fleet:
+            kind = self.scenario.vehicle_kind(unit.kind)
+            for n in range(unit.count):
+                vehicles.append(
+                    _Vehicle(
+                        f"{unit.kind}-{unit.depot}-{n + 1}",
+                        kind.id,
+                        unit.depot,
+                        unit.lead_minutes,
+                        kind.seats,
+                        kind.stretchers,
+                    )
+                )
+        return vehicles
+
+    def run(self, index: int = 0) -> RunMetrics:
+        """Drive the run to clearance or the horizon and return its figures."""
+        env = self.env
+        for vehicle in self._vehicles():
+            env.process(self._drive(vehicle))
+        for risk in self.model.incidents:
+            if risk.rate_per_day > 0:
+                env.process(self._random_incidents(risk))
+        for entry in self.model.timeline:
+            env.process(self._scripted(entry))
+        if self.total == 0:
+            self.done.succeed()
+        env.run(until=simpy.AnyOf(env, [self.done, env.timeout(self.options.horizon_minutes)]))
+        return self._metrics(index)
+
+    # -- holds and the shared wake-up ----------------------------------------
+
+    def _notify(self) -> None:
+        changed, self.changed = self.changed, self.env.event()
+        changed.succeed()
+
+    def _hold(self, entry_movements: list[str], site: str | None, delta: int) -> None:
+        if site is not None:
+            self.site_held[site] = self.site_held.get(site, 0) + delta
+        else:
+            for movement in entry_movements:
+                self.held[movement] += delta
+        self._notify()
+
+    def _movements_on(self, entry: TimelineEntry) -> list[str]:
+        return [
+            m.id
+            for m in self.scenario.movements
+            if (entry.movement is None or entry.movement == m.id)
+            and (entry.corridor is None or entry.corridor == m.corridor)
+        ]
+
+    def _emit(self, what: str, **data: Any) -> None:
+        if self.observer is not None:
+            self.observer(TraceEvent(self.env.now, what, data))
+
+    # -- incidents and the timeline ------------------------------------------
+
+    def _random_incidents(self, risk: IncidentRisk) -> Process:
+        rng = self.rng_incidents
+        rate = risk.rate_per_day / 1440.0
+        kinds = [w.value for w in risk.kinds]
+        kind_weights = [w.weight for w in risk.kinds]
+        severities = [int(w.value) for w in risk.severities]
+        severity_weights = [w.weight for w in risk.severities]
+        number = 0
+        while True:
+            yield self.env.timeout(rng.expovariate(rate))
+            number += 1
+            kind = rng.choices(kinds, kind_weights)[0]
+            severity = rng.choices(severities, severity_weights)[0]
+            verification = risk.verification.draw(rng)
+            suspension = risk.suspension.draw(rng)
+            notice = IncidentNotice(
+                f"{risk.corridor}-{number}", risk.corridor, kind, severity, self.env.now
+            )
+            self.env.process(
+                self._incident(notice, verification, suspension, severity >= risk.suspend_at)
+            )
+
+    def _incident(
+        self, notice: IncidentNotice, verification: float, suspension: float, suspends: bool
+    ) -> Process:
+        self.incidents += 1
+        self.gate.reported(notice)
+        self._emit(
+            "incident-reported",
+            incident=notice.id,
+            corridor=notice.corridor,
+            kind=notice.kind,
+            severity=notice.severity,
+        )
+        yield self.env.timeout(verification)
+        self.gate.verified(notice, self.env.now)
+        self._emit("incident-verified", incident=notice.id)
+        movements = [m.id for m in self.scenario.movements if m.corridor == notice.corridor]
+        if suspends:
+            self.halts += 1
+            self._hold(movements, None, 1)
+        else:
+            self._notify()
+        yield self.env.timeout(suspension)
+        if suspends:
+            self._hold(movements, None, -1)
+        self.gate.resumed(notice, self.env.now)
+        self._emit("movement-resumed", incident=notice.id)
+        self._notify()
+
+    def _scripted(self, entry: TimelineEntry) -> Process:
+        yield self.env.timeout(entry.start)
+        if entry.action is Scripted.INCIDENT:
+            notice = IncidentNotice(
+                entry.position or f"scripted-{entry.start:g}",
+                entry.corridor or "",
+                entry.kind,
+                entry.severity,
+                self.env.now,
+            )
+            yield self.env.process(
+                self._incident(notice, entry.verification, entry.suspension, True)
+            )
+        elif entry.action is Scripted.HALT:
+            movements = self._movements_on(entry)
+            self.halts += 1
+            self._emit("halt-started", scope=entry.scope, note=entry.note)
+            self._hold(movements, entry.site, 1)
+            yield self.env.timeout(entry.end - entry.start)
+            self._emit("halt-ended", scope=entry.scope)
+            self._hold(movements, entry.site, -1)
+
+    # -- vehicles --------------------------------------------------------------
+
+    def _drive_minutes(self, minutes: float) -> float:
+        return minutes * self.model.slowdown(self.env.now) if self.model.weather else minutes
+
+    def _carryable(self, vehicle: _Vehicle, pickup: _Pickup) -> int:
+        stretcher = pickup.counts[Group.WOUNDED_STRETCHER]
+        seated = pickup.waiting - stretcher
+        return min(stretcher, vehicle.stretchers) + min(seated, vehicle.seats)
+
+    def _choose(self, vehicle: _Vehicle, position: str) -> _Pickup | None:
+        best: _Pickup | None = None
+        best_key: tuple[int, float, int] | None = None
+        for order, pickup in enumerate(self.pickups):
+            free = pickup.waiting - pickup.reserved
+            if free <= 0 or self._carryable(vehicle, pickup) == 0:
+                continue
+            share = free / max(1, self.initial[pickup.movement.id])
+            key = (int(pickup.site == position), share, -order)
+            if best_key is None or key > best_key:
+                best, best_key = pickup, key
+        return best
+
+    def _dispatch(self, vehicle: _Vehicle, pickup: _Pickup, load: Load) -> bool:
+        movement = pickup.movement.id
+        if self.held[movement] or self.site_held.get(pickup.site, 0):
+            return False
+        return self.gate.dispatch(movement, vehicle.id, self.env.now, load).allowed
+
+    def _cross(self, vehicle: _Vehicle, movement: str, site: str, people: int) -> bool:
+        if self.held[movement] or self.site_held.get(site, 0):
+            return False
+        return self.gate.cross(movement, vehicle.id, site, self.env.now, people).allowed
+
+    def _wait_for_change(self) -> simpy.Event:
+        return simpy.AnyOf(self.env, [self.changed, self.env.timeout(RECHECK_MINUTES)])
+
+    def _planned_load(self, vehicle: _Vehicle, pickup: _Pickup) -> Load:
+        """Who would board now: priority groups first, stretcher cases in stretcher places."""
+        load: list[tuple[Group, int]] = []
+        seats, stretchers = vehicle.seats, vehicle.stretchers
+        for group in LOAD_ORDER:
+            waiting = pickup.counts[group]
+            if not waiting:
+                continue
+            if group is Group.WOUNDED_STRETCHER:
+                taken = min(waiting, stretchers)
+                stretchers -= taken
+            else:
+                taken = min(waiting, seats)
+                seats -= taken
+            if taken:
+                load.append((group, taken))
+        return tuple(load)
+
+    def _board(self, pickup: _Pickup, load: Load) -> dict[Group, int]:
+        now = self.env.now
+        aboard: dict[Group, int] = {}
+        for group, count in load:
+            taken, waited = pickup.take(group, count, now)
+            aboard[group] = taken
+            self.wait_assembly[group] += waited
+        return aboard
+
+    def _route(self, pickup: _Pickup, group: Group) -> Route:
+        movement = pickup.movement
+        destination = self._destination(movement, group)
+        key = (movement.id, pickup.site, destination)
+        route = self.routes.get(key)
+        if route is None:
+            corridor = self.scenario.corridor(movement.corridor)
+            route = build_route(
+                self.roads, corridor.sites, pickup.site, destination, self.screened, self.watched
+            )
+            self.routes[key] = route
+        return route
+
+    def _destination(self, movement: Movement, group: Group) -> str:
+        for site_id in movement.destinations:
+            if self.scenario.site(site_id).capacity_for(group) > 0:
+                return site_id
+        return movement.destinations[0]
+
+    def _still(self, aboard: dict[Group, int], minutes: float) -> None:
+        if minutes <= 0:
+            return
+        for group, count in aboard.items():
+            self.wait_vehicle[group] += count * minutes
+        self.longest = max(self.longest, minutes)
+
+    def _drive(self, vehicle: _Vehicle) -> Process:
+        env = self.env
+        position = vehicle.depot
+        if vehicle.ready > 0:
+            yield env.timeout(vehicle.ready)
+        while self.unloaded > 0:
+            pickup = self._choose(vehicle, position)
+            if pickup is None:
+                yield self.changed
+                continue
+            capacity = self._carryable(vehicle, pickup)
+            pickup.reserved += capacity
+            if pickup.site != position:
+                yield env.timeout(self._drive_minutes(self.roads.minutes(position, pickup.site)))
+                position = pickup.site
+            while True:
+                load = self._planned_load(vehicle, pickup)
+                if not load or self._dispatch(vehicle, pickup, load):
+                    break
+                yield self._wait_for_change()
+            pickup.reserved -= capacity
+            if load:
+                aboard = self._board(pickup, load)
+                position = yield from self._loaded_run(vehicle, pickup, aboard)
+
+    def _loaded_run(
+        self, vehicle: _Vehicle, pickup: _Pickup, aboard: dict[Group, int]
+    ) -> Generator[simpy.Event, Any, str]:
+        """Load, drive the corridor stop by stop, unload; returns where the vehicle ends."""
+        env = self.env
+        movement = pickup.movement.id
+        people = sum(aboard.values())
+        self.unloaded -= people
+        self._emit(
+            "trip-dispatched",
+            vehicle=vehicle.id,
+            movement=movement,
+            pickup=pickup.site,
+            people=people,
+        )
+        route = self._route(pickup, next(iter(aboard)))
+        breaks_at = -1
+        breakdowns = self.model.breakdowns
+        if breakdowns.per_trip > 0 and self.rng_breakdowns.random() < breakdowns.per_trip:
+            breaks_at = self.rng_breakdowns.randrange(len(route.stops) + 1)
+        handling = self.model.handling
+        # Loading and the drive to the first stop are one step: nothing can
+        # happen to a vehicle between them that the next stop would not see.
+        ahead = handling.load_fixed + handling.load_per_person * people
+        for number, stop in enumerate(route.stops):
+            yield env.timeout(ahead + self._drive_minutes(stop.minutes))
+            ahead = 0.0
+            if number == breaks_at:
+                yield from self._break_down(vehicle, aboard)
+            if self._turned_back(movement, stop.site):
+                yield env.timeout(self._drive_minutes(self.roads.minutes(stop.site, pickup.site)))
+                for group, count in aboard.items():
+                    pickup.add(group, count, env.now, front=True)
+                self.unloaded += people
+                self.turned_back += 1
+                self._emit(
+                    "trip-turned-back",
+                    vehicle=vehicle.id,
+                    movement=movement,
+                    site=stop.site,
+                    people=people,
+                )
+                self._notify()
+                return pickup.site
+            # The deal is asked as the vehicle reaches the checkpoint; once
+            # admitted it is screened and passes even if a halt begins while
+            # it queues, as a convoy already in the lane is not sent back.
+            arrived = env.now
+            while not self._cross(vehicle, movement, stop.site, people):
+                yield self._wait_for_change()
+            self._emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
+            if stop.screens and stop.site in self.screening:
+                yield env.timeout(self._screen(stop.site))
+            self._still(aboard, env.now - arrived)
+        unload = handling.unload_fixed + handling.unload_per_person * people
+        if breaks_at == len(route.stops):
+            yield env.timeout(ahead + self._drive_minutes(route.final_minutes))
+            yield from self._break_down(vehicle, aboard)
+            yield env.timeout(unload)
+        else:
+            yield env.timeout(ahead + self._drive_minutes(route.final_minutes) + unload)
+        self._arrive(vehicle, movement, route.destination, people)
+        return route.destination
+
+    def _screen(self, site: str) -> float:
+        """Minutes from now until this vehicle leaves the checkpoint, queue included.
+
+        A checkpoint screens one vehicle at a time, first come first served, so
+        its queue is fully described by the minute it next falls free: a
+        vehicle starts when it arrives or when that minute comes, whichever is
+        later. One timeout per crossing, where a SimPy resource would take three.
+        """
+        now = self.env.now
+        begins = max(now, self.free_at.get(site, 0.0))
+        ends = begins + self.screening[site].draw(self.rng_screening)
+        self.free_at[site] = ends
+        return ends - now
+
+    def _break_down(self, vehicle: _Vehicle, aboard: dict[Group, int]) -> Process:
+        repair = self.model.breakdowns.repair.draw(self.rng_breakdowns)
+        self.breakdowns += 1
+        self._emit("vehicle-broke-down", vehicle=vehicle.id, minutes=repair)
+        yield self.env.timeout(repair)
+        self._still(aboard, repair)
+
+    def _turned_back(self, movement: str, site: str) -> bool:
+        now = self.env.now
+        corridor = self.corridor_of[movement]
+        return any(
+            e.start <= now < e.end and e.covers(movement, corridor, (site,))
+            for e in self.turn_backs
+        )
+
+    def _arrive(self, vehicle: _Vehicle, movement: str, destination: str, people: int) -> None:
+        now = self.env.now
+        self.trips += 1
+        self.moved += people
+        self.last_arrival = now
+        self.arrivals[movement].append((now, people))
+        self.gate.arrived(movement, people, now)
+        self._emit(
+            "trip-arrived",
+            vehicle=vehicle.id,
+            movement=movement,
+            destination=destination,
+            people=people,
+        )
+        self._notify()
+        if self.moved >= self.total and not self.done.triggered:
+            self.done.succeed()
+
+    # -- figures ---------------------------------------------------------------
+
+    def _metrics(self, index: int) -> RunMetrics:
+        end = self.env.now
+        cleared = self.moved >= self.total
+        for pickup in self.pickups:
+            for group, queue in pickup.batches.items():
+                for joined, count in queue:
+                    self.wait_assembly[group] += count * (end - joined)
+        grid = self.options.grid()
+        series: list[tuple[str, tuple[int, ...]]] = []
+        moved_by_deadline = 0
+        for movement in self.scenario.movements:
+            times = [t for t, _ in self.arrivals[movement.id]]
+            totals: list[int] = []
+            running = 0
+            for _, people in self.arrivals[movement.id]:
+                running += people
+                totals.append(running)
+            series.append((movement.id, tuple(_at(times, totals, minute) for minute in grid)))
+            moved_by_deadline += _at(times, totals, self.options.deadline_minutes)
+        return RunMetrics(
+            index=index,
+            cleared=cleared,
+            clearance=self.last_arrival if cleared else self.options.horizon_minutes,
+            moved=self.moved,
+            moved_by_deadline=moved_by_deadline,
+            waiting_vehicle=tuple((g.value, self.wait_vehicle[g]) for g in Group),
+            waiting_assembly=tuple((g.value, self.wait_assembly[g]) for g in Group),
+            longest_wait=self.longest,
+            trips=self.trips,
+            turned_back=self.turned_back,
+            incidents=self.incidents,
+            halts=self.halts,
+            breakdowns=self.breakdowns,
+            series=tuple(series),
+        )
+
+
+def _at(times: list[float], totals: list[int], minute: float) -> int:
+    """Cumulative total at `minute` from step data (arrivals at exactly `minute` count)."""
+    position = bisect.bisect_right(times, minute)
+    return totals[position - 1] if position else 0
+
+
+def simulate(
+    scenario: Scenario,
+    model: DisruptionModel | None = None,
+    options: RunOptions | None = None,
+    *,
+    seeds: tuple[int, int, int, int] = (0, 1, 2, 3),
+    gate: Gate | None = None,
+    index: int = 0,
+    observer: Observer | None = None,
+) -> RunMetrics:
+    """One run with explicit seeds; see `corridor.simulation.montecarlo` for many."""
+    return Simulation(
+        scenario,
+        model or DisruptionModel(),
+        options or RunOptions(),
+        gate if gate is not None else OpenDeal(scenario),
+        seeds,
+        observer,
+    ).run(index)

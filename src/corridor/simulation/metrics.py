@@ -1,0 +1,60 @@
+"""What one run measured, and the options that fix what is measured.
+
+`RunMetrics` is small and made of tuples so that thousands of them travel
+cheaply between worker processes (or Dask workers) and compare equal bit for
+bit when the same seed ran in two places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MINUTES_PER_HOUR = 60.0
+MINUTES_PER_DAY = 1440.0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How long a run may last, the deadline people moved are counted by, the series step."""
+
+    horizon_minutes: float = 14 * MINUTES_PER_DAY
+    deadline_minutes: float = 3 * MINUTES_PER_DAY
+    step_minutes: float = 60.0
+
+    def grid(self) -> tuple[float, ...]:
+        """The minutes at which cumulative series are sampled, 0 to the horizon."""
+        count = int(self.horizon_minutes // self.step_minutes)
+        return tuple(i * self.step_minutes for i in range(count + 1))
+
+
+@dataclass(frozen=True)
+class RunMetrics:
+    """The figures of one seeded run; minutes unless a name says otherwise."""
+
+    index: int
+    cleared: bool
+    clearance: float
+    """Minute the last person arrived; the horizon when not everyone did."""
+    moved: int
+    moved_by_deadline: int
+    waiting_vehicle: tuple[tuple[str, float], ...]
+    """Person-minutes spent aboard a stopped vehicle, by group."""
+    waiting_assembly: tuple[tuple[str, float], ...]
+    """Person-minutes spent waiting at pickup sites, by group."""
+    longest_wait: float
+    """Longest time one loaded vehicle stood still in one place."""
+    trips: int
+    turned_back: int
+    incidents: int
+    halts: int
+    breakdowns: int
+    series: tuple[tuple[str, tuple[int, ...]], ...]
+    """Cumulative people arrived per movement at each minute of the options' grid."""
+
+    @property
+    def waiting_vehicle_total(self) -> float:
+        return sum(minutes for _, minutes in self.waiting_vehicle)
+
+    @property
+    def waiting_assembly_total(self) -> float:
+        return sum(minutes for _, minutes in self.waiting_assembly)

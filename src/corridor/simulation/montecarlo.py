@@ -1,0 +1,190 @@
+"""Many seeded runs, in this process, in local worker processes, or on a Dask cluster.
+
+Run i of a study with seed S draws from streams derived from (S, i) by numpy's
+SeedSequence, so a run's result depends only on the study's inputs and its own
+index: never on which worker ran it, in which order, or how runs were chunked.
+That is what lets results from a Dask cluster equal local ones bit for bit.
+Results are always returned in run order.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from corridor.domain.scenario import Scenario
+from corridor.errors import InvalidInput, StoreUnavailable
+from corridor.simulation.disruption import DisruptionModel
+from corridor.simulation.engine import Simulation
+from corridor.simulation.gate import GateFactory, OpenDeal
+from corridor.simulation.metrics import RunMetrics, RunOptions
+
+Progress = Callable[[int], None]
+"""Called with the number of runs just finished."""
+
+
+@dataclass(frozen=True)
+class Study:
+    """Everything a run needs; sent once to each worker."""
+
+    scenario: Scenario
+    model: DisruptionModel = field(default_factory=DisruptionModel)
+    options: RunOptions = field(default_factory=RunOptions)
+    deal: GateFactory = OpenDeal
+
+
+def run_seeds(seed: int, index: int) -> tuple[int, int, int, int]:
+    """The four stream seeds of run `index` (incidents, screening, breakdowns, choice)."""
+    state = np.random.SeedSequence(entropy=seed, spawn_key=(index,)).generate_state(4, np.uint64)
+    return (int(state[0]), int(state[1]), int(state[2]), int(state[3]))
+
+
+def run_one(study: Study, seed: int, index: int) -> RunMetrics:
+    """Run `index` of the study."""
+    gate = study.deal(study.scenario)
+    simulation = Simulation(
+        study.scenario, study.model, study.options, gate, run_seeds(seed, index)
+    )
+    return simulation.run(index)
+
+
+def run_chunk(study: Study, seed: int, start: int, stop: int) -> list[RunMetrics]:
+    """Runs `start` .. `stop - 1`."""
+    return [run_one(study, seed, index) for index in range(start, stop)]
+
+
+def chunks(runs: int, workers: int) -> list[tuple[int, int]]:
+    """Split `runs` into contiguous chunks: several per worker for balance and progress."""
+    size = max(1, min(50, math.ceil(runs / max(1, workers * 8))))
+    return [(start, min(runs, start + size)) for start in range(0, runs, size)]
+
+
+class Runner(Protocol):
+    """Runs a study's runs 0 .. runs-1 and returns them in order."""
+
+    workers: int
+
+    def run(
+        self, study: Study, seed: int, runs: int, progress: Progress | None = None
+    ) -> list[RunMetrics]: ...
+
+
+def _check(runs: int) -> None:
+    if runs < 1:
+        raise InvalidInput(f"--runs must be at least 1, got {runs}")
+
+
+class InProcess:
+    """Every run in the calling process, one after another."""
+
+    workers = 1
+
+    def run(
+        self, study: Study, seed: int, runs: int, progress: Progress | None = None
+    ) -> list[RunMetrics]:
+        _check(runs)
+        results: list[RunMetrics] = []
+        for start, stop in chunks(runs, 1):
+            results.extend(run_chunk(study, seed, start, stop))
+            if progress is not None:
+                progress(stop - start)
+        return results
+
+
+_worker_study: Study | None = None
+
+
+def _install(study: Study) -> None:
+    global _worker_study
+    _worker_study = study
+
+
+def _worker_chunk(seed: int, start: int, stop: int) -> list[RunMetrics]:
+    assert _worker_study is not None, "worker started without a study"
+    return run_chunk(_worker_study, seed, start, stop)
+
+
+class LocalProcesses:
+    """Runs in a pool of local worker processes; the study is sent once per worker.
+
+    Workers start by `forkserver`, not `fork`: the calling process may have
+    threads (a progress bar refreshes on one), and forking those is unsafe.
+    """
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise InvalidInput(f"--workers must be at least 1, got {workers}")
+        self.workers = workers
+
+    def run(
+        self, study: Study, seed: int, runs: int, progress: Progress | None = None
+    ) -> list[RunMetrics]:
+        _check(runs)
+        if self.workers == 1:
+            return InProcess().run(study, seed, runs, progress)
+        context = multiprocessing.get_context("forkserver")
+        results: list[RunMetrics] = []
+        with ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_install, initargs=(study,)
+        ) as pool:
+            pending: set[Future[list[RunMetrics]]] = {
+                pool.submit(_worker_chunk, seed, start, stop)
+                for start, stop in chunks(runs, self.workers)
+            }
+            for done in _as_completed(pending):
+                finished = done.result()
+                results.extend(finished)
+                if progress is not None:
+                    progress(len(finished))
+        return sorted(results, key=lambda r: r.index)
+
+
+def _as_completed(pending: set[Future[list[RunMetrics]]]) -> Iterator[Future[list[RunMetrics]]]:
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from done
+
+
+class DaskCluster:
+    """Runs on a Dask distributed cluster at `address` (e.g. tcp://10.0.0.5:8786)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.workers = 0
+
+    def run(
+        self, study: Study, seed: int, runs: int, progress: Progress | None = None
+    ) -> list[RunMetrics]:
+        _check(runs)
+        from distributed import Client, as_completed
+
+        try:
+            client: Any = Client(  # type: ignore[no-untyped-call]
+                self.address, timeout="10s", set_as_default=False
+            )
+        except (OSError, TimeoutError) as error:
+            raise StoreUnavailable(
+                f"cannot reach the Dask scheduler at {self.address}: {error}"
+            ) from None
+        try:
+            self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+            shared = client.scatter(study, broadcast=True)
+            futures = [
+                client.submit(run_chunk, shared, seed, start, stop, pure=False)
+                for start, stop in chunks(runs, self.workers)
+            ]
+            results: list[RunMetrics] = []
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                finished: list[RunMetrics] = future.result()
+                results.extend(finished)
+                if progress is not None:
+                    progress(len(finished))
+            return sorted(results, key=lambda r: r.index)
+        finally:
+            client.close()

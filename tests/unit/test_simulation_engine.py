@@ -1,0 +1,216 @@
+"""The discrete-event engine: moves everyone, measures waits, obeys holds and the deal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from corridor.domain.agreement import Agreement, Suspension
+from corridor.simulation.deal import AgreementGate
+from corridor.simulation.disruption import (
+    Breakdowns,
+    DisruptionModel,
+    Handling,
+    IncidentRisk,
+    Scripted,
+    TimelineEntry,
+    Weather,
+)
+from corridor.simulation.engine import simulate
+from corridor.simulation.metrics import RunOptions
+from corridor.simulation.trace import TraceEvent
+from tests.support.simulation_world import aleppo_like, one_road
+
+QUIET = DisruptionModel()
+
+
+def test_a_single_trip_takes_loading_driving_and_unloading() -> None:
+    """One bus, ten people, one road: clearance is the handling and driving minutes."""
+    handling = Handling(load_fixed=10, load_per_person=1, unload_fixed=5, unload_per_person=0.5)
+    metrics = simulate(one_road(people=10, seats=10), DisruptionModel(handling=handling))
+    assert metrics.cleared
+    assert metrics.clearance == pytest.approx(10 + 10 * 1 + 30 + 5 + 10 * 0.5)
+    assert metrics.trips == 1
+    assert metrics.waiting_assembly_total == 0
+    assert metrics.waiting_vehicle_total == 0
+
+
+def test_people_left_behind_wait_for_the_bus_to_come_back() -> None:
+    """With 20 people and 10 seats, the second ten wait one full round trip at the pickup."""
+    handling = Handling(0, 0, 0, 0)
+    metrics = simulate(one_road(people=20, seats=10), DisruptionModel(handling=handling))
+    assert metrics.trips == 2
+    assert metrics.clearance == pytest.approx(30 + 30 + 30)
+    assert dict(metrics.waiting_assembly)["civilians"] == pytest.approx(10 * 60)
+
+
+def test_the_same_seeds_give_the_same_run() -> None:
+    """A run is a function of its inputs and seeds."""
+    model = DisruptionModel(
+        incidents=(IncidentRisk("ramouseh-road", 2.0),), breakdowns=Breakdowns(0.1)
+    )
+    first = simulate(aleppo_like(), model, seeds=(7, 8, 9, 10))
+    second = simulate(aleppo_like(), model, seeds=(7, 8, 9, 10))
+    other = simulate(aleppo_like(), model, seeds=(1, 2, 3, 4))
+    assert first == second
+    assert first != other
+
+
+def test_a_quiet_operation_moves_everyone_within_the_horizon() -> None:
+    """No disruption: every person arrives, and the series ends at each movement's total."""
+    scenario = aleppo_like()
+    metrics = simulate(scenario, QUIET)
+    assert metrics.cleared
+    assert metrics.moved == scenario.people()
+    finals = {movement: values[-1] for movement, values in metrics.series}
+    assert finals == {m.id: scenario.people(m.id) for m in scenario.movements}
+
+
+def _trace(scenario, model, gate=None) -> list[TraceEvent]:  # type: ignore[no-untyped-def]
+    events: list[TraceEvent] = []
+    simulate(scenario, model, gate=gate, observer=events.append)
+    return events
+
+
+def _moving(events: list[TraceEvent], movement: str, start: float, end: float) -> list[TraceEvent]:
+    kinds = {"trip-dispatched", "trip-crossed"}
+    return [
+        e
+        for e in events
+        if e.kind in kinds and e.data["movement"] == movement and start < e.minute < end
+    ]
+
+
+def test_a_halt_of_all_movement_stops_every_dispatch_and_crossing() -> None:
+    """Nothing leaves or crosses while a scripted halt of all movement stands."""
+    halt = TimelineEntry(Scripted.HALT, 120.0, 600.0)
+    events = _trace(aleppo_like(), DisruptionModel(timeline=(halt,)))
+    for movement in ("east-aleppo", "foua-kefraya"):
+        assert not _moving(events, movement, 120.0, 600.0)
+        assert _moving(events, movement, 600.0, 10_000.0)
+
+
+def test_a_halt_on_one_corridor_leaves_the_other_moving_when_the_deal_links_nothing() -> None:
+    """Under a deal with no terms, halting Ramouseh does not stop Foua/Kefraya."""
+    halt = TimelineEntry(Scripted.HALT, 60.0, 900.0, corridor="ramouseh-road")
+    events = _trace(aleppo_like(), DisruptionModel(timeline=(halt,)))
+    assert not _moving(events, "east-aleppo", 60.0, 900.0)
+    assert _moving(events, "foua-kefraya", 60.0, 900.0)
+
+
+def _linked_deal() -> Agreement:
+    suspension = Suspension(
+        id="T3",
+        text="A verified violation on either corridor halts both evacuations.",
+        movements=("east-aleppo", "foua-kefraya"),
+        lifted_by=("russia", "turkey"),
+        needed=2,
+        min_severity=2,
+    )
+    return Agreement(
+        id="deal",
+        name="Linked evacuations",
+        version_note="test",
+        timezone="Asia/Damascus",
+        terms=(suspension,),
+        guarantors=("russia", "turkey"),
+        monitors=("icrc",),
+    )
+
+
+def test_scripted_halt_on_one_corridor_halts_the_linked_movement_as_the_deal_says() -> None:
+    """A verified incident on Ramouseh suspends Foua/Kefraya too, until both guarantors resume."""
+    scenario = aleppo_like()
+    incident = TimelineEntry(
+        Scripted.INCIDENT,
+        60.0,
+        60.0,
+        corridor="ramouseh-road",
+        kind="shooting",
+        severity=3,
+        verification=30.0,
+        suspension=600.0,
+    )
+    model = DisruptionModel(timeline=(incident,))
+    gate = AgreementGate(_linked_deal(), scenario, record=True)
+    events = _trace(scenario, model, gate)
+    halted_from, halted_to = 90.0, 690.0
+    assert not _moving(events, "foua-kefraya", halted_from, halted_to)
+    assert not _moving(events, "east-aleppo", halted_from, halted_to)
+    assert _moving(events, "foua-kefraya", halted_to, 10_000.0)
+    kinds = [type(e).__name__ for e in gate.events]
+    assert "IncidentVerified" in kinds
+    assert kinds.count("ResumeRecorded") == 2
+    assert not gate.state.halts
+
+
+def test_the_same_incident_below_the_terms_severity_halts_only_its_own_corridor() -> None:
+    """Severity 1 does not meet the term's threshold: Foua/Kefraya keeps moving."""
+    scenario = aleppo_like()
+    incident = TimelineEntry(
+        Scripted.INCIDENT,
+        60.0,
+        60.0,
+        corridor="ramouseh-road",
+        kind="shooting",
+        severity=1,
+        verification=30.0,
+        suspension=600.0,
+    )
+    gate = AgreementGate(_linked_deal(), scenario)
+    events = _trace(scenario, DisruptionModel(timeline=(incident,)), gate)
+    assert not _moving(events, "east-aleppo", 90.0, 690.0)
+    assert _moving(events, "foua-kefraya", 90.0, 690.0)
+
+
+def test_vehicles_turned_back_bring_their_people_back_and_everyone_still_leaves() -> None:
+    """Turn-backs at Ramouseh are counted and their people leave on a later trip."""
+    scenario = aleppo_like(people=1_000)
+    entry = TimelineEntry(Scripted.TURN_BACK, 0.0, 240.0, site="ramouseh")
+    metrics = simulate(scenario, DisruptionModel(timeline=(entry,)))
+    assert metrics.turned_back > 0
+    assert metrics.cleared
+    assert metrics.moved == scenario.people()
+
+
+def test_every_loaded_trip_breaks_down_when_breakdowns_are_certain() -> None:
+    """per_trip = 1: one breakdown per loaded trip, each adding waiting aboard."""
+    metrics = simulate(aleppo_like(people=600), DisruptionModel(breakdowns=Breakdowns(1.0)))
+    assert metrics.breakdowns == metrics.trips
+    assert metrics.waiting_vehicle_total > 0
+
+
+@pytest.mark.parametrize("factor", [1.5, 3.0])
+def test_bad_weather_over_the_whole_run_slows_clearance(factor: float) -> None:
+    """Driving takes longer in snow, so the last person arrives later."""
+    scenario = aleppo_like(people=600)
+    quiet = simulate(scenario, QUIET)
+    snow = simulate(scenario, DisruptionModel(weather=(Weather(0.0, 1e9, factor),)))
+    assert snow.clearance > quiet.clearance
+
+
+def test_stretcher_cases_without_stretcher_places_are_never_cleared() -> None:
+    """No ambulances: stretcher cases wait to the horizon and the run reports it."""
+    scenario = aleppo_like(people=600, ambulances=0)
+    options = RunOptions(horizon_minutes=5 * 1440)
+    metrics = simulate(scenario, QUIET, options)
+    assert not metrics.cleared
+    assert metrics.clearance == options.horizon_minutes
+    assert metrics.moved < scenario.people()
+
+
+def test_random_incidents_are_counted_and_halts_follow_severe_ones() -> None:
+    """With a high incident rate some incidents occur and severe ones halt."""
+    risk = IncidentRisk("ramouseh-road", 20.0, suspend_at=1)
+    metrics = simulate(aleppo_like(), DisruptionModel(incidents=(risk,)))
+    assert metrics.incidents > 0
+    assert metrics.halts == metrics.incidents
+
+
+def test_a_slower_checkpoint_makes_vehicles_wait_longer() -> None:
+    """Halving Ramouseh's rate raises person-hours waiting aboard."""
+    fast = simulate(aleppo_like(ramouseh_rate=40.0), QUIET)
+    slow = simulate(aleppo_like(ramouseh_rate=10.0), QUIET)
+    assert slow.waiting_vehicle_total > fast.waiting_vehicle_total
+    assert replace(slow, waiting_vehicle=()) != replace(fast, waiting_vehicle=())
