@@ -1,3 +1,44 @@
-"""The composition root: the one place that wires settings to adapters."""
+"""The composition root: the one place that wires settings to adapters.
+
+`open_store(url)` picks the ledger backend from the URL scheme:
+`sqlite:///path/to/file.db` (embedded, the default), `postgresql://...` or
+`postgresql+psycopg://...` (production) and `memory://` (tests, demos that
+need no file). The store is created and migrated to the newest schema.
+"""
 
 from __future__ import annotations
+
+from corridor.adapters.ledger.memory import MemoryLedgerStore
+from corridor.adapters.ledger.postgres import PostgresLedgerStore
+from corridor.adapters.ledger.sqlite import SQLiteLedgerStore
+from corridor.domain.clock import Clock
+from corridor.errors import InvalidInput
+from corridor.services.ports import LedgerStore
+from corridor.settings import Settings
+
+__all__ = ["open_store", "open_store_from_settings"]
+
+SQLITE_PREFIX = "sqlite:///"
+POSTGRES_PREFIXES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def open_store(url: str, clock: Clock | None = None, migrate: bool = True) -> LedgerStore:
+    """Open (creating and migrating if needed) the ledger at `url`."""
+    if url.startswith(SQLITE_PREFIX):
+        path = url.removeprefix(SQLITE_PREFIX)
+        if not path or path == ":memory:":
+            raise InvalidInput(f"ledger URL {url!r} names no file; use sqlite:///path/to/file.db")
+        return SQLiteLedgerStore(path, clock=clock, migrate=migrate)
+    if url.startswith(POSTGRES_PREFIXES):
+        return PostgresLedgerStore(url, clock=clock, migrate=migrate)
+    if url == "memory://":
+        return MemoryLedgerStore(clock=clock)
+    raise InvalidInput(
+        f"ledger URL {url!r} is not understood; expected sqlite:///FILE, "
+        "postgresql://USER@HOST/DB or memory://"
+    )
+
+
+def open_store_from_settings(settings: Settings, clock: Clock | None = None) -> LedgerStore:
+    """The ledger the settings name."""
+    return open_store(settings.db_url, clock=clock)

@@ -1,0 +1,1 @@
+"""Ledger stores: in-memory, SQLite and PostgreSQL implementations of `LedgerStore`."""

@@ -1,0 +1,219 @@
+"""The production ledger store: PostgreSQL through SQLAlchemy and psycopg 3.
+
+How appends stay serial, and why this way:
+
+The hash chain needs appends in one line: each command must read the head
+(sequence and hash) and write the next rows before any other command reads
+it. Under PostgreSQL's default READ COMMITTED isolation two transactions can
+both read head N; the primary key would reject the second one only at insert
+time, after it had sealed its events on a stale head.
+
+So every append transaction first runs `LOCK TABLE events IN EXCLUSIVE MODE`.
+That mode conflicts with itself and with the ROW EXCLUSIVE lock every INSERT,
+UPDATE or DELETE takes, but not with the ACCESS SHARE lock of plain SELECTs:
+writers queue one behind the other while readers (verify, replay, exports)
+keep reading. Because READ COMMITTED takes a fresh snapshot for each
+statement, the SELECT of the head that follows the LOCK sees every command
+committed before the lock was granted. The lock is released at COMMIT or
+ROLLBACK, including when the client dies: the server ends the session and
+rolls its transaction back, so a killed writer never leaves half a command.
+
+Alternatives considered: `pg_advisory_xact_lock(key)` does the same job but
+only for writers that know the key; a table lock also stops a stray INSERT
+from a console or another tool from slipping into the chain. SERIALIZABLE
+isolation would detect the conflict but by aborting and retrying, which under
+contention wastes work the lock simply queues. A database sequence for the
+sequence number is not used either: it leaves gaps after rollbacks, and a
+gap is exactly what `verify` must report as tampering.
+
+Driver errors are translated here: an unreachable server is
+`StoreUnavailable` naming the URL without its password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+
+from corridor.adapters.ledger.migrate import upgrade_connection
+from corridor.adapters.ledger.schema import COLUMNS
+from corridor.domain.clock import Clock
+from corridor.domain.events import Head, RecordedEvent
+from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, StoreUnavailable
+from corridor.services.ports import LedgerStore, WriteTransaction
+
+__all__ = ["PostgresLedgerStore", "sqlalchemy_url"]
+
+BATCH = 5_000
+_INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_SELECT = f"SELECT {COLUMNS} FROM events"
+
+
+def sqlalchemy_url(url: str) -> sa.URL:
+    """`postgresql://...` with the psycopg 3 driver named, as SQLAlchemy wants it."""
+    parsed = sa.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _translate(error: psycopg.Error, where: str) -> CorridorError:
+    if isinstance(error, psycopg.errors.UniqueViolation):
+        constraint = getattr(error.diag, "constraint_name", None) or ""
+        if constraint == "uq_events_stream_version":
+            return ConcurrencyError(f"{where}: another command took that stream version")
+        return IntegrityError(f"{where}: duplicate key ({constraint})")
+    if isinstance(error, psycopg.IntegrityError | psycopg.errors.RaiseException):
+        return IntegrityError(f"{where}: {str(error).splitlines()[0]}")
+    return StoreUnavailable(f"{where}: {str(error).splitlines()[0] if str(error) else error}")
+
+
+class _PostgresTransaction(WriteTransaction):
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self._db = connection
+
+    def head(self) -> Head:
+        row = self._db.execute(
+            "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
+        ).fetchone()
+        return Head(row[0], row[1]) if row else Head()
+
+    def versions(self, streams: Iterable[str]) -> dict[str, int]:
+        rows = self._db.execute(
+            "SELECT stream, MAX(version) FROM events WHERE stream = ANY(%s) GROUP BY stream",
+            (list(streams),),
+        ).fetchall()
+        return dict(rows)
+
+    def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
+        rows = self._db.execute(
+            f"{_SELECT} WHERE command = (SELECT command FROM events WHERE idempotency_key = %s)"
+            " ORDER BY sequence",
+            (key,),
+        ).fetchall()
+        return tuple(RecordedEvent(*r) for r in rows)
+
+    def insert(self, events: Sequence[RecordedEvent]) -> None:
+        with self._db.cursor() as cursor:
+            cursor.executemany(_INSERT, [_row(e) for e in events])
+
+
+def _row(e: RecordedEvent) -> tuple[object, ...]:
+    return (
+        e.sequence,
+        e.stream,
+        e.version,
+        e.type,
+        e.payload,
+        e.actor,
+        e.recorded_at,
+        e.idempotency_key,
+        e.command,
+        e.previous_hash,
+        e.hash,
+    )
+
+
+class PostgresLedgerStore(LedgerStore):
+    """A ledger in a PostgreSQL database; tables created and migrated on open."""
+
+    def __init__(self, url: str, clock: Clock | None = None, migrate: bool = True) -> None:
+        super().__init__(clock)
+        self.url = sqlalchemy_url(url)
+        self._safe_url = self.url.render_as_string(hide_password=True)
+        self._engine = sa.create_engine(self.url, pool_size=2, max_overflow=4)
+        try:
+            if migrate:
+                with self._engine.connect() as connection:
+                    upgrade_connection(connection)
+            self._pooled = self._engine.raw_connection()
+        except sa.exc.DBAPIError as error:
+            self._engine.dispose()
+            message = str(error.orig).splitlines()[0] if error.orig else str(error)
+            raise StoreUnavailable(f"cannot open ledger {self._safe_url}: {message}") from None
+        self._db: psycopg.Connection[Any] = self._pooled.driver_connection  # type: ignore[assignment]
+
+    @property
+    def description(self) -> str:
+        return self._safe_url
+
+    @contextmanager
+    def _write(self) -> Iterator[WriteTransaction]:
+        db = self._db
+        try:
+            db.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+        except psycopg.Error as error:
+            db.rollback()
+            raise _translate(error, f"cannot lock ledger {self._safe_url}") from None
+        try:
+            yield _PostgresTransaction(db)
+        except psycopg.Error as error:
+            db.rollback()
+            raise _translate(error, f"ledger {self._safe_url}") from None
+        except BaseException:
+            db.rollback()
+            raise
+        try:
+            db.commit()
+        except psycopg.Error as error:
+            db.rollback()
+            raise _translate(error, f"cannot commit to ledger {self._safe_url}") from None
+
+    def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
+        # A server-side cursor on a connection of its own: rows stream in
+        # batches from one snapshot, memory stays flat however long the ledger.
+        try:
+            pooled = self._engine.raw_connection()
+        except sa.exc.DBAPIError as error:
+            raise StoreUnavailable(f"cannot read ledger {self._safe_url}: {error.orig}") from None
+        db: psycopg.Connection[Any] = pooled.driver_connection  # type: ignore[assignment]
+        make = RecordedEvent
+        try:
+            with db.transaction(), db.cursor(name="corridor_read") as cursor:
+                if stream is None:
+                    cursor.execute(f"{_SELECT} WHERE sequence > %s ORDER BY sequence", (after,))
+                else:
+                    cursor.execute(
+                        f"{_SELECT} WHERE sequence > %s AND stream = %s ORDER BY sequence",
+                        (after, stream),
+                    )
+                while rows := cursor.fetchmany(BATCH):
+                    for row in rows:
+                        yield make(*row)
+        except psycopg.Error as error:
+            raise _translate(error, f"cannot read ledger {self._safe_url}") from None
+        finally:
+            pooled.close()
+
+    def head(self) -> Head:
+        try:
+            head = _PostgresTransaction(self._db).head()
+            self._db.rollback()
+            return head
+        except psycopg.Error as error:
+            self._db.rollback()
+            raise _translate(error, f"cannot read ledger {self._safe_url}") from None
+
+    def _load(self, events: Iterator[RecordedEvent]) -> None:
+        with self._write() as tx:
+            if tx.head().sequence:
+                raise IntegrityError(
+                    f"{self._safe_url} is not empty; import only into an empty ledger"
+                )
+            # COPY streams rows in one statement: the bulk path for imports.
+            with (
+                self._db.cursor() as cursor,
+                cursor.copy(f"COPY events ({COLUMNS}) FROM STDIN") as copy,
+            ):
+                for event in events:
+                    copy.write_row(_row(event))
+
+    def close(self) -> None:
+        try:
+            self._pooled.close()
+        finally:
+            self._engine.dispose()

@@ -1,0 +1,216 @@
+"""The embedded ledger store: one SQLite file, WAL, synchronous=FULL.
+
+Durability and order, and why:
+
+- `journal_mode=WAL` lets readers (verify, replay, the dashboard) run while a
+  command is being written, and makes a commit one sequential append to the
+  WAL file instead of a rewrite of pages in place.
+- `synchronous=FULL` makes SQLite fsync the WAL at every commit, so once
+  `append` returns, the command survives a power cut. NORMAL would be faster
+  but may lose the last commits, which a field monitor was told were recorded.
+- Every append starts with `BEGIN IMMEDIATE`: it takes the database's write
+  lock before reading the head. With a plain (deferred) `BEGIN` two processes
+  could both read head N, both seal sequence N+1 on top of it, and one would
+  fail late on the primary key; worse, a reader's snapshot taken before the
+  lock could be stale. Taking the lock first makes appends strictly serial,
+  so the hash chain stays one line. Waiting writers queue on `busy_timeout`.
+- The connection runs in autocommit mode (`isolation_level=None`) so that the
+  module's own implicit transactions never interleave with ours.
+
+Driver errors never leave this module: a locked or unreadable file becomes
+`StoreUnavailable`, a broken unique key `ConcurrencyError`/`IntegrityError`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from corridor.adapters.ledger.migrate import upgrade_connection
+from corridor.adapters.ledger.schema import COLUMNS
+from corridor.domain.clock import Clock
+from corridor.domain.events import Head, RecordedEvent
+from corridor.errors import ConcurrencyError, IntegrityError, StoreUnavailable
+from corridor.services.ports import LedgerStore, WriteTransaction
+
+__all__ = ["SQLiteLedgerStore"]
+
+BUSY_TIMEOUT_MS = 30_000
+BATCH = 5_000
+
+_INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_SELECT = f"SELECT {COLUMNS} FROM events"
+
+
+def _translate(error: sqlite3.Error, where: str) -> Exception:
+    """A sqlite3 error as the project's error, keeping the message."""
+    text = str(error)
+    if isinstance(error, sqlite3.IntegrityError):
+        if "stream" in text and "version" in text:
+            return ConcurrencyError(f"{where}: another command took that stream version ({text})")
+        return IntegrityError(f"{where}: {text}")
+    return StoreUnavailable(f"{where}: {text}")
+
+
+class _SQLiteTransaction(WriteTransaction):
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def head(self) -> Head:
+        row = self._db.execute(
+            "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"
+        ).fetchone()
+        return Head(row[0], row[1]) if row else Head()
+
+    def versions(self, streams: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for stream in streams:
+            row = self._db.execute(
+                "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
+            ).fetchone()
+            if row[0] is not None:
+                found[stream] = row[0]
+        return found
+
+    def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
+        row = self._db.execute(
+            "SELECT command FROM events WHERE idempotency_key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return ()
+        rows = self._db.execute(
+            f"{_SELECT} WHERE command = ? ORDER BY sequence", (row[0],)
+        ).fetchall()
+        return tuple(RecordedEvent(*r) for r in rows)
+
+    def insert(self, events: Sequence[RecordedEvent]) -> None:
+        self._db.executemany(_INSERT, [_row(e) for e in events])
+
+
+def _row(e: RecordedEvent) -> tuple[object, ...]:
+    return (
+        e.sequence,
+        e.stream,
+        e.version,
+        e.type,
+        e.payload,
+        e.actor,
+        e.recorded_at,
+        e.idempotency_key,
+        e.command,
+        e.previous_hash,
+        e.hash,
+    )
+
+
+class SQLiteLedgerStore(LedgerStore):
+    """A ledger in one SQLite file; created and migrated on open."""
+
+    def __init__(self, path: str | Path, clock: Clock | None = None, migrate: bool = True) -> None:
+        super().__init__(clock)
+        self.path = Path(path)
+        if migrate:
+            self._migrate()
+        try:
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot open ledger {self.path}") from None
+
+    def _migrate(self) -> None:
+        if not self.path.parent.exists():
+            raise StoreUnavailable(f"cannot open ledger {self.path}: folder does not exist")
+        engine = sa.create_engine(f"sqlite:///{self.path}", poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                connection.exec_driver_sql("PRAGMA journal_mode = WAL")
+                upgrade_connection(connection)
+        except sa.exc.DBAPIError as error:
+            raise StoreUnavailable(f"cannot open ledger {self.path}: {error.orig}") from None
+        finally:
+            engine.dispose()
+
+    @property
+    def description(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    @contextmanager
+    def _write(self) -> Iterator[WriteTransaction]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot lock ledger {self.path}") from None
+        try:
+            yield _SQLiteTransaction(self._db)
+        except sqlite3.Error as error:
+            self._db.execute("ROLLBACK")
+            raise _translate(error, f"ledger {self.path}") from None
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise _translate(error, f"cannot commit to ledger {self.path}") from None
+
+    def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
+        # A separate connection, so a long replay never holds the writer's
+        # connection and sees one consistent snapshot (WAL read transaction).
+        try:
+            reader = sqlite3.connect(self.path, isolation_level=None)
+            reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            reader.execute("BEGIN")
+            if stream is None:
+                cursor = reader.execute(f"{_SELECT} WHERE sequence > ? ORDER BY sequence", (after,))
+            else:
+                cursor = reader.execute(
+                    f"{_SELECT} WHERE sequence > ? AND stream = ? ORDER BY sequence",
+                    (after, stream),
+                )
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        make = RecordedEvent
+        try:
+            while rows := cursor.fetchmany(BATCH):
+                for row in rows:
+                    yield make(*row)
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        finally:
+            reader.close()
+
+    def head(self) -> Head:
+        try:
+            return _SQLiteTransaction(self._db).head()
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+
+    def _load(self, events: Iterator[RecordedEvent]) -> None:
+        with self._write() as tx:
+            if tx.head().sequence:
+                raise IntegrityError(
+                    f"{self.description} is not empty; import only into an empty ledger"
+                )
+            batch: list[RecordedEvent] = []
+            for event in events:
+                batch.append(event)
+                if len(batch) >= BATCH:
+                    tx.insert(batch)
+                    batch.clear()
+            if batch:
+                tx.insert(batch)
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,290 @@
+"""The ledger port: what use cases need from an event store, and the one append algorithm.
+
+`LedgerStore` is an abstract base class. Backends (in-memory, SQLite,
+PostgreSQL, in `corridor.adapters.ledger`) supply a write transaction that
+holds the ledger's write lock, plus reads; the append algorithm, verify,
+export and import are written once here so every backend behaves the same.
+
+Appending one command (`append`), in one write transaction:
+
+1. if an idempotency key is given and a command with that key is stored,
+   return that command's events (`replayed=True`) and write nothing; a key
+   reused for different events is an `IntegrityError`;
+2. compare each stream's current version with the expected one; any
+   difference is a `ConcurrencyError` (nothing written; reload and retry).
+   Streams not named in `expected_versions` are appended to unchecked;
+3. seal the events after the current head (sequence, version, hash chain)
+   with the store clock's time, and insert them; commit.
+
+Because the lock is taken before step 1, appends are serial and the chain
+stays linear however many processes write.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import IO
+
+from corridor.domain.canonical import CanonicalError, canonical_json
+from corridor.domain.chain import ChainChecker, VerifyReport, export_line, seal
+from corridor.domain.clock import Clock, SystemClock, format_instant
+from corridor.domain.events import AppendResult, Head, NewEvent, RecordedEvent
+from corridor.errors import (
+    ConcurrencyError,
+    IntegrityError,
+    InvalidInput,
+    LedgerCorrupted,
+    Problem,
+)
+
+__all__ = ["LedgerStore", "WriteTransaction"]
+
+MAX_NAME = 200
+"""Longest stream, type, actor or idempotency key accepted."""
+
+
+class WriteTransaction(ABC):
+    """One transaction holding the ledger's write lock; committed on clean exit."""
+
+    @abstractmethod
+    def head(self) -> Head:
+        """The last stored sequence and hash."""
+
+    @abstractmethod
+    def versions(self, streams: Iterable[str]) -> dict[str, int]:
+        """Current version of each named stream that exists."""
+
+    @abstractmethod
+    def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
+        """Every event of the command stored under `key` (empty if none)."""
+
+    @abstractmethod
+    def insert(self, events: Sequence[RecordedEvent]) -> None:
+        """Insert sealed events; a broken unique key raises `IntegrityError`."""
+
+
+class LedgerStore(ABC):
+    """An append-only, hash-chained store of events."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
+
+    # -- what a backend provides -------------------------------------------------
+
+    @abstractmethod
+    def _write(self) -> AbstractContextManager[WriteTransaction]:
+        """Begin a transaction holding the write lock; commit on exit, roll back on error."""
+
+    @abstractmethod
+    def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
+        """Stored events with sequence > `after` (of one stream if named), in order."""
+
+    @abstractmethod
+    def head(self) -> Head:
+        """The last stored sequence and its hash (sequence 0 when empty)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """Where the ledger lives, safe to print (no password)."""
+
+    # -- the one append algorithm ------------------------------------------------
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+        actor: str = "system",
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        """Append all events of one command in one transaction, or none of them."""
+        drafts = _drafts(events, actor, idempotency_key)
+        expected = dict(expected_versions or {})
+        streams = sorted({d[0] for d in drafts} | set(expected))
+        with self._write() as tx:
+            if idempotency_key is not None:
+                stored = tx.command_with_key(idempotency_key)
+                if stored:
+                    _same_command(stored, drafts, idempotency_key)
+                    return AppendResult(stored[0].sequence, stored[-1].sequence, stored, True)
+            current = tx.versions(streams)
+            for stream, version in sorted(expected.items()):
+                found = current.get(stream, 0)
+                if found != version:
+                    raise ConcurrencyError(
+                        f"stream {stream!r} is at version {found}, expected {version}; "
+                        "reload and retry",
+                        stream=stream,
+                        expected=version,
+                        found=found,
+                    )
+            sealed = seal(
+                drafts,
+                head=tx.head(),
+                versions=current,
+                actor=actor,
+                recorded_at=format_instant(self.clock.now()),
+                idempotency_key=idempotency_key,
+            )
+            tx.insert(sealed)
+        return AppendResult(sealed[0].sequence, sealed[-1].sequence, sealed, False)
+
+    # -- checking, export and import ---------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Recompute the chain and sequence; the report names the first bad sequence."""
+        checker = ChainChecker()
+        for event in self.read():
+            if not checker.check(event):
+                break
+        return checker.report()
+
+    def export(self, out: IO[str]) -> int:
+        """Write every event as one canonical JSON line; returns how many."""
+        count = 0
+        for event in self.read():
+            out.write(export_line(event))
+            out.write("\n")
+            count += 1
+        return count
+
+    def import_lines(self, lines: Iterable[str], source: str = "<input>") -> int:
+        """Load an exported ledger into this empty store; all of it or, on any flaw, nothing."""
+        if self.head().sequence != 0:
+            raise IntegrityError(
+                f"{self.description} is not empty; import only into an empty ledger"
+            )
+        checker = ChainChecker()
+
+        def checked() -> Iterator[RecordedEvent]:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                event = parse_line(line, source, number)
+                if not checker.check(event):
+                    raise LedgerCorrupted(
+                        f"{source}:{number}: {checker.problem}; nothing imported",
+                        sequence=checker.first_bad_sequence or event.sequence,
+                    )
+                yield event
+
+        self._load(checked())
+        return checker.events
+
+    @abstractmethod
+    def _load(self, events: Iterator[RecordedEvent]) -> None:
+        """Insert already-sealed events in one transaction; roll back if iteration raises."""
+
+    def __enter__(self) -> LedgerStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "actor": str,
+    "command": int,
+    "hash": str,
+    "idempotency_key": (str, type(None)),
+    "previous_hash": str,
+    "recorded_at": str,
+    "sequence": int,
+    "stream": str,
+    "type": str,
+    "version": int,
+}
+
+
+def parse_line(line: str, source: str, number: int) -> RecordedEvent:
+    """One exported JSON line back into a `RecordedEvent`; `InvalidInput` if malformed."""
+
+    def bad(path: str, message: str, column: int = 1) -> InvalidInput:
+        problem = Problem(source, number, column, path, message)
+        return InvalidInput(f"{source}:{number}: {message}", [problem])
+
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise bad("", f"not JSON: {error.msg}", error.colno) from None
+    if not isinstance(row, dict):
+        raise bad("", "expected a JSON object (one event per line)")
+    missing = sorted((set(_FIELDS) | {"payload"}) - set(row))
+    if missing:
+        raise bad("", f"missing field(s): {', '.join(missing)}")
+    extra = sorted(set(row) - set(_FIELDS) - {"payload"})
+    if extra:
+        raise bad(extra[0], f"unknown field(s): {', '.join(extra)}")
+    for name, kind in _FIELDS.items():
+        value = row[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise bad(name, f"expected {_kind_name(kind)}, got {json.dumps(value)[:40]}")
+    if not isinstance(row["payload"], dict):
+        raise bad("payload", "expected a JSON object")
+    return RecordedEvent(
+        sequence=row["sequence"],
+        stream=row["stream"],
+        version=row["version"],
+        type=row["type"],
+        payload=canonical_json(row["payload"]),
+        actor=row["actor"],
+        recorded_at=row["recorded_at"],
+        idempotency_key=row["idempotency_key"],
+        command=row["command"],
+        previous_hash=row["previous_hash"],
+        hash=row["hash"],
+    )
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "text", int: "an integer", type(None): "null"}
+    return " or ".join(names[k] for k in kinds)
+
+
+def _drafts(events: Sequence[NewEvent], actor: str, key: str | None) -> list[tuple[str, str, str]]:
+    """Check a command's input and encode each payload once, before any lock is taken."""
+    problems: list[str] = []
+    if not events:
+        problems.append("a command must append at least one event")
+    for label, value in (("actor", actor), ("idempotency key", key)):
+        if value is not None and not (0 < len(value) <= MAX_NAME):
+            problems.append(f"{label} must be 1 to {MAX_NAME} characters, got {value!r}")
+    drafts: list[tuple[str, str, str]] = []
+    for index, event in enumerate(events):
+        for label, value in (("stream", event.stream), ("type", event.type)):
+            if not isinstance(value, str) or not (0 < len(value) <= MAX_NAME):
+                problems.append(
+                    f"event {index}: {label} must be 1 to {MAX_NAME} characters, got {value!r}"
+                )
+        if not isinstance(event.payload, Mapping):
+            problems.append(f"event {index}: payload must be an object")
+            continue
+        try:
+            drafts.append((event.stream, event.type, canonical_json(event.payload)))
+        except CanonicalError as error:
+            problems.append(f"event {index}: payload {error}")
+    if problems:
+        raise InvalidInput(
+            "; ".join(problems),
+            [Problem("<command>", 0, 0, "", p) for p in problems],
+        )
+    return drafts
+
+
+def _same_command(
+    stored: tuple[RecordedEvent, ...], drafts: list[tuple[str, str, str]], key: str
+) -> None:
+    recorded = [(e.stream, e.type, e.payload) for e in stored]
+    if recorded != drafts:
+        raise IntegrityError(
+            f"idempotency key {key!r} was used for a different command "
+            f"(sequence {stored[0].sequence}); use a new key for a new command"
+        )
