@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from corridor.domain.custody import (
@@ -137,3 +139,54 @@ def test_a_recount_after_arrival_counts_those_people_as_arrived() -> None:
     tally = book.tally("east-aleppo", C)
     assert (tally.arrived, tally.in_transit) == (40, 0)
     assert tally.balanced
+
+
+def test_a_trip_walks_from_plan_to_close() -> None:
+    """planned -> boarding -> departed -> at checkpoint -> arrived -> closed."""
+    book = CustodyBook()
+    book.register("east-aleppo", "ramouseh", C, 10)
+    stages = []
+    book.plan("bus-9", "east-aleppo", "bus-9", convoy="convoy-1")
+    stages.append(book.trips["bus-9"].stage)
+    book.board("bus-9", "east-aleppo", "bus-9", "ramouseh", counts({C: 10}), Basis.MANIFEST, "m1")
+    stages.append(book.trips["bus-9"].stage)
+    book.depart("bus-9", "ramouseh", "m1")
+    stages.append(book.trips["bus-9"].stage)
+    book.record_headcount("bus-9", "cp-1", counts({C: 10}), "m1")
+    stages.append(book.trips["bus-9"].stage)
+    book.arrive("bus-9", "shelter", counts({C: 10}), "m1")
+    stages.append(book.trips["bus-9"].stage)
+    book.close("bus-9", "coordinator")
+    stages.append(book.trips["bus-9"].stage)
+    assert [str(s) for s in stages] == [
+        "planned", "boarding", "departed", "at-checkpoint", "arrived", "closed"
+    ]  # fmt: skip
+    assert book.trips["bus-9"].convoy == "convoy-1"
+
+
+def test_people_on_a_trip_that_turned_back_wait_again_when_it_returns() -> None:
+    """A turned-back trip's return count puts its people back to waiting."""
+    book = boarded_book()
+    book.depart("bus-1", "ramouseh", "m1")
+    book.turn_back("bus-1", "cp-1", "the crossing closed", "m1")
+    book.arrive("bus-1", "ramouseh", counts({C: 40, W: 5}), "m1")
+    tally = book.tally("east-aleppo", C)
+    assert (tally.waiting, tally.in_transit, tally.arrived) == (60, 0, 0)
+    assert str(book.trips["bus-1"].stage) == "returned"
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        (lambda b: b.halt("bus-1", "cp", "shots", "m1"), "only a moving trip halts"),
+        (lambda b: b.close("bus-1", "c"), "not arrived"),
+        (lambda b: b.plan("bus-1", "east-aleppo", "bus-1"), "already exists"),
+    ],
+)
+def test_a_step_out_of_order_is_refused(
+    step: Callable[[CustodyBook], object], message: str
+) -> None:
+    """Halting a trip still boarding, closing one on the road, planning it twice: refused."""
+    book = boarded_book()
+    with pytest.raises(CustodyRefused, match=message):
+        step(book)

@@ -46,7 +46,10 @@ class CustodyMachine(RuleBasedStateMachine):
         self.log.extend(events)
 
     def _boarded(self) -> list[str]:
-        return sorted(t for t, v in self.book.trips.items() if v.stage is TripStage.BOARDED)
+        return sorted(t for t, v in self.book.trips.items() if v.stage.carrying)
+
+    def _in(self, *stages: TripStage) -> list[str]:
+        return sorted(t for t, v in self.book.trips.items() if v.stage in stages)
 
     @rule(movement=st.sampled_from(MOVEMENTS), group=st.sampled_from(GROUPS), n=st.integers(1, 50))
     def register(self, movement: str, group: Group, n: int) -> None:
@@ -71,6 +74,47 @@ class CustodyMachine(RuleBasedStateMachine):
         self._record(
             self.book.board(trip, movement, trip, "origin", counts(people), Basis.COUNT, "m")
         )
+
+    @rule(movement=st.sampled_from(MOVEMENTS), convoy=st.sampled_from(["", "convoy-1"]))
+    def plan(self, movement: str, convoy: str) -> None:
+        self.trip_numbers += 1
+        trip = f"trip-{self.trip_numbers}"
+        self._record(self.book.plan(trip, movement, trip, convoy))
+
+    @rule(data=st.data())
+    def board_a_planned_trip(self, data: Any) -> None:
+        planned = self._in(TripStage.PLANNED)
+        if not planned:
+            return
+        trip = self.book.trips[data.draw(st.sampled_from(planned))]
+        people = {
+            g: data.draw(st.integers(0, self.book.tally(trip.movement, g).waiting)) for g in GROUPS
+        }
+        if any(people.values()):
+            self._record(
+                self.book.board(
+                    trip.id, trip.movement, trip.vehicle, "origin", counts(people), Basis.COUNT, "m"
+                )
+            )
+
+    @rule(data=st.data())
+    def depart(self, data: Any) -> None:
+        ready = self._in(TripStage.BOARDING, TripStage.HALTED)
+        if ready:
+            self._record(self.book.depart(data.draw(st.sampled_from(ready)), "origin", "m"))
+
+    @rule(data=st.data())
+    def halt(self, data: Any) -> None:
+        moving = self._in(TripStage.DEPARTED, TripStage.AT_CHECKPOINT)
+        if moving:
+            self._record(self.book.halt(data.draw(st.sampled_from(moving)), "cp", "shots", "m"))
+
+    @rule(data=st.data())
+    def turn_back(self, data: Any) -> None:
+        going = [t for t in self._boarded() if t not in self._in(TripStage.TURNED_BACK)]
+        if going:
+            trip = data.draw(st.sampled_from(going))
+            self._record(self.book.turn_back(trip, "cp", "road closed", "m"))
 
     def _count(self, data: Any, arrive: bool) -> None:
         trip = data.draw(st.sampled_from(self._boarded()))
@@ -116,7 +160,7 @@ class CustodyMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def close(self, data: Any) -> None:
-        arrived = sorted(t for t, v in self.book.trips.items() if v.stage is TripStage.ARRIVED)
+        arrived = self._in(TripStage.ARRIVED, TripStage.RETURNED)
         if not arrived:
             return
         trip = data.draw(st.sampled_from(arrived))

@@ -59,9 +59,34 @@ class Outcome(StrEnum):
 
 
 class TripStage(StrEnum):
-    BOARDED = "boarded"
+    """planned -> boarding -> departed -> at checkpoint -> arrived -> closed;
+    or halted (and departed again), or turned back -> returned -> closed."""
+
+    PLANNED = "planned"
+    BOARDING = "boarding"
+    DEPARTED = "departed"
+    AT_CHECKPOINT = "at-checkpoint"
+    HALTED = "halted"
+    TURNED_BACK = "turned-back"
     ARRIVED = "arrived"
+    RETURNED = "returned"
     CLOSED = "closed"
+
+    @property
+    def carrying(self) -> bool:
+        """People are on board and in the operation's custody."""
+        return self in _CARRYING
+
+
+_CARRYING = frozenset(
+    {
+        TripStage.BOARDING,
+        TripStage.DEPARTED,
+        TripStage.AT_CHECKPOINT,
+        TripStage.HALTED,
+        TripStage.TURNED_BACK,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +105,37 @@ class PeopleExited:
     group: Group
     count: int
     reason: str
+
+
+@dataclass(frozen=True)
+class TripPlanned:
+    trip: str
+    movement: str
+    vehicle: str
+    convoy: str = ""
+
+
+@dataclass(frozen=True)
+class TripDeparted:
+    trip: str
+    site: str
+    by: str
+
+
+@dataclass(frozen=True)
+class TripHalted:
+    trip: str
+    site: str
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class TripTurnedBack:
+    trip: str
+    site: str
+    reason: str
+    by: str
 
 
 @dataclass(frozen=True)
@@ -136,7 +192,11 @@ class TripClosed:
 
 
 CustodyEvent = (
-    PeopleRegistered
+    TripPlanned
+    | TripDeparted
+    | TripHalted
+    | TripTurnedBack
+    | PeopleRegistered
     | PeopleExited
     | TripBoarded
     | HeadcountRecorded
@@ -158,6 +218,7 @@ class Trip:
     last_site: str
     on_board: dict[Group, int]
     alerts: list[str] = field(default_factory=list)
+    convoy: str = ""
 
 
 @dataclass
@@ -243,8 +304,14 @@ class CustodyBook:
         basis: Basis,
         monitor: str,
     ) -> list[CustodyEvent]:
-        if trip in self.trips:
-            raise CustodyRefused(f"trip {trip} has already boarded")
+        planned = self.trips.get(trip)
+        if planned is not None:
+            if planned.stage is not TripStage.PLANNED:
+                raise CustodyRefused(f"trip {trip} has already boarded")
+            if (planned.movement, planned.vehicle) != (movement, vehicle):
+                raise CustodyRefused(
+                    f"trip {trip} is planned for {planned.movement} on {planned.vehicle}"
+                )
         _non_negative(people)
         if not any(n for _, n in people):
             raise CustodyRefused(f"trip {trip} boards nobody")
@@ -258,18 +325,45 @@ class CustodyBook:
             [TripBoarded(trip, movement, vehicle, site, people, Basis(basis), monitor)]
         )
 
+    def plan(self, trip: str, movement: str, vehicle: str, convoy: str = "") -> list[CustodyEvent]:
+        if trip in self.trips:
+            raise CustodyRefused(f"trip {trip} already exists")
+        return self._emit([TripPlanned(trip, movement, vehicle, convoy)])
+
+    def depart(self, trip: str, site: str, by: str) -> list[CustodyEvent]:
+        found = self._carrying(trip)
+        if found.stage not in (TripStage.BOARDING, TripStage.HALTED):
+            raise CustodyRefused(
+                f"trip {trip} has {found.stage}; only a boarded or halted trip departs"
+            )
+        return self._emit([TripDeparted(trip, site, by)])
+
+    def halt(self, trip: str, site: str, reason: str, by: str) -> list[CustodyEvent]:
+        found = self._carrying(trip)
+        _explained(reason)
+        if found.stage not in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
+            raise CustodyRefused(f"trip {trip} has {found.stage}; only a moving trip halts")
+        return self._emit([TripHalted(trip, site, reason, by)])
+
+    def turn_back(self, trip: str, site: str, reason: str, by: str) -> list[CustodyEvent]:
+        found = self._carrying(trip)
+        _explained(reason)
+        if found.stage is TripStage.TURNED_BACK:
+            raise CustodyRefused(f"trip {trip} has already turned back")
+        return self._emit([TripTurnedBack(trip, site, reason, by)])
+
     def record_headcount(
         self, trip: str, site: str, people: Counts, monitor: str
     ) -> list[CustodyEvent]:
         """A checkpoint count; each group that dropped raises exactly one alert."""
-        current = self._open_trip(trip)
+        current = self._carrying(trip)
         return self._emit(
             [HeadcountRecorded(trip, site, people, monitor), *self._drops(current, site, people)]
         )
 
     def arrive(self, trip: str, site: str, people: Counts, monitor: str) -> list[CustodyEvent]:
-        """The arrival count; drops raise alerts as at a checkpoint."""
-        current = self._open_trip(trip)
+        """The arrival count (back at the origin for a trip that turned back)."""
+        current = self._carrying(trip)
         return self._emit(
             [TripArrived(trip, site, people, monitor), *self._drops(current, site, people)]
         )
@@ -295,7 +389,7 @@ class CustodyBook:
                 raise CustodyRefused(f"transfer to unknown trip {transfer_trip!r}")
             if target.id == found.event.trip:
                 raise CustodyRefused("a transfer must name another trip")
-            if target.stage is not TripStage.BOARDED:
+            if not target.stage.carrying:
                 raise CustodyRefused(f"trip {target.id} has {target.stage}; it cannot take on")
             if target.movement != found.movement:
                 raise CustodyRefused(f"trip {target.id} belongs to movement {target.movement}")
@@ -307,7 +401,7 @@ class CustodyBook:
         found = self.trips.get(trip)
         if found is None:
             raise CustodyRefused(f"no trip {trip}")
-        if found.stage is not TripStage.ARRIVED:
+        if found.stage not in (TripStage.ARRIVED, TripStage.RETURNED):
             raise CustodyRefused(f"trip {trip} has {found.stage}, not arrived; it cannot close")
         open_alerts = [a for a in found.alerts if self.alerts[a].open]
         if open_alerts:
@@ -327,24 +421,41 @@ class CustodyBook:
             case PeopleExited(movement=m, group=g, count=n):
                 self._waiting[(m, g)] -= n
                 self._exits[(m, g)] += n
+            case TripPlanned():
+                self.trips[event.trip] = Trip(
+                    event.trip, event.movement, event.vehicle, TripStage.PLANNED, "", {}, [],
+                    event.convoy,
+                )  # fmt: skip
             case TripBoarded():
                 for g, n in event.counts:
                     self._waiting[(event.movement, g)] -= n
+                planned = self.trips.get(event.trip)
                 self.trips[event.trip] = Trip(
                     event.trip,
                     event.movement,
                     event.vehicle,
-                    TripStage.BOARDED,
+                    TripStage.BOARDING,
                     event.site,
                     dict(event.counts),
+                    convoy=planned.convoy if planned else "",
                 )
+            case TripDeparted(trip=t, site=s):
+                self.trips[t].stage = TripStage.DEPARTED
+                self.trips[t].last_site = s
+            case TripHalted(trip=t):
+                self.trips[t].stage = TripStage.HALTED
+            case TripTurnedBack(trip=t):
+                self.trips[t].stage = TripStage.TURNED_BACK
             case HeadcountRecorded(trip=t, site=s, counts=c):
-                self._count(t, s, c)
+                trip = self._count(t, s, c)
+                if trip.stage in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
+                    trip.stage = TripStage.AT_CHECKPOINT
             case TripArrived(trip=t, site=s, counts=c):
                 trip = self._count(t, s, c)
-                trip.stage = TripStage.ARRIVED
+                back = trip.stage is TripStage.TURNED_BACK
+                trip.stage = TripStage.RETURNED if back else TripStage.ARRIVED
                 for g, n in c:
-                    self._arrived[(trip.movement, g)] += n
+                    (self._waiting if back else self._arrived)[(trip.movement, g)] += n
             case ProtectionAlertRaised():
                 trip = self.trips[event.trip]
                 trip.alerts.append(event.alert)
@@ -359,9 +470,11 @@ class CustodyBook:
                     into = self.trips[event.transfer_trip or raised.trip]
                     group = raised.group
                     into.on_board[group] = into.on_board.get(group, 0) + raised.missing
-                    if into.stage is not TripStage.BOARDED:
+                    if into.stage is TripStage.ARRIVED:
                         # A recount on an arrived trip: those people arrived with it.
-                        self._arrived[(alert.movement, raised.group)] += raised.missing
+                        self._arrived[(alert.movement, group)] += raised.missing
+                    elif into.stage is TripStage.RETURNED:
+                        self._waiting[(alert.movement, group)] += raised.missing
             case TripClosed(trip=t):
                 self.trips[t].stage = TripStage.CLOSED
 
@@ -370,7 +483,7 @@ class CustodyBook:
         on_board = sum(
             t.on_board.get(group, 0)
             for t in self.trips.values()
-            if t.movement == movement and t.stage is TripStage.BOARDED
+            if t.movement == movement and t.stage.carrying
         )
         unaccounted = sum(
             a.event.missing
@@ -405,11 +518,11 @@ class CustodyBook:
             self.apply(event)
         return events
 
-    def _open_trip(self, trip: str) -> Trip:
+    def _carrying(self, trip: str) -> Trip:
         found = self.trips.get(trip)
         if found is None:
             raise CustodyRefused(f"no trip {trip}; it must board first")
-        if found.stage is not TripStage.BOARDED:
+        if not found.stage.carrying:
             raise CustodyRefused(f"trip {trip} has {found.stage}; it takes no more counts")
         return found
 

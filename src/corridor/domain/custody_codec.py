@@ -22,11 +22,19 @@ from corridor.domain.custody import (
     TripArrived,
     TripBoarded,
     TripClosed,
+    TripDeparted,
+    TripHalted,
+    TripPlanned,
+    TripTurnedBack,
     counts,
 )
 from corridor.domain.scenario import Group
 
 EVENT_TYPES: dict[str, type[CustodyEvent]] = {
+    "trip-planned": TripPlanned,
+    "trip-departed": TripDeparted,
+    "trip-halted": TripHalted,
+    "trip-turned-back": TripTurnedBack,
     "people-registered": PeopleRegistered,
     "people-exited": PeopleExited,
     "trip-boarded": TripBoarded,
