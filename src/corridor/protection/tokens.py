@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+
+from corridor.protection.access import AccessRole
 
 TOKEN_PREFIX = "crd_"
 TOKEN_BYTES = 32
@@ -33,3 +36,20 @@ def new_token_id() -> str:
 def matches(token: str, stored_hash: str) -> bool:
     """Compare in constant time, so response timing leaks nothing of the hash."""
     return hmac.compare_digest(token_hash(token), stored_hash)
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """What is stored about a token: never the token itself."""
+
+    id: str
+    operation: str
+    role: AccessRole
+    label: str
+    hash: str
+    created_at: str
+    revoked_at: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,1 @@
+"""Storage for personal data and API tokens, beside the ledger in the same database."""

@@ -1,0 +1,69 @@
+"""Ports for personal data and API tokens: what the use cases need from storage.
+
+Adapters in `corridor.adapters.vault` implement them on SQLite and
+PostgreSQL; tests may subclass them with in-memory fakes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from corridor.protection.tokens import TokenRecord
+from corridor.protection.vault_crypto import Sealed
+
+
+@dataclass(frozen=True)
+class StoredPerson:
+    """One vault row as stored: ciphertext, never plaintext."""
+
+    person: str
+    operation: str
+    sealed: Sealed
+    key_check: str
+
+
+class PersonVault(ABC):
+    """Encrypted person records of every operation."""
+
+    @abstractmethod
+    def put(self, row: StoredPerson, created_at: str) -> None:
+        """Store a new row; an existing person id is an `IntegrityError`."""
+
+    @abstractmethod
+    def get(self, operation: str, person: str) -> StoredPerson | None: ...
+
+    @abstractmethod
+    def find(self, operation: str, blind_index: str) -> list[str]:
+        """Person ids whose name has this blind index, sorted."""
+
+    @abstractmethod
+    def delete(self, operation: str, person: str) -> bool:
+        """Remove a row for good; False when there was none."""
+
+    @abstractmethod
+    def count(self, operation: str) -> int: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class TokenStore(ABC):
+    """API tokens, kept as hashes."""
+
+    @abstractmethod
+    def add(self, record: TokenRecord) -> None: ...
+
+    @abstractmethod
+    def by_hash(self, token_hash: str) -> TokenRecord | None: ...
+
+    @abstractmethod
+    def list(self, operation: str | None = None) -> list[TokenRecord]:
+        """Tokens in creation order (of one operation when named)."""
+
+    @abstractmethod
+    def revoke(self, token_id: str, at: str) -> TokenRecord:
+        """Mark a token revoked; `NotFound` if no such token."""
+
+    @abstractmethod
+    def close(self) -> None: ...
