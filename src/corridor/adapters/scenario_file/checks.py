@@ -206,7 +206,8 @@ class _Checker:
                 if isinstance(kinds, list) and "depot" not in kinds:
                     self.fail(
                         f"fleet[{index}].depot",
-                        f"site {depot!r} is not a depot (its kinds are {kinds}); "
+                        f"site {depot!r} is not a depot (its kinds: "
+                        f"{', '.join(str(k) for k in kinds)}); "
                         "vehicles start at a site whose kinds include 'depot'",
                     )
 
@@ -261,7 +262,9 @@ class _Checker:
                     seen.add(group)
 
     def populations_rules(self) -> None:
-        movements = {_text(m, "id"): m for _, m in _items(self.data, "movements")}
+        movements: dict[str | None, dict[str, Any]] = {}
+        for _, item in _items(self.data, "movements"):
+            movements.setdefault(_text(item, "id"), item)
         seen: dict[tuple[str, str, str], int] = {}
         for index, item in _items(self.data, "populations"):
             movement_id, site, group = (
