@@ -1,0 +1,128 @@
+"""Plan a scenario: construct, improve within a time limit, bound, report the gap.
+
+The improvement is an iterated greedy: the constructive engine is re-run with
+seeded random perturbations of its vehicle and load choices, and the best
+schedule (clearance time first, then person-hours waiting) is kept. Small
+instances are then handed to the exact CP-SAT model, whose proven bound joins
+the independent bounds. The search stops at its iteration budget, when the
+clearance time meets the lower bound, or at the time limit, whichever comes
+first; for a given seed the plan is the same whenever the time limit is not
+what stopped it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from corridor.planning.fleet.bounds import lower_bounds
+from corridor.planning.fleet.exact import small_enough, solve_exact
+from corridor.planning.fleet.greedy import construct
+from corridor.planning.model import PlanningModel
+from corridor.planning.plan import (
+    Bound,
+    Plan,
+    PlannedTrip,
+    PlannedVehicle,
+    makespan_of,
+    person_hours_waiting,
+)
+
+NOISE_LEVELS = (0.02, 0.05, 0.1, 0.2, 0.35)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the search reports after each schedule it tries."""
+
+    iteration: int
+    iterations: int
+    makespan: float
+    lower_bound: float
+    person_hours_waiting: float
+    seconds: float
+    phase: str
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _key(trips: list[PlannedTrip]) -> tuple[float, float]:
+    return (round(makespan_of(trips), 6), round(person_hours_waiting(trips), 6))
+
+
+def plan_scenario(
+    model: PlanningModel,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    iterations: int = 300,
+    progress: ProgressCallback | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    exact: bool = True,
+    exact_seconds: float = 5.0,
+) -> Plan:
+    """The best plan found for `model`, with its lower bounds and gap."""
+    started = clock()
+    deadline = started + time_limit
+    best = construct(model)
+    engine = "greedy"
+    bounds = list(lower_bounds(model, upper=makespan_of(best)))
+    floor = max(b.minutes for b in bounds)
+
+    def report(i: int, phase: str) -> None:
+        if progress is not None:
+            progress(
+                Progress(
+                    iteration=i,
+                    iterations=iterations,
+                    makespan=makespan_of(best),
+                    lower_bound=floor,
+                    person_hours_waiting=person_hours_waiting(best),
+                    seconds=clock() - started,
+                    phase=phase,
+                )
+            )
+
+    report(0, "construct")
+    rng = random.Random(seed)
+    for i in range(1, iterations + 1):
+        if clock() >= deadline or (makespan_of(best) <= floor + 1e-6 and i > iterations // 3):
+            break
+        candidate = construct(model, rng, NOISE_LEVELS[i % len(NOISE_LEVELS)])
+        if _key(candidate) < _key(best):
+            best = candidate
+            engine = "greedy + iterated greedy"
+        report(i, "improve")
+
+    proved = False
+    if exact and small_enough(model) and clock() < deadline:
+        report(iterations, "exact")
+        solved = solve_exact(model, min(exact_seconds, deadline - clock()), seed, hint=best)
+        if solved is not None:
+            trips, bound, optimal = solved
+            if _key(trips) < _key(best):
+                best = trips
+                engine = "CP-SAT"
+            bounds.append(Bound("CP-SAT", bound, "proved by the exact model"))
+            proved = optimal and makespan_of(best) <= bound + 1e-6
+            floor = max(floor, bound)
+
+    makespan = makespan_of(best)
+    plan = Plan(
+        scenario=model.scenario,
+        vehicles=tuple(PlannedVehicle(v.id, v.kind, v.depot, v.ready) for v in model.vehicles),
+        trips=tuple(sorted(best, key=lambda t: (t.depart, t.vehicle, t.sequence))),
+        makespan=makespan,
+        lower_bound=min(floor, makespan) if proved else floor,
+        person_hours_waiting=person_hours_waiting(best),
+        engine=engine,
+        proved_optimal=proved or makespan <= floor + 1e-6,
+        bounds=tuple(bounds),
+        seed=seed,
+        seconds=clock() - started,
+        notes=model.notes,
+    )
+    report(iterations, "done")
+    return plan

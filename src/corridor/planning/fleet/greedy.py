@@ -1,0 +1,236 @@
+"""Constructive engine: event-driven list scheduling of loaded runs.
+
+Repeatedly, the vehicle that can reach people soonest takes the load it can
+deliver earliest. A vehicle with stretcher places carries stretcher cases
+while any are left; seats fill by urgency (seated wounded, unaccompanied
+minors, civilians, fighters). Each run's departure is set so that every
+checkpoint on its route has a free slot, the movement's window holds the
+whole run and the pacing terms allow the load. `noise` perturbs the choices
+(seeded) so the improvement loop can sample different schedules.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from corridor.domain.scenario import Group
+from corridor.errors import Infeasible, Shortfall
+from corridor.planning.fleet.timetable import Timetable
+from corridor.planning.model import Leg, PlanningModel, Vehicle, can_carry
+from corridor.planning.plan import Crossing, Load, PlannedTrip
+
+SEAT_ORDER = (
+    Group.WOUNDED_SEATED,
+    Group.UNACCOMPANIED_MINORS,
+    Group.CIVILIANS,
+    Group.FIGHTERS,
+)
+"""Who takes a free seat first."""
+
+
+@dataclass
+class _Position:
+    site: str
+    free: float
+    trips: int = 0
+    blocked: bool = False
+
+
+@dataclass(frozen=True)
+class _Option:
+    leg: Leg
+    pickup: float
+    depart: float
+    loads: tuple[Load, ...]
+
+    @property
+    def arrive(self) -> float:
+        return self.depart + self.leg.minutes
+
+    @property
+    def people(self) -> int:
+        return sum(load.count for load in self.loads)
+
+
+def construct(
+    model: PlanningModel, rng: random.Random | None = None, noise: float = 0.0
+) -> list[PlannedTrip]:
+    """One complete schedule; raises Infeasible if the pacing terms deadlock."""
+    waiting = {(d.movement, d.site, d.group): d.count for d in model.demands}
+    places = dict(model.capacity)
+    timetable = Timetable(model)
+    positions = {v.id: _Position(v.depot, v.ready) for v in model.vehicles}
+    active = list(model.vehicles)
+    trips: list[PlannedTrip] = []
+    origins = sorted({(d.movement, d.site) for d in model.demands})
+
+    while any(waiting.values()):
+        candidates = []
+        for vehicle in active:
+            here = positions[vehicle.id]
+            if here.blocked:
+                continue
+            reach = _soonest_pickup(model, vehicle, here, origins, waiting)
+            if reach is not None:
+                jitter = 1.0 + (rng.random() * noise if rng is not None and noise else 0.0)
+                candidates.append((reach * jitter, vehicle.id, vehicle))
+        active = [v for v in active if positions[v.id].blocked or _has_work(v, waiting)]
+        if not candidates:
+            raise Infeasible(
+                "no vehicle can take the people left within the windows, pacing and places",
+                _left(waiting),
+            )
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        vehicle = candidates[0][2]
+        here = positions[vehicle.id]
+        option = _best_option(model, vehicle, here, origins, waiting, places, timetable, rng, noise)
+        if option is None:
+            here.blocked = True
+            continue
+        trips.append(_trip(vehicle, here, option))
+        timetable.book(option.leg, option.depart, option.people)
+        for load in option.loads:
+            waiting[(option.leg.movement, option.leg.origin, load.group)] -= load.count
+            places[(option.leg.destination, load.group)] -= load.count
+        here.site, here.free, here.trips = option.leg.destination, option.arrive, here.trips + 1
+        for other in positions.values():
+            other.blocked = False
+    return trips
+
+
+def _has_work(vehicle: Vehicle, waiting: dict[tuple[str, str, Group], int]) -> bool:
+    return any(n > 0 and can_carry(vehicle, g) for (_, _, g), n in waiting.items())
+
+
+def _soonest_pickup(
+    model: PlanningModel,
+    vehicle: Vehicle,
+    here: _Position,
+    origins: list[tuple[str, str]],
+    waiting: dict[tuple[str, str, Group], int],
+) -> float | None:
+    best: float | None = None
+    for movement, site in origins:
+        if not any(
+            waiting[(movement, site, g)] > 0 and can_carry(vehicle, g)
+            for g in Group
+            if (movement, site, g) in waiting
+        ):
+            continue
+        minutes = model.empty_minutes.get((here.site, site), 0.0 if here.site == site else None)
+        if minutes is None:
+            continue
+        at = here.free + minutes
+        if best is None or at < best:
+            best = at
+    return best
+
+
+def _best_option(
+    model: PlanningModel,
+    vehicle: Vehicle,
+    here: _Position,
+    origins: list[tuple[str, str]],
+    waiting: dict[tuple[str, str, Group], int],
+    places: dict[tuple[str, Group], int],
+    timetable: Timetable,
+    rng: random.Random | None,
+    noise: float,
+) -> _Option | None:
+    options: list[_Option] = []
+    for movement, site in origins:
+        minutes = model.empty_minutes.get((here.site, site), 0.0 if here.site == site else None)
+        if minutes is None:
+            continue
+        pickup = here.free + minutes
+        for leg in model.legs_from(movement, site):
+            loads = _load(vehicle, leg, waiting, places)
+            people = sum(n for _, n in loads)
+            if people == 0:
+                continue
+            timed = timetable.departure(leg, pickup, people)
+            if timed is None:
+                continue
+            depart, allowed = timed
+            trimmed = _trim(loads, allowed)
+            options.append(_Option(leg, pickup, depart, tuple(Load(g, n) for g, n in trimmed if n)))
+    if not options:
+        return None
+    if vehicle.stretchers and any(o.loads and _stretchers(o) for o in options):
+        options = [o for o in options if _stretchers(o)]
+
+    def score(o: _Option) -> tuple[float, int, int, str, str]:
+        jitter = 1.0 + (rng.random() * noise if rng is not None and noise else 0.0)
+        return (o.arrive * jitter, -_stretchers(o), -o.people, o.leg.origin, o.leg.destination)
+
+    return min(options, key=score)
+
+
+def _stretchers(option: _Option) -> int:
+    return sum(load.count for load in option.loads if load.group.needs_stretcher)
+
+
+def _load(
+    vehicle: Vehicle,
+    leg: Leg,
+    waiting: dict[tuple[str, str, Group], int],
+    places: dict[tuple[str, Group], int],
+) -> list[tuple[Group, int]]:
+    loads: list[tuple[Group, int]] = []
+    key = (leg.movement, leg.origin, Group.WOUNDED_STRETCHER)
+    if vehicle.stretchers and key in waiting:
+        n = min(
+            vehicle.stretchers,
+            waiting[key],
+            places.get((leg.destination, Group.WOUNDED_STRETCHER), 0),
+        )
+        if n > 0:
+            loads.append((Group.WOUNDED_STRETCHER, n))
+    seats = vehicle.seats
+    for group in SEAT_ORDER:
+        key = (leg.movement, leg.origin, group)
+        if seats <= 0 or key not in waiting:
+            continue
+        n = min(seats, waiting[key], places.get((leg.destination, group), 0))
+        if n > 0:
+            loads.append((group, n))
+            seats -= n
+    return loads
+
+
+def _trim(loads: list[tuple[Group, int]], allowed: int) -> list[tuple[Group, int]]:
+    """Keep the most urgent `allowed` people (loads are already in urgency order)."""
+    kept: list[tuple[Group, int]] = []
+    for group, n in loads:
+        take = min(n, allowed)
+        if take > 0:
+            kept.append((group, take))
+        allowed -= take
+    return kept
+
+
+def _trip(vehicle: Vehicle, here: _Position, option: _Option) -> PlannedTrip:
+    leg = option.leg
+    return PlannedTrip(
+        vehicle=vehicle.id,
+        sequence=here.trips,
+        movement=leg.movement,
+        origin=leg.origin,
+        destination=leg.destination,
+        loads=option.loads,
+        leave=here.free,
+        pickup=option.pickup,
+        depart=option.depart,
+        arrive=option.arrive,
+        route=leg.sites,
+        crossings=tuple(Crossing(site, option.depart + offset) for site, offset in leg.checkpoints),
+    )
+
+
+def _left(waiting: dict[tuple[str, str, Group], int]) -> list[Shortfall]:
+    return [
+        Shortfall(g.value, site, n, f"{movement} not moved")
+        for (movement, site, g), n in sorted(waiting.items())
+        if n > 0
+    ]

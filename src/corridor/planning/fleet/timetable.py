@@ -1,0 +1,144 @@
+"""The shared resources a schedule books as trips are added: checkpoint slots and pacing.
+
+A checkpoint screens one vehicle every `headway` minutes, whichever movement
+it serves, so a loaded run is given a departure minute at which every
+checkpoint on its route is free when it gets there. The vehicle waits empty
+at the pickup rather than loaded in a queue: buses standing loaded for hours
+is the failure the planner exists to prevent.
+
+Paced reciprocity (people departed of A <= ratio x of B + allowance) is
+checked at every departure of A, since only A's departures can break it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from collections.abc import Mapping
+
+from corridor.planning.model import Leg, Pacing, PlanningModel, Window
+
+EPSILON = 1e-7
+
+
+class Checkpoints:
+    """Booked screening minutes per checkpoint."""
+
+    def __init__(self, headway: Mapping[str, float]) -> None:
+        self._headway = dict(headway)
+        self._booked: dict[str, list[float]] = {site: [] for site in headway}
+
+    def earliest(self, site: str, minute: float) -> float:
+        """The first minute at or after `minute` when `site` can screen one more vehicle."""
+        gap = self._headway.get(site)
+        if gap is None:
+            return minute
+        booked = self._booked[site]
+        i = bisect_right(booked, minute - gap + EPSILON)
+        while i < len(booked) and booked[i] < minute + gap - EPSILON:
+            minute = booked[i] + gap
+            i += 1
+        return minute
+
+    def book(self, site: str, minute: float) -> None:
+        if site in self._booked:
+            insort(self._booked[site], minute)
+
+
+class Departures:
+    """People departed per movement over time, for paced reciprocity."""
+
+    def __init__(self, pacings: tuple[Pacing, ...]) -> None:
+        self._pacings = pacings
+        self._times: dict[str, list[float]] = {}
+        self._people: dict[str, list[int]] = {}
+
+    def add(self, movement: str, minute: float, people: int) -> None:
+        times = self._times.setdefault(movement, [])
+        people_list = self._people.setdefault(movement, [])
+        i = bisect_right(times, minute)
+        times.insert(i, minute)
+        people_list.insert(i, people)
+
+    def by(self, movement: str, minute: float) -> int:
+        """People of `movement` departed at or before `minute`."""
+        times = self._times.get(movement, [])
+        return sum(self._people.get(movement, [])[: bisect_right(times, minute + EPSILON)])
+
+    def allowed(self, movement: str, minute: float) -> int:
+        """How many more people of `movement` may depart at `minute` under every pacing."""
+        room = 10**12
+        for p in self._pacings:
+            if p.movement != movement:
+                continue
+            later = [t for t in self._times.get(movement, []) if t > minute + EPSILON]
+            for t in [minute, *later]:
+                ceiling = int(p.ratio * self.by(p.partner, t) + 1e-9) + p.allowance
+                room = min(room, ceiling - self.by(movement, t))
+        return max(0, room)
+
+    def next_partner_departure(self, movement: str, minute: float) -> float | None:
+        """The next minute after `minute` when a partner of a pacing of `movement` departs."""
+        found: float | None = None
+        for p in self._pacings:
+            if p.movement != movement:
+                continue
+            times = self._times.get(p.partner, [])
+            i = bisect_right(times, minute + EPSILON)
+            if i < len(times) and (found is None or times[i] < found):
+                found = times[i]
+        return found
+
+    def paced(self, movement: str) -> bool:
+        return any(p.movement == movement for p in self._pacings)
+
+
+def fit_window(windows: tuple[Window, ...], minute: float, minutes: float) -> float | None:
+    """The first departure at or after `minute` whose run of `minutes` fits one window."""
+    for w in sorted(windows, key=lambda w: w.open):
+        start = max(minute, w.open)
+        if start + minutes <= w.close + EPSILON:
+            return start
+    return None
+
+
+class Timetable:
+    """Checkpoint slots and pacing books for one schedule under construction."""
+
+    def __init__(self, model: PlanningModel) -> None:
+        self.model = model
+        self.checkpoints = Checkpoints(model.headway)
+        self.departures = Departures(model.pacings)
+
+    def departure(self, leg: Leg, ready: float, people: int) -> tuple[float, int] | None:
+        """Earliest (departure minute, people allowed) at or after `ready`, or None."""
+        minute = ready
+        windows = self.model.windows_of(leg.movement)
+        for _ in range(10_000):
+            fitted = fit_window(windows, minute, leg.minutes)
+            if fitted is None:
+                return None
+            minute = fitted
+            moved = False
+            for site, offset in leg.checkpoints:
+                free = self.checkpoints.earliest(site, minute + offset)
+                if free > minute + offset + EPSILON:
+                    minute = free - offset
+                    moved = True
+                    break
+            if moved:
+                continue
+            if not self.departures.paced(leg.movement):
+                return minute, people
+            allowed = self.departures.allowed(leg.movement, minute)
+            if allowed > 0:
+                return minute, min(people, allowed)
+            later = self.departures.next_partner_departure(leg.movement, minute)
+            if later is None:
+                return None
+            minute = later
+        return None
+
+    def book(self, leg: Leg, depart: float, people: int) -> None:
+        for site, offset in leg.checkpoints:
+            self.checkpoints.book(site, depart + offset)
+        self.departures.add(leg.movement, depart, people)
