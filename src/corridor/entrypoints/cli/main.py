@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from corridor.entrypoints.cli import plan, scenario
+from corridor.entrypoints.cli import plan, scenario, users
 from corridor.entrypoints.cli.app import app
 
 # Command groups register themselves on import; keep one import per module.
 app.add_typer(plan.app, name="plan")
 app.add_typer(scenario.app, name="scenario")
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:
