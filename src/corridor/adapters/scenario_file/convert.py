@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
-import json
 from typing import Any
 
 from corridor.adapters.scenario_file.models import ScenarioFile, SourceModel
+from corridor.domain.canonical import canonical_bytes
 from corridor.domain.scenario import (
     Capacity,
     Coordinates,
@@ -122,15 +122,7 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 def scenario_digest(scenario: Scenario) -> str:
     """SHA-256 (hex) of the canonical JSON of the domain value: stable content identity.
 
-    Canonical JSON: keys sorted, no spaces, UTF-8 as itself, floats in shortest
-    round-trip form. Two files that differ only in layout, comments or key
-    order give the same digest; any change of a value gives another.
+    Two files that differ only in layout, comments, anchors or key order give
+    the same digest; any change of a value gives another.
     """
-    text = json.dumps(
-        scenario_to_data(scenario),
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_bytes(scenario_to_data(scenario))).hexdigest()
