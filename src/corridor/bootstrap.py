@@ -8,6 +8,8 @@ need no file). The store is created and migrated to the newest schema.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from corridor.adapters.ledger.memory import MemoryLedgerStore
 from corridor.adapters.ledger.postgres import PostgresLedgerStore
 from corridor.adapters.ledger.sqlite import SQLiteLedgerStore
@@ -16,10 +18,17 @@ from corridor.errors import InvalidInput
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
 
-__all__ = ["open_store", "open_store_from_settings"]
+__all__ = ["open_store", "open_store_from_settings", "sqlite_path"]
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file an `sqlite:///` URL names; None for any other kind of URL."""
+    if url.startswith(SQLITE_PREFIX):
+        return Path(url.removeprefix(SQLITE_PREFIX))
+    return None
 
 
 def open_store(url: str, clock: Clock | None = None, migrate: bool = True) -> LedgerStore:

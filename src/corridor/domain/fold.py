@@ -17,6 +17,8 @@ key of the document by registering reducers on `REDUCERS`, e.g.
 Event types with no reducer are skipped, so an older reader can replay a
 newer ledger. `State.dump()` is the canonical JSON of the document plus the
 head it was folded to: replaying the same events gives byte-identical dumps.
+The state also knows each stream's version, so a command decided on it can
+append with those versions as its expected versions.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ class State:
 
     head: Head = field(default_factory=Head)
     document: Mapping[str, Any] = field(default_factory=dict)
+    versions: Mapping[str, int] = field(default_factory=dict)
+    """Version of every stream folded; what a command expects when it appends."""
+
+    def version(self, stream: str) -> int:
+        """The stream's version in this state (0 when it has no events)."""
+        return self.versions.get(stream, 0)
 
     def dump(self) -> bytes:
         """Canonical JSON of the state: byte-identical for identical events."""
@@ -84,11 +92,13 @@ def fold(
 ) -> State:
     """Apply every event in order; `loads` parses payload text (any JSON parser)."""
     document: dict[str, Any] = {}
+    versions: dict[str, int] = {}
     last: RecordedEvent | None = None
     lookup = reducers.get
     for last in events:
+        versions[last.stream] = last.version
         reducer = lookup(last.type)
         if reducer is not None:
             reducer(document, last, loads(last.payload))
     head = Head() if last is None else Head(last.sequence, last.hash)
-    return State(head, document)
+    return State(head, document, versions)

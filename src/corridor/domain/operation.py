@@ -95,8 +95,15 @@ class NoteRecorded:
     text: str
 
 
-def opening_events(operation: str, name: str, scenario: Scenario) -> list[NewEvent]:
-    """The events of opening `operation` on `scenario`, in the order they are recorded."""
+def opening_events(
+    operation: str, name: str, scenario: Scenario, content_hash: str | None = None
+) -> list[NewEvent]:
+    """The events of opening `operation` on `scenario`, in the order they are recorded.
+
+    `content_hash` identifies the scenario's content; by default the hash of
+    its canonical JSON here, but callers that already name scenarios by a
+    digest (the scenario-file adapter's) pass that one so both agree.
+    """
     stream = operation_stream(operation)
     facts: list[Any] = [
         OperationOpened(operation=operation, name=name, scenario=scenario.id),
@@ -104,7 +111,7 @@ def opening_events(operation: str, name: str, scenario: Scenario) -> list[NewEve
             operation=operation,
             scenario=scenario.id,
             name=scenario.name,
-            content_hash=scenario_content_hash(scenario),
+            content_hash=content_hash or scenario_content_hash(scenario),
             sites=len(scenario.sites),
             links=len(scenario.links),
             vehicles=scenario.vehicles(),
