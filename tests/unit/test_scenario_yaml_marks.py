@@ -99,3 +99,13 @@ def test_paths_round_trip_between_text_and_parts(path: str) -> None:
         assert join_path(split_path(path)[:-1]) == parent
     else:
         assert parent is None
+
+
+def test_aliases_that_expand_exponentially_are_refused() -> None:
+    """A few lines of nested aliases may not blow up into millions of values."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 6):
+        below = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([below] * 10)}]")
+    with pytest.raises(InvalidInput, match="expands to more than"):
+        load_yaml_with_marks("\n".join(lines) + "\n", "laughs.yaml", max_values=50_000)

@@ -28,6 +28,8 @@ PathPart = str | int
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAX_DEPTH = 64
+MAX_VALUES = 1_000_000
+"""Default cap on the values one document may expand to (aliases included)."""
 
 
 def join_path(parts: tuple[PathPart, ...] | list[PathPart]) -> str:
@@ -128,19 +130,28 @@ def _position(mark: yaml.Mark | None) -> Position:
 class _Builder:
     """Walks composed nodes into plain values, recording marks and problems."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, max_values: int) -> None:
         self.filename = filename
+        self.max_values = max_values
         self.values: dict[str, Position] = {}
         self.keys: dict[str, Position] = {}
         self.problems: list[Problem] = []
+        self._nodes = 0
         self._scalars = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, parts: tuple[PathPart, ...]) -> Any:
         path = join_path(parts)
         self.values.setdefault(path, _position(node.start_mark))
+        self._nodes += 1
+        if self._nodes > self.max_values:
+            # Aliases of aliases can expand a short file exponentially ("billion laughs").
+            if self._nodes == self.max_values + 1:
+                self._fail(node, path, f"expands to more than {self.max_values:,} values")
+            return None
         if len(parts) > _MAX_DEPTH:
             # Aliases can make a document recursive; no input file nests this deep.
-            self._fail(node, path, f"nested more than {_MAX_DEPTH} levels deep")
+            shown = join_path(parts[:8]) + "..."
+            self._fail(node, shown, f"nested more than {_MAX_DEPTH} levels deep")
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, parts)
@@ -179,7 +190,9 @@ class _Builder:
         self.problems.append(Problem(self.filename, line, column, path, message))
 
 
-def load_yaml_with_marks(text: str, filename: str) -> MarkedDocument:
+def load_yaml_with_marks(
+    text: str, filename: str, *, max_values: int = MAX_VALUES
+) -> MarkedDocument:
     """Parse YAML text into plain data with positions; raise InvalidInput on any defect.
 
     An empty document gives `data=None`. Only one document per file is read.
@@ -197,7 +210,7 @@ def load_yaml_with_marks(text: str, filename: str) -> MarkedDocument:
         raise InvalidInput(f"{filename} is not valid YAML", [problem]) from None
     if root is None:
         return MarkedDocument(None, filename)
-    builder = _Builder(filename)
+    builder = _Builder(filename, max_values)
     data = builder.build(root, ())
     if builder.problems:
         raise InvalidInput(f"{filename} has defects", builder.problems)
