@@ -190,7 +190,11 @@ def priorities(state: AgreementState, rules: MovementRules, trip: DispatchTrip) 
         for group in term.first:
             left = population.get((trip.movement, group), 0) - state.people(trip.movement, group)
             waiting += max(left - trip.people_of(group), 0)
-        split = sorted(h.household for h in trip.households if h.aboard != h.size)
+        split = (
+            sorted(h.household for h in trip.households if h.aboard != h.size)
+            if term.keep_households
+            else []
+        )
         ok = (others == 0 or waiting == 0) and not split
         first = ", ".join(g.value for g in term.first)
         if split:

@@ -127,7 +127,7 @@ def _resume(state: AgreementState, resume: RecordResume) -> list[Finding]:
         ("halts", [h[1] for h in standing]),
         ("resumes_needed", term.needed),
     )
-    if resume.guarantor not in term.lifted_by:
+    if not state.rules.can_lift(term, resume.guarantor):
         reason = f"{resume.guarantor} is not among its guarantors ({', '.join(term.lifted_by)})"
         return [Finding(term.id, term.kind, term.label, False, reason, figures)]
     if not standing:

@@ -103,5 +103,15 @@ class Rulebook:
             organisation in self.agreement.monitors or self.roles.get(organisation) is Role.MONITOR
         )
 
+    def is_guarantor(self, organisation: str) -> bool:
+        """Guarantors are those the agreement lists, or, if it lists none, the scenario's."""
+        if self.agreement.guarantors:
+            return organisation in self.agreement.guarantors
+        return self.roles.get(organisation) is Role.GUARANTOR
+
+    def can_lift(self, term: Suspension, organisation: str) -> bool:
+        """Only guarantors the term names may resume what it halted."""
+        return organisation in term.lifted_by and self.is_guarantor(organisation)
+
     def people(self, movement: str) -> int:
         return sum(n for (m, _), n in self.population.items() if m == movement)

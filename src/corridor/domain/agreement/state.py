@@ -165,7 +165,7 @@ class AgreementState:
 
     def _resumed(self, event: ResumeRecorded, counted: int) -> AgreementState:
         term = self.rules.suspensions.get(event.term)
-        if term is None or event.guarantor not in term.lifted_by:
+        if term is None or not self.rules.can_lift(term, event.guarantor):
             return replace(self, events=counted)
         halts: dict[Halt, frozenset[str]] = {}
         for halt, guarantors in self.halts.items():
