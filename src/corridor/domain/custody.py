@@ -544,7 +544,7 @@ class CustodyBook:
                 number += 1
                 raised.append(
                     ProtectionAlertRaised(
-                        f"{trip.id}/alert-{number}",
+                        f"{trip.id}.alert-{number}",
                         trip.id,
                         trip.vehicle,
                         trip.last_site,

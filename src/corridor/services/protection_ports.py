@@ -67,3 +67,27 @@ class TokenStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """The first answer given to a request with an idempotency key."""
+
+    request: str
+    """Fingerprint of the request (method, path, body) the key was first used for."""
+    status: int
+    body: str
+
+
+class ResponseStore(ABC):
+    """First answers to POSTs that carried an Idempotency-Key."""
+
+    @abstractmethod
+    def get(self, key: str) -> StoredResponse | None: ...
+
+    @abstractmethod
+    def put(self, key: str, response: StoredResponse, created_at: str) -> None:
+        """Keep the first answer; a second answer for the same key is ignored."""
+
+    @abstractmethod
+    def close(self) -> None: ...

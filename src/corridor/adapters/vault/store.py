@@ -20,12 +20,18 @@ import sqlalchemy as sa
 
 from corridor.adapters.ledger.migrate import upgrade_connection
 from corridor.adapters.ledger.postgres import sqlalchemy_url
-from corridor.adapters.vault.tables import api_tokens, vault_people
+from corridor.adapters.vault.tables import api_responses, api_tokens, vault_people
 from corridor.errors import IntegrityError, InvalidInput, NotFound, StoreUnavailable
 from corridor.protection.access import AccessRole
 from corridor.protection.tokens import TokenRecord
 from corridor.protection.vault_crypto import Sealed
-from corridor.services.protection_ports import PersonVault, StoredPerson, TokenStore
+from corridor.services.protection_ports import (
+    PersonVault,
+    ResponseStore,
+    StoredPerson,
+    StoredResponse,
+    TokenStore,
+)
 
 SQLITE_PREFIX = "sqlite:///"
 BUSY_TIMEOUT_MS = 30_000
@@ -185,3 +191,31 @@ class SqlTokenStore(SqlStore, TokenStore):
         if found is None:
             raise NotFound(f"no token {token_id}")
         return _token(found)
+
+
+class SqlResponseStore(SqlStore, ResponseStore):
+    def get(self, key: str) -> StoredResponse | None:
+        query = sa.select(api_responses).where(api_responses.c.idempotency_key == key)
+        with self._connect() as connection:
+            found = connection.execute(query).mappings().first()
+        if found is None:
+            return None
+        return StoredResponse(found["request"], int(found["status"]), found["body"])
+
+    def put(self, key: str, response: StoredResponse, created_at: str) -> None:
+        try:
+            with self._connect() as connection:
+                connection.execute(
+                    api_responses.insert().values(
+                        idempotency_key=key,
+                        request=response.request,
+                        status=response.status,
+                        body=response.body,
+                        created_at=created_at,
+                    )
+                )
+                connection.commit()
+        except IntegrityError:
+            # A concurrent retry stored its answer first; both answers come from
+            # the same ledger command, so keeping the first loses nothing.
+            return

@@ -1,0 +1,1 @@
+"""The live operations REST API (FastAPI): `create_app(context)`."""

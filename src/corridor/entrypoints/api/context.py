@@ -1,0 +1,54 @@
+"""What one API process holds: the ledger, the live record, the vault and token stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corridor.adapters.vault.store import SqlPersonVault, SqlResponseStore, SqlTokenStore
+from corridor.bootstrap import open_store
+from corridor.entrypoints.api.threaded_ledger import ThreadedLedger
+from corridor.protection.keys import MasterKey
+from corridor.services.live import LiveOperations
+from corridor.services.personal_data import PersonalData
+from corridor.services.ports import LedgerStore
+from corridor.services.protection_ports import PersonVault, ResponseStore, TokenStore
+
+MAX_BODY_BYTES = 64 * 1024
+"""Largest request body accepted; field devices send counts, not files."""
+
+
+@dataclass
+class ApiContext:
+    ledger: LedgerStore
+    tokens: TokenStore
+    vault: PersonVault
+    responses: ResponseStore
+    key: MasterKey | None
+    max_body: int = MAX_BODY_BYTES
+    live: LiveOperations = field(init=False)
+    personal: PersonalData | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.live = LiveOperations(self.ledger)
+        self.personal = (
+            PersonalData(self.ledger, self.vault, self.key) if self.key is not None else None
+        )
+
+    def close(self) -> None:
+        self.responses.close()
+        self.vault.close()
+        self.tokens.close()
+        self.ledger.close()
+
+
+def open_context(db_url: str, key: MasterKey | None) -> ApiContext:
+    """Open every store on the database at `db_url` (migrating it if needed)."""
+    open_store(db_url).close()  # creates and migrates the database once
+    ledger = ThreadedLedger(lambda: open_store(db_url, migrate=False))
+    return ApiContext(
+        ledger=ledger,
+        tokens=SqlTokenStore(db_url),
+        vault=SqlPersonVault(db_url),
+        responses=SqlResponseStore(db_url),
+        key=key,
+    )

@@ -1,0 +1,67 @@
+"""One JSON error shape for every refusal: `{"ok": false, "error": ..., "status": ...}`.
+
+The HTTP status comes from the error class. Validation errors name the field
+and what was expected but never echo the value sent: a rejected request may
+carry a name, and errors reach logs and screens of every role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from corridor.errors import CorridorError
+
+
+class ErrorBody(BaseModel):
+    ok: bool = False
+    error: str
+    status: int
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in [
+        (400, "Malformed request"),
+        (401, "No valid token"),
+        (403, "Role or operation not allowed"),
+        (404, "Not found"),
+        (409, "Contradicts the record"),
+        (413, "Request too large"),
+        (422, "Invalid input"),
+    ]
+}
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"ok": False, "error": message, "status": status},
+        status_code=status,
+        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+    )
+
+
+def _where(location: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in location if part != "body") or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CorridorError)
+    async def _corridor(_: Request, error: CorridorError) -> JSONResponse:
+        return error_response(error.status, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in error.errors()
+        ]
+        return error_response(422, "; ".join(problems[:10]))
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, error: HTTPException) -> JSONResponse:
+        return error_response(error.status_code, str(error.detail))

@@ -1,0 +1,140 @@
+"""Request size limits and Idempotency-Key, as one ASGI middleware.
+
+Every POST body is read here, up to the limit, before any handler runs: a
+larger body is refused with 413 whatever its Content-Length claims. A POST
+with an `Idempotency-Key` whose first answer is stored gets that answer
+again, and nothing is appended; the same key on a different request is a
+422. The key is namespaced by the caller's token, so two callers cannot
+collide, and handed on to the ledger so concurrent duplicates still append once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from corridor.domain.clock import SystemClock, format_instant
+from corridor.services.protection_ports import ResponseStore, StoredResponse
+
+MAX_KEY = 150
+IDEMPOTENCY_HEADER = b"idempotency-key"
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value)
+    return None
+
+
+async def _send_error(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"ok": False, "error": message, "status": status}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    def __init__(self, app: ASGIApp, responses: ResponseStore, max_body: int) -> None:
+        self.app = app
+        self.responses = responses
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = _header(scope, b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            await _send_error(send, 413, f"request body larger than {self.max_body} bytes")
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                await _send_error(send, 413, f"request body larger than {self.max_body} bytes")
+                return
+
+        raw_key = _header(scope, IDEMPOTENCY_HEADER)
+        key: str | None = None
+        fingerprint = ""
+        if raw_key is not None:
+            try:
+                text = raw_key.decode("ascii")
+            except UnicodeDecodeError:
+                text = ""
+            if not text or len(text) > MAX_KEY or not text.isprintable():
+                await _send_error(
+                    send, 422, f"Idempotency-Key must be 1 to {MAX_KEY} ASCII characters"
+                )
+                return
+            caller = hashlib.sha256(_header(scope, b"authorization") or b"").hexdigest()[:16]
+            key = f"{caller}:{text}"
+            fingerprint = hashlib.sha256(
+                scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
+            ).hexdigest()
+            stored = await run_in_threadpool(self.responses.get, key)
+            if stored is not None:
+                if stored.request != fingerprint:
+                    await _send_error(
+                        send, 422, "this Idempotency-Key was used for a different request"
+                    )
+                    return
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": stored.status,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"idempotent-replayed", b"true"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": stored.body.encode()})
+                return
+        scope.setdefault("state", {})["idempotency_key"] = key
+
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        status = 0
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and key is not None:
+                chunks.append(bytes(message.get("body", b"")))
+            await send(message)
+
+        await self.app(scope, replay, capture)
+        if key is not None and 200 <= status < 300:
+            answer = StoredResponse(fingerprint, status, b"".join(chunks).decode("utf-8"))
+            when = format_instant(SystemClock().now())
+            await run_in_threadpool(self.responses.put, key, answer, when)
+
+
+def idempotency_key(state: Any) -> str | None:
+    """The namespaced key the guard put on the request state (None without a header)."""
+    return getattr(state, "idempotency_key", None)

@@ -1,0 +1,118 @@
+"""Request bodies: strict pydantic models at the edge, nothing looser gets in.
+
+Identifiers are short and plain; free text is bounded and free of control
+characters (PostgreSQL refuses NUL in text, and logs should stay one line per
+entry); counts are bounded so no arithmetic can overflow a column.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from corridor.domain.custody import Basis, Outcome
+from corridor.domain.figures import Claimant, Figure
+from corridor.domain.scenario import Group
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=ID_PATTERN)]
+
+
+def _plain(text: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        raise ValueError("must not contain control characters")
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_plain)]
+Short = Annotated[
+    str, StringConstraints(max_length=100), AfterValidator(lambda t: _plain(t) if t else t)
+]
+People = Annotated[int, Field(ge=0, le=100_000)]
+Counts = Annotated[dict[Group, People], Field(min_length=1, max_length=len(Group))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OpenOperation(Strict):
+    id: Id
+    scenario: Id = Field(description="A bundled scenario, e.g. east-aleppo-2016.")
+    name: Short = ""
+
+
+class PlanTrip(Strict):
+    trip: Id
+    movement: Id
+    vehicle: Id
+    convoy: Id | None = None
+
+
+class Boarding(Strict):
+    site: Id
+    counts: Counts
+    basis: Basis = Basis.COUNT
+
+
+class AtSite(Strict):
+    site: Id
+
+
+class Headcount(Strict):
+    site: Id
+    counts: Counts
+
+
+class Stop(Strict):
+    site: Id
+    reason: Text
+
+
+class Resolve(Strict):
+    outcome: Outcome
+    explanation: Text
+    transfer_trip: Id | None = None
+
+
+class Claim(Strict):
+    movement: Id
+    figure: Figure
+    value: Annotated[int, Field(ge=0, le=10_000_000)]
+    claimant: Claimant
+    by: Id
+    source: Text
+    stated_at: datetime
+
+
+class ReportIncident(Strict):
+    kind: Id
+    severity: Annotated[int, Field(ge=1, le=5)]
+    corridor: Id
+    site: Id
+    at: datetime | None = None
+    note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class PersonIn(Strict):
+    full_name: Text
+    sex: Short = ""
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    date_of_birth: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    household: Short = ""
+    vulnerabilities: Annotated[list[Id], Field(max_length=20)] = []
+    consent: bool = False
+    phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+ ()-]*$")] = ""
+
+
+class Lookup(Strict):
+    full_name: Text
+    purpose: Text
+
+
+class Erase(Strict):
+    reason: Text

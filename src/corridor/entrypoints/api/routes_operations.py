@@ -1,0 +1,171 @@
+"""Operations: open one on a bundled scenario, its summary, custody balance, figures,
+claims and incidents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from corridor.adapters.scenario_file.loader import load_bundled
+from corridor.domain.agreement import IncidentRefuted, IncidentReported, IncidentVerified
+from corridor.domain.events import NewEvent
+from corridor.domain.figures import ClaimRecorded
+from corridor.domain.operation import opening_events, operation_stream
+from corridor.entrypoints.api.auth import Caller, Context, shown
+from corridor.entrypoints.api.errors import ERROR_RESPONSES
+from corridor.entrypoints.api.guard import idempotency_key
+from corridor.entrypoints.api.models import ID_PATTERN, Claim, OpenOperation, ReportIncident
+from corridor.entrypoints.api.views import command_view, figures_view, summary_view, tally_view
+from corridor.errors import IntegrityError, NotFound
+from corridor.protection.access import Permission
+from corridor.services.live import OperationRecord
+
+router = APIRouter(responses=ERROR_RESPONSES)
+
+OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+IncidentId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+
+
+@router.post("/operations", status_code=201, tags=["operations"])
+def open_operation(body: OpenOperation, who: Caller, ctx: Context, request: Request) -> Any:
+    """Open an operation on a bundled scenario (coordinator)."""
+    who.require(Permission.MANAGE, body.id)
+    scenario = load_bundled(body.scenario)
+    events = opening_events(body.id, body.name or scenario.name, scenario)
+    result = ctx.live.command(
+        body.id, lambda _: events, who.actor, idempotency_key(request.state), opening=True
+    )
+    return shown(who, command_view(result))
+
+
+@router.get("/operations/{operation}", tags=["operations"])
+def operation_summary(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """Trips by stage, people by where they are, open alerts, incidents."""
+    who.require(Permission.READ, operation)
+    return shown(who, ctx.live.read(operation, summary_view))
+
+
+@router.get("/operations/{operation}/custody", tags=["custody"])
+def custody_balance(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """Per movement and group: registered = waiting + in transit + arrived + exits."""
+    who.require(Permission.READ, operation)
+    tallies = ctx.live.read(operation, lambda r: [tally_view(t) for t in r.book.tallies()])
+    return shown(who, {"balanced": all(t["balanced"] for t in tallies), "tallies": tallies})
+
+
+@router.get("/operations/{operation}/figures", tags=["figures"])
+def figures(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """The ledger's counts beside every claim by a party, guarantor or agency."""
+    who.require(Permission.READ, operation)
+    return shown(who, ctx.live.read(operation, figures_view))
+
+
+@router.post("/operations/{operation}/claims", status_code=201, tags=["figures"])
+def record_claim(
+    operation: OperationId, body: Claim, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """Record a figure someone else stated, with its source and time."""
+    who.require(Permission.RECORD_CLAIM, operation)
+
+    def decide(record: OperationRecord) -> list[NewEvent]:
+        if body.movement not in record.movements:
+            raise NotFound(f"no movement {body.movement!r} in operation {operation!r}")
+        claim = ClaimRecorded(
+            movement=body.movement,
+            figure=body.figure,
+            value=body.value,
+            claimant=body.claimant,
+            by=body.by,
+            source=body.source,
+            stated_at=body.stated_at.isoformat(),
+        )
+        payload = {
+            "movement": claim.movement,
+            "figure": str(claim.figure),
+            "value": claim.value,
+            "claimant": str(claim.claimant),
+            "by": claim.by,
+            "source": claim.source,
+            "stated_at": claim.stated_at,
+        }
+        return [NewEvent(operation_stream(operation), ClaimRecorded.TYPE, payload)]
+
+    result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
+    return shown(who, command_view(result))
+
+
+@router.get("/operations/{operation}/incidents", tags=["incidents"])
+def incidents(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    who.require(Permission.READ, operation)
+    return shown(
+        who, ctx.live.read(operation, lambda r: [r.incidents[k] for k in sorted(r.incidents)])
+    )
+
+
+@router.post("/operations/{operation}/incidents", status_code=201, tags=["incidents"])
+def report_incident(
+    operation: OperationId, body: ReportIncident, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """Report a violation or event on a corridor; it halts nothing until verified."""
+    who.require(Permission.REPORT_INCIDENT, operation)
+    at = body.at or datetime.now(UTC)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+
+    def decide(record: OperationRecord) -> list[NewEvent]:
+        number = len(record.incidents) + 1
+        fact = IncidentReported(
+            f"incident-{number}",
+            body.kind,
+            body.severity,
+            body.corridor,
+            body.site,
+            who.actor,
+            at,
+            body.note,
+        )
+        return [NewEvent(operation_stream(operation), fact.type, fact.payload())]
+
+    result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
+    return shown(who, command_view(result))
+
+
+def _check_incident(
+    operation: str, incident: str, verified: bool, who: Caller, ctx: Context, request: Request
+) -> Any:
+    who.require(Permission.VERIFY_INCIDENT, operation)
+
+    def decide(record: OperationRecord) -> list[NewEvent]:
+        found = record.incidents.get(incident)
+        if found is None:
+            raise NotFound(f"no incident {incident!r} in operation {operation!r}")
+        if found["status"] != "reported":
+            raise IntegrityError(f"incident {incident} is already {found['status']}")
+        now = datetime.now(UTC)
+        fact = (
+            IncidentVerified(incident, who.actor, now)
+            if verified
+            else IncidentRefuted(incident, who.actor, now)
+        )
+        return [NewEvent(operation_stream(operation), fact.type, fact.payload())]
+
+    result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
+    return shown(who, command_view(result))
+
+
+@router.post("/operations/{operation}/incidents/{incident}/verify", tags=["incidents"])
+def verify_incident(
+    operation: OperationId, incident: IncidentId, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """A monitor or the coordination cell verifies a reported incident."""
+    return _check_incident(operation, incident, True, who, ctx, request)
+
+
+@router.post("/operations/{operation}/incidents/{incident}/refute", tags=["incidents"])
+def refute_incident(
+    operation: OperationId, incident: IncidentId, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """A monitor or the coordination cell refutes a reported incident."""
+    return _check_incident(operation, incident, False, who, ctx, request)

@@ -1,0 +1,242 @@
+"""Trips and convoys through their lifecycle, headcounts and protection alerts.
+
+Each write is one custody command: the count and any alerts it raises are
+appended together, or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from corridor.domain.custody import CustodyBook, CustodyEvent, counts
+from corridor.domain.custody_codec import event_type, to_payload
+from corridor.domain.events import NewEvent
+from corridor.domain.operation import operation_stream
+from corridor.entrypoints.api.auth import Caller, Context, shown
+from corridor.entrypoints.api.errors import ERROR_RESPONSES
+from corridor.entrypoints.api.guard import idempotency_key
+from corridor.entrypoints.api.models import (
+    ID_PATTERN,
+    AtSite,
+    Boarding,
+    Headcount,
+    PlanTrip,
+    Resolve,
+    Stop,
+)
+from corridor.entrypoints.api.views import alert_view, command_view, trip_view
+from corridor.errors import NotFound
+from corridor.protection.access import Permission, Principal
+from corridor.services.live import OperationRecord
+
+router = APIRouter(responses=ERROR_RESPONSES, tags=["trips"])
+
+OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+TripId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+AlertId = Annotated[str, Path(pattern=ID_PATTERN, max_length=120)]
+
+
+def _run(
+    ctx: Context,
+    who: Principal,
+    request: Request,
+    operation: str,
+    permission: Permission,
+    step: Any,
+) -> Any:
+    who.require(permission, operation)
+    result = ctx.live.custody(operation, step, who.actor, idempotency_key(request.state))
+    return shown(who, command_view(result))
+
+
+def _movement_known(record: OperationRecord, movement: str) -> None:
+    if movement not in record.movements:
+        raise NotFound(f"no movement {movement!r} in operation {record.id!r}")
+
+
+@router.get("/operations/{operation}/trips")
+def list_trips(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    who.require(Permission.READ, operation)
+    return shown(
+        who,
+        ctx.live.read(
+            operation, lambda r: [trip_view(r, r.book.trips[t]) for t in sorted(r.book.trips)]
+        ),
+    )
+
+
+@router.get("/operations/{operation}/trips/{trip}")
+def get_trip(operation: OperationId, trip: TripId, who: Caller, ctx: Context) -> Any:
+    who.require(Permission.READ, operation)
+
+    def view(record: OperationRecord) -> Any:
+        found = record.book.trips.get(trip)
+        if found is None:
+            raise NotFound(f"no trip {trip!r} in operation {operation!r}")
+        return trip_view(record, found)
+
+    return shown(who, ctx.live.read(operation, view))
+
+
+@router.get("/operations/{operation}/convoys")
+def list_convoys(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """Trips grouped by the convoy they move in."""
+    who.require(Permission.READ, operation)
+
+    def view(record: OperationRecord) -> Any:
+        convoys: dict[str, list[str]] = {}
+        for trip in sorted(record.book.trips.values(), key=lambda t: t.id):
+            if trip.convoy:
+                convoys.setdefault(trip.convoy, []).append(trip.id)
+        return [
+            {
+                "convoy": name,
+                "trips": trips,
+                "stages": sorted({str(record.book.trips[t].stage) for t in trips}),
+            }
+            for name, trips in sorted(convoys.items())
+        ]
+
+    return shown(who, ctx.live.read(operation, view))
+
+
+@router.post("/operations/{operation}/trips", status_code=201)
+def plan_trip(
+    operation: OperationId, body: PlanTrip, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """Plan a trip of a movement on a vehicle, optionally in a convoy (coordinator)."""
+    who.require(Permission.MANAGE, operation)
+
+    def decide(record: OperationRecord) -> Any:
+        _movement_known(record, body.movement)
+        events = record.book.plan(body.trip, body.movement, body.vehicle, body.convoy or "")
+        return [NewEvent(operation_stream(operation), event_type(e), to_payload(e)) for e in events]
+
+    result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
+    return shown(who, command_view(result))
+
+
+@router.post("/operations/{operation}/trips/{trip}/boarding", status_code=201)
+def board(
+    operation: OperationId,
+    trip: TripId,
+    body: Boarding,
+    who: Caller,
+    ctx: Context,
+    request: Request,
+) -> Any:
+    """The boarding count of a planned trip, by group, from its manifest or a count."""
+
+    def step(book: CustodyBook) -> list[CustodyEvent]:
+        planned = book.trips.get(trip)
+        if planned is None:
+            raise NotFound(f"no trip {trip!r} in operation {operation!r}; plan it first")
+        return book.board(
+            trip, planned.movement, planned.vehicle, body.site, counts(body.counts),
+            body.basis, who.actor,
+        )  # fmt: skip
+
+    return _run(ctx, who, request, operation, Permission.COUNT, step)
+
+
+@router.post("/operations/{operation}/trips/{trip}/depart")
+def depart(
+    operation: OperationId, trip: TripId, body: AtSite, who: Caller, ctx: Context, request: Request
+) -> Any:
+    return _run(
+        ctx, who, request, operation, Permission.MOVE,
+        lambda book: book.depart(trip, body.site, who.actor),
+    )  # fmt: skip
+
+
+@router.post("/operations/{operation}/trips/{trip}/headcounts", status_code=201)
+def record_headcount(
+    operation: OperationId,
+    trip: TripId,
+    body: Headcount,
+    who: Caller,
+    ctx: Context,
+    request: Request,
+) -> Any:
+    """A monitor's count at a checkpoint; any drop raises a protection alert."""
+    return _run(
+        ctx, who, request, operation, Permission.COUNT,
+        lambda book: book.record_headcount(trip, body.site, counts(body.counts), who.actor),
+    )  # fmt: skip
+
+
+@router.post("/operations/{operation}/trips/{trip}/halt")
+def halt(
+    operation: OperationId, trip: TripId, body: Stop, who: Caller, ctx: Context, request: Request
+) -> Any:
+    return _run(
+        ctx, who, request, operation, Permission.MOVE,
+        lambda book: book.halt(trip, body.site, body.reason, who.actor),
+    )  # fmt: skip
+
+
+@router.post("/operations/{operation}/trips/{trip}/turn-back")
+def turn_back(
+    operation: OperationId, trip: TripId, body: Stop, who: Caller, ctx: Context, request: Request
+) -> Any:
+    return _run(
+        ctx, who, request, operation, Permission.MOVE,
+        lambda book: book.turn_back(trip, body.site, body.reason, who.actor),
+    )  # fmt: skip
+
+
+@router.post("/operations/{operation}/trips/{trip}/arrival", status_code=201)
+def arrive(
+    operation: OperationId,
+    trip: TripId,
+    body: Headcount,
+    who: Caller,
+    ctx: Context,
+    request: Request,
+) -> Any:
+    """The arrival count; drops raise alerts as at a checkpoint."""
+    return _run(
+        ctx, who, request, operation, Permission.COUNT,
+        lambda book: book.arrive(trip, body.site, counts(body.counts), who.actor),
+    )  # fmt: skip
+
+
+@router.post("/operations/{operation}/trips/{trip}/close")
+def close_trip(
+    operation: OperationId, trip: TripId, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """Close an arrived trip; refused while it has an unresolved protection alert."""
+    return _run(
+        ctx, who, request, operation, Permission.MOVE, lambda book: book.close(trip, who.actor)
+    )
+
+
+@router.get("/operations/{operation}/alerts", tags=["custody"])
+def list_alerts(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    who.require(Permission.READ, operation)
+    return shown(
+        who,
+        ctx.live.read(
+            operation, lambda r: [alert_view(r.book.alerts[a]) for a in sorted(r.book.alerts)]
+        ),
+    )
+
+
+@router.post("/operations/{operation}/alerts/{alert}/resolve", tags=["custody"])
+def resolve_alert(
+    operation: OperationId,
+    alert: AlertId,
+    body: Resolve,
+    who: Caller,
+    ctx: Context,
+    request: Request,
+) -> Any:
+    """Only a monitor resolves an alert, with a recorded explanation."""
+    return _run(
+        ctx, who, request, operation, Permission.COUNT,
+        lambda book: book.resolve(
+            alert, who.actor, body.outcome, body.explanation, body.transfer_trip or ""
+        ),
+    )  # fmt: skip

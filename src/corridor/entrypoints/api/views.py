@@ -1,0 +1,134 @@
+"""The JSON views the API answers with, built from the live record.
+
+Views carry ids and counts only; personal data appears in the person
+endpoints alone, and even there passes through redaction for the caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corridor.domain.custody import Alert, Tally, Trip
+from corridor.domain.events import AppendResult, RecordedEvent
+from corridor.domain.figures import side_by_side
+from corridor.services.live import OperationRecord
+
+
+def event_view(event: RecordedEvent) -> dict[str, Any]:
+    return {
+        "sequence": event.sequence,
+        "stream": event.stream,
+        "version": event.version,
+        "type": event.type,
+        "actor": event.actor,
+        "recorded_at": event.recorded_at,
+        "data": event.data(),
+    }
+
+
+def command_view(result: AppendResult) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "first_sequence": result.first_sequence,
+        "last_sequence": result.last_sequence,
+        "events": [event_view(e) for e in result.events],
+    }
+
+
+def tally_view(tally: Tally) -> dict[str, Any]:
+    return {
+        "movement": tally.movement,
+        "group": str(tally.group),
+        "registered": tally.registered,
+        "waiting": tally.waiting,
+        "in_transit": tally.in_transit,
+        "on_board": tally.on_board,
+        "unaccounted": tally.unaccounted,
+        "arrived": tally.arrived,
+        "exits": tally.exits,
+        "balanced": tally.balanced,
+    }
+
+
+def trip_view(record: OperationRecord, trip: Trip) -> dict[str, Any]:
+    return {
+        "trip": trip.id,
+        "movement": trip.movement,
+        "vehicle": trip.vehicle,
+        "convoy": trip.convoy,
+        "stage": str(trip.stage),
+        "last_site": trip.last_site,
+        "on_board": {str(g): n for g, n in sorted(trip.on_board.items())},
+        "alerts": list(trip.alerts),
+        "open_alerts": [a for a in trip.alerts if record.book.alerts[a].open],
+    }
+
+
+def alert_view(alert: Alert) -> dict[str, Any]:
+    raised = alert.event
+    view: dict[str, Any] = {
+        "alert": raised.alert,
+        "trip": raised.trip,
+        "vehicle": raised.vehicle,
+        "segment": {"from": raised.from_site, "to": raised.to_site},
+        "group": str(raised.group),
+        "missing": raised.missing,
+        "open": alert.open,
+    }
+    if alert.resolution is not None:
+        view["resolution"] = {
+            "outcome": str(alert.resolution.outcome),
+            "explanation": alert.resolution.explanation,
+            "transfer_trip": alert.resolution.transfer_trip,
+            "monitor": alert.resolution.monitor,
+        }
+    return view
+
+
+def summary_view(record: OperationRecord) -> dict[str, Any]:
+    trips = record.book.trips.values()
+    stages: dict[str, int] = {}
+    for trip in trips:
+        stages[str(trip.stage)] = stages.get(str(trip.stage), 0) + 1
+    tallies = record.book.tallies()
+    return {
+        "operation": record.id,
+        "name": record.name,
+        "scenario": record.scenario,
+        "movements": record.movements,
+        "trips": dict(sorted(stages.items())),
+        "open_alerts": len(record.book.open_alerts()),
+        "incidents": len(record.incidents),
+        "people": {
+            "registered": sum(t.registered for t in tallies),
+            "waiting": sum(t.waiting for t in tallies),
+            "in_transit": sum(t.in_transit for t in tallies),
+            "arrived": sum(t.arrived for t in tallies),
+            "exits": sum(t.exits for t in tallies),
+        },
+        "balanced": all(t.balanced for t in tallies),
+        "sequence": record.last_sequence,
+    }
+
+
+def figures_view(record: OperationRecord) -> list[dict[str, Any]]:
+    views = side_by_side(record.book.tallies(), record.claims, record.movements)
+    return [
+        {
+            "movement": v.movement,
+            "figure": str(v.figure),
+            "ledger": v.ledger,
+            "claims": [
+                {
+                    "by": c.by,
+                    "claimant": str(c.claimant),
+                    "value": c.value,
+                    "source": c.source,
+                    "stated_at": c.stated_at,
+                    "difference": c.difference,
+                }
+                for c in v.claims
+            ],
+        }
+        for v in views
+    ]

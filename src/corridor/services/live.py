@@ -1,0 +1,180 @@
+"""The live record of operations, and running custody commands against the ledger.
+
+`LiveOperations` keeps, per operation, a projection folded from the
+operation's stream: whether it is open, its movements, the custody book,
+figure claims and incidents. It catches up by reading only the events after
+the last one it saw, so a read costs one small query however long the ledger.
+
+A command is decided on a copy of the projection and appended with the
+stream's version as the expected version. When another process appended
+first, the ledger refuses with `ConcurrencyError`, nothing is written, and
+the command is decided again on the caught-up record: concurrent writers
+from several processes lose nothing and double nothing. With an
+idempotency key a retried command returns the first command's events.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from corridor.domain.custody import CustodyBook, CustodyEvent, CustodyRefused, PeopleRegistered
+from corridor.domain.custody_codec import EVENT_TYPES, event_type, from_payload, to_payload
+from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
+from corridor.domain.figures import Claimant, ClaimRecorded, Figure
+from corridor.domain.operation import operation_stream
+from corridor.domain.scenario import Group
+from corridor.errors import ConcurrencyError, IntegrityError, NotFound
+from corridor.services.ports import LedgerStore
+
+ATTEMPTS = 12
+CLAIM_TYPE = ClaimRecorded.TYPE
+INCIDENT_TYPES = ("incident-reported", "incident-verified", "incident-refuted")
+
+
+@dataclass
+class OperationRecord:
+    """What the API reads about one operation, folded from its stream."""
+
+    id: str
+    opened: bool = False
+    name: str = ""
+    scenario: str = ""
+    movements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    book: CustodyBook = field(default_factory=CustodyBook)
+    claims: list[ClaimRecorded] = field(default_factory=list)
+    incidents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version: int = 0
+    last_sequence: int = 0
+
+    def apply(self, event: RecordedEvent) -> None:
+        self.version = event.version
+        self.last_sequence = event.sequence
+        kind = event.type
+        if kind in EVENT_TYPES:
+            self.book.apply(from_payload(kind, event.data()))
+            return
+        if kind not in _INTERESTING:
+            return
+        data = event.data()
+        if kind == "operation-opened":
+            self.opened, self.name, self.scenario = True, data["name"], data["scenario"]
+        elif kind == "movement-declared":
+            movement = data["movement"]
+            self.movements[movement] = {
+                key: data[key] for key in ("name", "origin", "corridor", "destinations")
+            }
+            for group, count in sorted(data["people"].items()):
+                if count > 0:
+                    self.book.apply(
+                        PeopleRegistered(movement, data["origin"], Group(group), int(count))
+                    )
+        elif kind == CLAIM_TYPE:
+            self.claims.append(
+                ClaimRecorded(
+                    movement=data["movement"],
+                    figure=Figure(data["figure"]),
+                    value=int(data["value"]),
+                    claimant=Claimant(data["claimant"]),
+                    by=data["by"],
+                    source=data["source"],
+                    stated_at=data["stated_at"],
+                )
+            )
+        elif kind == "incident-reported":
+            self.incidents[data["incident"]] = {**data, "status": "reported", "by": event.actor}
+        elif kind in ("incident-verified", "incident-refuted"):
+            found = self.incidents.get(data["incident"])
+            if found is not None:
+                found["status"] = kind.removeprefix("incident-")
+                found["checked_by"] = data["monitor"]
+
+
+_INTERESTING = frozenset({"operation-opened", "movement-declared", CLAIM_TYPE, *INCIDENT_TYPES})
+
+
+class LiveOperations:
+    """Projections of every operation one process serves, kept current from the ledger."""
+
+    def __init__(self, ledger: LedgerStore) -> None:
+        self.ledger = ledger
+        self._records: dict[str, OperationRecord] = {}
+        self._lock = threading.RLock()
+
+    def _caught_up(self, operation: str) -> OperationRecord:
+        record = self._records.setdefault(operation, OperationRecord(operation))
+        for event in self.ledger.read(
+            after=record.last_sequence, stream=operation_stream(operation)
+        ):
+            record.apply(event)
+        return record
+
+    def read(self, operation: str, reader: Callable[[OperationRecord], Any]) -> Any:
+        """Apply `reader` to the current record of an open operation."""
+        with self._lock:
+            record = self._caught_up(operation)
+            if not record.opened:
+                raise NotFound(f"operation {operation!r} has not been opened")
+            return reader(record)
+
+    def known(self, operation: str) -> bool:
+        with self._lock:
+            return self._caught_up(operation).opened
+
+    def command(
+        self,
+        operation: str,
+        decide: Callable[[OperationRecord], Sequence[NewEvent]],
+        actor: str,
+        idempotency_key: str | None = None,
+        opening: bool = False,
+    ) -> AppendResult:
+        """Decide on the current record and append; decide again if another writer was first.
+
+        `opening` is for the command that opens the operation: it requires the
+        operation not to be open yet, where every other command requires it open.
+        """
+        stream = operation_stream(operation)
+        for attempt in range(1, ATTEMPTS + 1):
+            with self._lock:
+                record = self._caught_up(operation)
+                if opening and record.opened:
+                    raise IntegrityError(f"operation {operation!r} is already open")
+                if not opening and not record.opened:
+                    raise NotFound(f"operation {operation!r} has not been opened")
+                trial = copy.deepcopy(record)
+                try:
+                    events = list(decide(trial))
+                except CustodyRefused as refused:
+                    raise IntegrityError(str(refused)) from None
+                expected = {stream: record.version}
+            try:
+                return self.ledger.append(
+                    events, expected, actor=actor, idempotency_key=idempotency_key
+                )
+            except ConcurrencyError:
+                if attempt == ATTEMPTS:
+                    raise
+                # Spread the retries of competing processes so they do not collide again.
+                time.sleep(random.uniform(0, 0.005 * attempt))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def custody(
+        self,
+        operation: str,
+        step: Callable[[CustodyBook], list[CustodyEvent]],
+        actor: str,
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        """Run one custody command (its events, alerts included, are one ledger command)."""
+        stream = operation_stream(operation)
+
+        def decide(record: OperationRecord) -> list[NewEvent]:
+            return [NewEvent(stream, event_type(e), to_payload(e)) for e in step(record.book)]
+
+        return self.command(operation, decide, actor, idempotency_key)
