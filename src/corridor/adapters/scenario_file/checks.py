@@ -67,6 +67,8 @@ class _Checker:
         self.sites: dict[str, dict[str, Any]] = {
             _text(item, "id") or "": item for _, item in _items(self.data, "sites")
         }
+        self._next: dict[str, list[str]] | None = None
+        self._reach: dict[str, set[str]] = {}
         self.corridor_sites: dict[str, list[str]] = {}
         for _, item in _items(self.data, "corridors"):
             corridor_id, sites = _text(item, "id"), item.get("sites")
@@ -212,14 +214,20 @@ class _Checker:
                     )
 
     def _reachable(self, start: str) -> set[str]:
-        arcs = self._arcs()
+        """Sites reachable from `start` over the links (cached: many movements share ends)."""
+        if start in self._reach:
+            return self._reach[start]
+        if self._next is None:
+            self._next = {}
+            for a, b in sorted(self._arcs()):
+                self._next.setdefault(a, []).append(b)
         seen, queue = {start}, deque([start])
         while queue:
-            here = queue.popleft()
-            for a, b in arcs:
-                if a == here and b not in seen:
+            for b in self._next.get(queue.popleft(), ()):
+                if b not in seen:
                     seen.add(b)
                     queue.append(b)
+        self._reach[start] = seen
         return seen
 
     def movements_rules(self) -> None:
