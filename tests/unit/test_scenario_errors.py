@@ -372,3 +372,21 @@ def test_a_missing_file_is_invalid_input_naming_it(tmp_path: Path) -> None:
     """Loading a path that does not exist says so, at 1:1 of that file."""
     with pytest.raises(InvalidInput, match="file not found"):
         load_scenario(tmp_path / "absent.yaml")
+
+
+def test_a_malformed_section_is_reported_once_not_at_every_reference() -> None:
+    """`sites` as a mapping is one problem; references to sites are not each flagged."""
+    problems = problems_in(BASE.replace("sites:\n", "sites: {}\nformerly_sites:\n", 1))
+    assert [(p.line, p.path) for p in problems] == [(5, "sites"), (6, "formerly_sites")]
+    assert problems[0].message == "expected a list, found a mapping"
+
+
+def test_a_reference_into_an_empty_section_says_nothing_is_defined() -> None:
+    """With no vehicle kinds at all, the fleet's kind is unknown and the message says why."""
+    text = BASE.replace("vehicle_kinds:\n  - {id: bus, seats: 40}\n", "vehicle_kinds: []\n", 1)
+    [problem] = problems_in(text)
+    assert problem.path == "fleet[0].kind"
+    assert (
+        problem.message
+        == "unknown vehicle kind 'bus'; no vehicle kind is defined in `vehicle_kinds`"
+    )

@@ -49,8 +49,6 @@ def _text(item: dict[str, Any], key: str) -> str | None:
 
 def _choices(ids: list[str] | set[str] | dict[str, Any]) -> str:
     names = sorted(ids)
-    if not names:
-        return "none are defined"
     shown = ", ".join(names[:12])
     return shown + (f", ... ({len(names)} in all)" if len(names) > 12 else "")
 
@@ -94,8 +92,14 @@ class _Checker:
             return False
         if value in self.ids[section]:
             return True
+        if not isinstance(self.data.get(section, []), list):
+            return False  # the section itself is malformed and reported as such
         noun = _SECTIONS_WITH_IDS[section]
-        self.fail(path, f"unknown {noun} {value!r}; expected one of: {_choices(self.ids[section])}")
+        if not self.ids[section]:
+            self.fail(path, f"unknown {noun} {value!r}; no {noun} is defined in `{section}`")
+        else:
+            choices = _choices(self.ids[section])
+            self.fail(path, f"unknown {noun} {value!r}; expected one of: {choices}")
         return False
 
     def duplicate_ids(self) -> None:
