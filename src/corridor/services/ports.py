@@ -136,6 +136,14 @@ class LedgerStore(ABC):
             tx.insert(sealed)
         return AppendResult(sealed[0].sequence, sealed[-1].sequence, sealed, False)
 
+    def recorded_command(self, idempotency_key: str) -> AppendResult | None:
+        """The command stored under `idempotency_key`, as a replayed result; None if none."""
+        with self._write() as tx:
+            stored = tx.command_with_key(idempotency_key)
+        if not stored:
+            return None
+        return AppendResult(stored[0].sequence, stored[-1].sequence, stored, True)
+
     # -- checking, export and import ---------------------------------------------
 
     def verify(self) -> VerifyReport:

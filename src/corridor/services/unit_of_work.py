@@ -40,6 +40,12 @@ def run_command(
     attempts: int = ATTEMPTS,
 ) -> AppendResult:
     """Decide on the current state and append, retrying when another writer was first."""
+    if idempotency_key is not None:
+        # A retried command must get its first result even when deciding again
+        # would now refuse it (an operation cannot be opened twice).
+        recorded = store.recorded_command(idempotency_key)
+        if recorded is not None:
+            return recorded
     for attempt in range(1, attempts + 1):
         state = replay(store)
         events = decide(state)
