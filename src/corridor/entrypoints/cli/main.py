@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from corridor.entrypoints.cli import plan, scenario, users
+from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
+    ledger,
+    operation,
+    plan,
+    scenario,
+    users,
+)
 from corridor.entrypoints.cli.app import app
 
 # Command groups register themselves on import; keep one import per module.
 app.add_typer(plan.app, name="plan")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(users.app, name="users")
+app.add_typer(ledger.app, name="ledger")
 
 
 def main() -> None:
