@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -174,6 +177,25 @@ def lp_bound(model: PlanningModel, floor: float, upper: float | None) -> Bound:
     return Bound("LP relaxation", lo, "trips and loads relaxed to fractions (HiGHS)")
 
 
+def _quiet_highs() -> Any:
+    """A HiGHS instance, without the banner HiGHS writes to stdout on its first use.
+
+    The banner goes to file descriptor 1 from C++, below Python's sys.stdout,
+    and would corrupt a `--json` document printed on the same stream.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 1)
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 class _TripLp:
     """The LP, built once; only bounds that depend on the makespan change per solve."""
 
@@ -183,26 +205,13 @@ class _TripLp:
         for v in model.vehicles:
             groups.setdefault((v.kind, v.depot, v.seats, v.stretchers, v.ready), []).append(v)
         self.classes = [_Class(vs[0], len(vs)) for _, vs in sorted(groups.items())]
-        pickups = sorted({(d.movement, d.site) for d in model.demands})
-        returns = {
-            g.destination: min(
-                (
-                    model.empty(g.destination, p)
-                    for _, p in pickups
-                    if (g.destination, p) in model.empty_minutes or g.destination == p
-                ),
-                default=0.0,
-            )
-            for g in model.legs
-        }
-        worst_return = max(returns.values(), default=0.0)
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h = _quiet_highs()
         h.setOptionValue("output_flag", False)
         self._row_count = 0
         inf = highspy.kHighsInf
         self.h = h
         self.trips: list[tuple[int, float]] = []  # (column, earliest arrival)
-        self.class_rows: list[tuple[int, float, int]] = []  # (row, offset, count)
+        self.starts: list[tuple[int, int, float]] = []  # (time row, column, ready + approach)
         self.checkpoint_rows: list[tuple[int, float, float]] = []
         demand_cols: dict[tuple[str, str, Group], list[int]] = {}
         place_cols: dict[tuple[str, Group], list[int]] = {}
@@ -212,6 +221,8 @@ class _TripLp:
             v = cls.vehicle
             time_cols: list[int] = []
             time_vals: list[float] = []
+            into: dict[str, list[int]] = {}
+            out_of: dict[str, list[int]] = {}
             for leg in model.legs:
                 if (v.depot, leg.origin) not in model.empty_minutes:
                     continue
@@ -232,7 +243,9 @@ class _TripLp:
                     (n_col, v.ready + model.empty_minutes[(v.depot, leg.origin)] + leg.minutes)
                 )
                 time_cols.append(n_col)
-                time_vals.append(leg.minutes + returns[leg.destination])
+                time_vals.append(leg.minutes)
+                into.setdefault(leg.destination, []).append(n_col)
+                out_of.setdefault(leg.origin, []).append(n_col)
                 for site, _ in leg.checkpoints:
                     cross_cols.setdefault(site, []).append(n_col)
                 seat_cols: list[int] = []
@@ -251,13 +264,7 @@ class _TripLp:
                         -inf, 0.0, [*seat_cols, n_col], [1.0] * len(seat_cols) + [-float(v.seats)]
                     )
             if time_cols:
-                first = min(
-                    model.empty_minutes[(v.depot, p)]
-                    for _, p in pickups
-                    if (v.depot, p) in model.empty_minutes
-                )
-                row = self._row(-inf, 0.0, time_cols, time_vals)
-                self.class_rows.append((row, v.ready + first - worst_return, cls.count))
+                col = self._fleet_flow(cls, col, time_cols, time_vals, into, out_of)
         for d in model.demands:
             cols = demand_cols.get((d.movement, d.site, d.group), [])
             self._row(float(d.count), float(d.count), cols, [1.0] * len(cols))
@@ -278,6 +285,55 @@ class _TripLp:
             row = self._row(-inf, inf, cols, [1.0] * len(cols))
             self.checkpoint_rows.append((row, first + tail, model.headway[site]))
 
+    def _fleet_flow(
+        self,
+        cls: _Class,
+        col: int,
+        time_cols: list[int],
+        time_vals: list[float],
+        into: dict[str, list[int]],
+        out_of: dict[str, list[int]],
+    ) -> int:
+        # Vehicles of a class as a flow: each starts at its depot, runs empty to
+        # a pickup, and after each loaded run either stops or runs empty from
+        # that destination to a pickup. Their driving time adds up to at most
+        # the makespan for every vehicle that moves at all.
+        model, h, inf = self.model, self.h, highspy.kHighsInf
+        v = cls.vehicle
+        starts: list[tuple[int, float]] = []
+        empty_in: dict[str, list[int]] = {p: [] for p in out_of}
+        empty_out: dict[str, list[int]] = {d: [] for d in into}
+        for pickup in sorted(out_of):
+            h.addVar(0.0, inf)
+            starts.append((col, v.ready + model.empty(v.depot, pickup)))
+            empty_in[pickup].append(col)
+            col += 1
+        for destination in sorted(into):
+            h.addVar(0.0, inf)  # vehicles that stop here
+            empty_out[destination].append(col)
+            col += 1
+            for pickup in sorted(out_of):
+                if destination != pickup and (destination, pickup) not in model.empty_minutes:
+                    continue
+                h.addVar(0.0, inf)
+                empty_out[destination].append(col)
+                empty_in[pickup].append(col)
+                time_cols.append(col)
+                time_vals.append(model.empty(destination, pickup))
+                col += 1
+        for pickup, cols in empty_in.items():
+            self._row(
+                0.0, 0.0, [*out_of[pickup], *cols], [1.0] * len(out_of[pickup]) + [-1.0] * len(cols)
+            )
+        for destination, cols in empty_out.items():
+            trips = into[destination]
+            self._row(0.0, 0.0, [*trips, *cols], [1.0] * len(trips) + [-1.0] * len(cols))
+        start_cols = [c for c, _ in starts]
+        self._row(-inf, float(cls.count), start_cols, [1.0] * len(start_cols))
+        row = self._row(-inf, 0.0, [*time_cols, *start_cols], [*time_vals, *(a for _, a in starts)])
+        self.starts.extend((row, c, a) for c, a in starts)
+        return col
+
     def _row(self, lower: float, upper: float, cols: list[int], vals: list[float]) -> int:
         self.h.addRow(lower, upper, len(cols), np.array(cols, dtype=np.int32), np.array(vals))
         row = self._row_count
@@ -289,8 +345,8 @@ class _TripLp:
         inf = highspy.kHighsInf
         for col, earliest in self.trips:
             h.changeColBounds(col, 0.0, inf if earliest <= makespan + 1e-9 else 0.0)
-        for row, offset, count in self.class_rows:
-            h.changeRowBounds(row, -inf, count * max(0.0, makespan - offset))
+        for row, col, approach in self.starts:
+            h.changeCoeff(row, col, approach - makespan)
         for row, offset, headway in self.checkpoint_rows:
             room = makespan - offset
             h.changeRowBounds(

@@ -31,6 +31,8 @@ from corridor.planning.plan import (
 )
 
 NOISE_LEVELS = (0.02, 0.05, 0.1, 0.2, 0.35)
+ITERATIONS = 300
+"""Default budget of perturbed constructions (the time limit usually ends it first)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def plan_scenario(
     model: PlanningModel,
     time_limit: float = 10.0,
     seed: int = 0,
-    iterations: int = 300,
+    iterations: int = ITERATIONS,
     progress: ProgressCallback | None = None,
     clock: Callable[[], float] = time.monotonic,
     exact: bool = True,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from corridor.domain.scenario import Group
 from corridor.errors import Infeasible, Shortfall
 from corridor.planning.fleet.timetable import Timetable
-from corridor.planning.model import Leg, PlanningModel, Vehicle, can_carry
+from corridor.planning.model import Leg, PlanningModel, Vehicle
 from corridor.planning.plan import Crossing, Load, PlannedTrip
 
 SEAT_ORDER = (
@@ -66,16 +66,17 @@ def construct(
     origins = sorted({(d.movement, d.site) for d in model.demands})
 
     while any(waiting.values()):
+        work = _work(origins, waiting)
         candidates = []
         for vehicle in active:
             here = positions[vehicle.id]
             if here.blocked:
                 continue
-            reach = _soonest_pickup(model, vehicle, here, origins, waiting)
+            reach = _soonest_pickup(model, vehicle, here, work)
             if reach is not None:
                 jitter = 1.0 + (rng.random() * noise if rng is not None and noise else 0.0)
                 candidates.append((reach * jitter, vehicle.id, vehicle))
-        active = [v for v in active if positions[v.id].blocked or _has_work(v, waiting)]
+        active = [v for v in active if positions[v.id].blocked or _has_work(v, work)]
         if not candidates:
             raise Infeasible(
                 "no vehicle can take the people left within the windows, pacing and places",
@@ -99,24 +100,33 @@ def construct(
     return trips
 
 
-def _has_work(vehicle: Vehicle, waiting: dict[tuple[str, str, Group], int]) -> bool:
-    return any(n > 0 and can_carry(vehicle, g) for (_, _, g), n in waiting.items())
+Work = dict[tuple[str, str], tuple[bool, bool]]
+"""Per (movement, pickup): whether stretcher cases, and seated people, still wait."""
+
+
+def _work(origins: list[tuple[str, str]], waiting: dict[tuple[str, str, Group], int]) -> Work:
+    stretcher: dict[tuple[str, str], bool] = dict.fromkeys(origins, False)
+    seated: dict[tuple[str, str], bool] = dict.fromkeys(origins, False)
+    for (movement, site, group), n in waiting.items():
+        if n > 0:
+            (stretcher if group.needs_stretcher else seated)[(movement, site)] = True
+    return {o: (stretcher[o], seated[o]) for o in origins if stretcher[o] or seated[o]}
+
+
+def _fits(vehicle: Vehicle, wanted: tuple[bool, bool]) -> bool:
+    return (wanted[0] and vehicle.stretchers > 0) or (wanted[1] and vehicle.seats > 0)
+
+
+def _has_work(vehicle: Vehicle, work: Work) -> bool:
+    return any(_fits(vehicle, wanted) for wanted in work.values())
 
 
 def _soonest_pickup(
-    model: PlanningModel,
-    vehicle: Vehicle,
-    here: _Position,
-    origins: list[tuple[str, str]],
-    waiting: dict[tuple[str, str, Group], int],
+    model: PlanningModel, vehicle: Vehicle, here: _Position, work: Work
 ) -> float | None:
     best: float | None = None
-    for movement, site in origins:
-        if not any(
-            waiting[(movement, site, g)] > 0 and can_carry(vehicle, g)
-            for g in Group
-            if (movement, site, g) in waiting
-        ):
+    for (_, site), wanted in work.items():
+        if not _fits(vehicle, wanted):
             continue
         minutes = model.empty_minutes.get((here.site, site), 0.0 if here.site == site else None)
         if minutes is None:
