@@ -292,7 +292,7 @@ def test_explain_gives_one_plain_line_per_term() -> None:
     assert [t for t, _, _ in lines] == [t.id for t in agreement.terms]
     text = {t: s for t, _, s in lines}
     assert text["T2"] == (
-        "In 2 stages: first 500 of north go once 100 of south are confirmed by icrc; "
-        "then second 520 of north go once 100 of south are confirmed by icrc."
+        "In 2 stages. stage 1: 500 of north go once 100 of south are confirmed by icrc; "
+        "then stage 2: 520 of north go once 100 of south are confirmed by icrc."
     )
     assert text["T3"].endswith("until all of russia and turkey record a resume.")

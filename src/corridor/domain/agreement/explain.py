@@ -24,8 +24,8 @@ def _list(names: tuple[str, ...] | list[str], last: str = "and") -> str:
     return f"{', '.join(names[:-1])} {last} {names[-1]}"
 
 
-def _ordinal(k: int) -> str:
-    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(k, f"stage {k}")
+def _figure(people: int, label: str) -> str:
+    return f"{people:,} ({label})" if label else f"{people:,}"
 
 
 def describe(term: Term, timezone: str = "") -> str:
@@ -42,16 +42,17 @@ def describe(term: Term, timezone: str = "") -> str:
     if isinstance(term, StagedLink):
         steps = []
         for k, stage in enumerate(term.stages, start=1):
-            mine = stage.movement_label or f"{stage.movement_people:,}"
-            theirs = stage.linked_label or f"{stage.linked_people:,}"
+            mine = _figure(stage.movement_people, stage.movement_label)
+            theirs = _figure(stage.linked_people, stage.linked_label)
+            head = f"stage {k}" + (f" ({stage.note})" if stage.note else "")
             if stage.linked_people == 0:
-                steps.append(f"{_ordinal(k)} {mine} of {term.movement} go without condition")
+                steps.append(f"{head}: {mine} of {term.movement} go without condition")
             else:
                 steps.append(
-                    f"{_ordinal(k)} {mine} of {term.movement} go once {theirs} of "
+                    f"{head}: {mine} of {term.movement} go once {theirs} of "
                     f"{term.linked} are confirmed by {term.confirmed_by}"
                 )
-        return f"In {len(term.stages)} stages: " + "; then ".join(steps) + "."
+        return f"In {len(term.stages)} stages. " + "; then ".join(steps) + "."
     if isinstance(term, PacedLink):
         extra = f" plus {term.allowance:,}" if term.allowance else ""
         return (

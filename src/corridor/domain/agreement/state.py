@@ -150,7 +150,7 @@ class AgreementState:
         incidents[incident.id] = replace(incident, status=VERIFIED)
         halts = dict(self.halts)
         for term in self.rules.suspensions.values():
-            if term.matches(incident.kind, incident.severity, incident.corridor):
+            if term.matches(incident.kind, incident.severity, incident.corridor, incident.site):
                 halts[(term.id, incident.id)] = frozenset()
         return self._with_halts(halts, incidents=incidents, events=counted)
 

@@ -80,7 +80,10 @@ class Stage:
     movement_people: int
     linked_people: int
     movement_label: str = ""
+    """How the deal put this side's figure, when not as a number ("50%", "the rest")."""
     linked_label: str = ""
+    note: str = ""
+    """What the stage was reported as, in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +147,7 @@ class Suspension:
 
     The halt stands until `needed` of the guarantors in `lifted_by` record a
     resume. `corridor` empty means an incident on any corridor counts;
-    `incident_kinds` empty means every kind counts.
+    `incident_kinds` empty means every kind counts; `sites` empty, any site.
     """
 
     id: str
@@ -155,6 +158,8 @@ class Suspension:
     incident_kinds: tuple[str, ...] = ()
     min_severity: int = 1
     corridor: str = ""
+    sites: tuple[str, ...] = ()
+    """When given, only incidents at one of these sites count."""
 
     kind = TermKind.SUSPENSION
 
@@ -162,12 +167,13 @@ class Suspension:
     def label(self) -> str:
         return f"suspension of {', '.join(self.movements)}"
 
-    def matches(self, kind: str, severity: int, corridor: str) -> bool:
-        """Whether an incident of this kind, severity and corridor triggers the term."""
+    def matches(self, kind: str, severity: int, corridor: str, site: str = "") -> bool:
+        """Whether an incident of this kind, severity, corridor and site triggers the term."""
         return (
             severity >= self.min_severity
             and (not self.incident_kinds or kind in self.incident_kinds)
             and (not self.corridor or corridor == self.corridor)
+            and (not self.sites or site in self.sites)
         )
 
 
