@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
+    agreement,
     ledger,
     operation,
     plan,
@@ -16,6 +17,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(users.app, name="users")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(agreement.app, name="agreement")
 
 
 def main() -> None:
