@@ -248,7 +248,7 @@ class _Checker:
                     f"corridor {corridor_id!r} starts at {route[0]!r}, not at the movement's "
                     f"origin {origin!r}; a movement's corridor must start at its origin",
                 )
-            reachable = self._reachable(route[-1]) if route else set()
+            after_origin = set(route[1:]) if route else set()
             destinations = item.get("destinations")
             for d_index, destination in enumerate(
                 destinations if isinstance(destinations, list) else []
@@ -256,7 +256,11 @@ class _Checker:
                 path = f"movements[{index}].destinations[{d_index}]"
                 if not isinstance(destination, str) or not self.known("sites", destination, path):
                     continue
-                if route and destination not in route[1:] and destination not in reachable:
+                if (
+                    route
+                    and destination not in after_origin
+                    and destination not in self._reachable(route[-1])
+                ):
                     self.fail(
                         path,
                         f"destination {destination!r} is neither on corridor {corridor_id!r} "
