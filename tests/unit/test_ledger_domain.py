@@ -22,7 +22,7 @@ from corridor.domain.scenario import Scenario
 from corridor.domain.state import fold
 from corridor.errors import ConcurrencyError, IntegrityError, NotFound
 from corridor.services.operations import find_operation, open_operation, record_note
-from corridor.services.unit_of_work import replay, run_command
+from corridor.services.unit_of_work import parse_payload, replay, run_command
 from tests.support.ledger_contract import START, clock
 
 
@@ -221,3 +221,13 @@ def test_run_command_gives_up_after_its_attempts() -> None:
             attempts=3,
         )
     assert [e.type for e in store.rows] == ["other-writer"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":123456789012345678901234567890}', '{"a":-9223372036854775809,"b":[0.1,1e-7]}'],
+)
+def test_payload_parsing_keeps_integers_of_any_size(text: str) -> None:
+    """The fast payload parser gives the same values as the standard one."""
+    assert parse_payload(text) == json.loads(text)
+    assert canonical_json(parse_payload(text)) == canonical_json(json.loads(text))
