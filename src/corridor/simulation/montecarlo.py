@@ -66,9 +66,16 @@ def chunks(runs: int, workers: int) -> list[tuple[int, int]]:
 
 
 class Runner(Protocol):
-    """Runs a study's runs 0 .. runs-1 and returns them in order."""
+    """Runs a study's runs 0 .. runs-1 and returns them in order.
+
+    Used as a context manager, a runner keeps its workers for several studies.
+    """
 
     workers: int
+
+    def __enter__(self) -> Runner: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
     def run(
         self, study: Study, seed: int, runs: int, progress: Progress | None = None
@@ -85,6 +92,12 @@ class InProcess:
 
     workers = 1
 
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
     def run(
         self, study: Study, seed: int, runs: int, progress: Progress | None = None
     ) -> list[RunMetrics]:
@@ -97,30 +110,40 @@ class InProcess:
         return results
 
 
-_worker_study: Study | None = None
-
-
-def _install(study: Study) -> None:
-    global _worker_study
-    _worker_study = study
-
-
-def _worker_chunk(seed: int, start: int, stop: int) -> list[RunMetrics]:
-    assert _worker_study is not None, "worker started without a study"
-    return run_chunk(_worker_study, seed, start, stop)
+def _ready(_: int) -> bool:
+    return True
 
 
 class LocalProcesses:
-    """Runs in a pool of local worker processes; the study is sent once per worker.
+    """Runs in a pool of local worker processes, kept open across `run` calls.
 
-    Workers start by `forkserver`, not `fork`: the calling process may have
-    threads (a progress bar refreshes on one), and forking those is unsafe.
+    Use it as a context manager to start the workers once for a whole study
+    (base and sweep cells). Workers are forked where the platform allows, and
+    all of them at entry, before the caller starts any thread (a progress bar
+    refreshes on one): forking a process with threads running is unsafe, and
+    forking is what lets workers start without importing everything again.
     """
 
     def __init__(self, workers: int) -> None:
         if workers < 1:
             raise InvalidInput(f"--workers must be at least 1, got {workers}")
         self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalProcesses:
+        if self.workers > 1 and self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            method = "fork" if "fork" in methods else "spawn"
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context(method)
+            )
+            list(self._pool.map(_ready, range(self.workers)))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def run(
         self, study: Study, seed: int, runs: int, progress: Progress | None = None
@@ -128,20 +151,19 @@ class LocalProcesses:
         _check(runs)
         if self.workers == 1:
             return InProcess().run(study, seed, runs, progress)
-        context = multiprocessing.get_context("forkserver")
+        if self._pool is None:
+            with self:
+                return self.run(study, seed, runs, progress)
         results: list[RunMetrics] = []
-        with ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_install, initargs=(study,)
-        ) as pool:
-            pending: set[Future[list[RunMetrics]]] = {
-                pool.submit(_worker_chunk, seed, start, stop)
-                for start, stop in chunks(runs, self.workers)
-            }
-            for done in _as_completed(pending):
-                finished = done.result()
-                results.extend(finished)
-                if progress is not None:
-                    progress(len(finished))
+        pending: set[Future[list[RunMetrics]]] = {
+            self._pool.submit(run_chunk, study, seed, start, stop)
+            for start, stop in chunks(runs, self.workers)
+        }
+        for done in _as_completed(pending):
+            finished = done.result()
+            results.extend(finished)
+            if progress is not None:
+                progress(len(finished))
         return sorted(results, key=lambda r: r.index)
 
 
@@ -157,34 +179,47 @@ class DaskCluster:
     def __init__(self, address: str) -> None:
         self.address = address
         self.workers = 0
+        self._client: Any = None
+
+    def __enter__(self) -> DaskCluster:
+        from distributed import Client
+
+        if self._client is None:
+            try:
+                self._client = Client(  # type: ignore[no-untyped-call]
+                    self.address, timeout="10s", set_as_default=False
+                )
+            except (OSError, TimeoutError) as error:
+                raise StoreUnavailable(
+                    f"cannot reach the Dask scheduler at {self.address}: {error}"
+                ) from None
+            self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def run(
         self, study: Study, seed: int, runs: int, progress: Progress | None = None
     ) -> list[RunMetrics]:
         _check(runs)
-        from distributed import Client, as_completed
+        if self._client is None:
+            with self:
+                return self.run(study, seed, runs, progress)
+        from distributed import as_completed
 
-        try:
-            client: Any = Client(  # type: ignore[no-untyped-call]
-                self.address, timeout="10s", set_as_default=False
-            )
-        except (OSError, TimeoutError) as error:
-            raise StoreUnavailable(
-                f"cannot reach the Dask scheduler at {self.address}: {error}"
-            ) from None
-        try:
-            self.workers = max(1, len(client.scheduler_info().get("workers", {})))
-            shared = client.scatter(study, broadcast=True)
-            futures = [
-                client.submit(run_chunk, shared, seed, start, stop, pure=False)
-                for start, stop in chunks(runs, self.workers)
-            ]
-            results: list[RunMetrics] = []
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                finished: list[RunMetrics] = future.result()
-                results.extend(finished)
-                if progress is not None:
-                    progress(len(finished))
-            return sorted(results, key=lambda r: r.index)
-        finally:
-            client.close()
+        client = self._client
+        shared = client.scatter(study, broadcast=True)
+        futures = [
+            client.submit(run_chunk, shared, seed, start, stop, pure=False)
+            for start, stop in chunks(runs, self.workers)
+        ]
+        results: list[RunMetrics] = []
+        for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+            finished: list[RunMetrics] = future.result()
+            results.extend(finished)
+            if progress is not None:
+                progress(len(finished))
+        return sorted(results, key=lambda r: r.index)

@@ -7,6 +7,7 @@ Hours, not minutes, because that is how people speak of waiting in the cold.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -134,3 +135,8 @@ def summarise(
         },
         "series": series_summary(scenario, options, runs),
     }
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    """The summary as printed with --json and saved as summary.json: sorted keys, stable bytes."""
+    return json.dumps(summary, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

@@ -8,6 +8,7 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     operation,
     plan,
     scenario,
+    simulate,
     users,
 )
 from corridor.entrypoints.cli.app import app

@@ -1,0 +1,142 @@
+"""`corridor simulate SCENARIO`: Monte Carlo runs under disruption, with sweeps and a report.
+
+Runs go to local worker processes by default, or to a Dask cluster with
+`--scheduler`. The JSON summary (`--json`, and `summary.json` in the report)
+holds no timings, so the same scenario and seed give the same bytes anywhere;
+timings go to stderr with the progress bar.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from corridor.adapters.disruption_file import disruption_of
+from corridor.adapters.scenario_file import load_scenario_ref
+from corridor.entrypoints.cli.app import app
+from corridor.entrypoints.cli.output import console, err_console
+from corridor.errors import InvalidInput
+from corridor.simulation.metrics import MINUTES_PER_HOUR, RunOptions
+from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study
+from corridor.simulation.study import StudyResult, cells, run_study
+from corridor.simulation.summary import summary_json
+from corridor.simulation.sweep import parse_variation
+
+
+def _positive(value: float, option: str) -> None:
+    if not value > 0:
+        raise InvalidInput(f"{option} must be more than 0, got {value:g}")
+
+
+@app.command("simulate")
+def simulate(
+    scenario: str = typer.Argument(..., help="Scenario file, or a bundled scenario name."),
+    runs: int = typer.Option(100, "--runs", "-n", help="Number of seeded runs."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Study seed; run i uses (seed, i)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://HOST:8786); local if absent."
+    ),
+    workers: int = typer.Option(0, "--workers", help="Local worker processes (0: one per CPU)."),
+    vary: list[str] = typer.Option(
+        [], "--vary", help="Sweep a parameter: PATH=V1,V2,... (repeatable)."
+    ),
+    disruption: Path | None = typer.Option(
+        None, "--disruption", help="Disruption model file (instead of the scenario's section)."
+    ),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write index.html (charts) and summary.json into this directory."
+    ),
+    deadline: float = typer.Option(
+        72.0, "--deadline", help="Hours after the start for 'moved by'."
+    ),
+    horizon: float = typer.Option(336.0, "--horizon", help="Hours a run may last at most."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON summary."),
+) -> None:
+    """Run a scenario many times under its disruption model and summarise what it costs."""
+    if runs < 1:
+        raise InvalidInput(f"--runs must be at least 1, got {runs}")
+    _positive(deadline, "--deadline")
+    _positive(horizon, "--horizon")
+    if workers < 0:
+        raise InvalidInput(f"--workers must be at least 0, got {workers}")
+    variations = [parse_variation(text) for text in vary]
+    document = load_scenario_ref(scenario)
+    model = disruption_of(document, disruption)
+    options = RunOptions(
+        horizon_minutes=horizon * MINUTES_PER_HOUR, deadline_minutes=deadline * MINUTES_PER_HOUR
+    )
+    study = Study(document.scenario, model, options)
+    total = runs * (1 + len(cells(study, variations)))
+    runner: Runner = (
+        DaskCluster(scheduler)
+        if scheduler
+        else LocalProcesses(workers or min(os.cpu_count() or 1, runs))
+    )
+    started = time.perf_counter()
+    # Workers start before the progress bar's thread does (see LocalProcesses).
+    with (
+        runner,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress,
+    ):
+        task = progress.add_task(f"simulating {document.scenario.id}", total=total)
+        result = run_study(
+            study, seed, runs, runner, variations, lambda n: progress.advance(task, n)
+        )
+    seconds = time.perf_counter() - started
+    err_console.print(f"{total} runs in {seconds:.1f} s ({total / max(seconds, 1e-9):.1f} runs/s)")
+    if report is not None:
+        # Imported here: matplotlib takes seconds to import and most runs need no report.
+        from corridor.adapters.simulation_report import write_report
+
+        page = write_report(report, result.summary, result.runs)
+        err_console.print(f"report: {page}")
+    if as_json:
+        typer.echo(summary_json(result.summary), nl=False)
+    else:
+        _print(result)
+
+
+def _print(result: StudyResult) -> None:
+    s = result.summary
+    table = Table(title=f"{s['scenario']}: {s['runs']} runs, seed {s['seed']}")
+    for column in ("figure", "p10", "p50", "p90", "mean"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    rows = (
+        ("clearance (h)", "clearance_hours"),
+        (f"moved by {s['deadline_hours']:g} h", "moved_by_deadline"),
+        ("person-hours waiting aboard", "waiting_vehicle_person_hours"),
+        ("person-hours waiting at pickup", "waiting_assembly_person_hours"),
+        ("longest wait aboard (h)", "longest_wait_hours"),
+        ("trips turned back", "trips_turned_back"),
+        ("incidents", "incidents"),
+        ("halts", "halts"),
+    )
+    for label, key in rows:
+        d = s[key]
+        table.add_row(label, *(f"{d[k]:,.1f}" for k in ("p10", "p50", "p90", "mean")))
+    console.print(table)
+    convergence = s["convergence"]
+    state = "converged" if convergence["converged"] else "not converged"
+    console.print(
+        f"cleared within the horizon in {100 * s['cleared_share']:.1f}% of runs; "
+        f"clearance CI half-width {100 * convergence['ci_half_width_ratio']:.2f}% of the mean "
+        f"({state})"
+    )
+    for cell in s.get("sweep", []):
+        console.print(
+            f"{cell['label']}: clearance p50 {cell['clearance_hours']['p50']:.1f} h, "
+            f"p90 {cell['clearance_hours']['p90']:.1f} h; waiting aboard p50 "
+            f"{cell['waiting_vehicle_person_hours']['p50']:,.0f} person-h"
+        )

@@ -1,0 +1,134 @@
+"""`corridor simulate`: stable JSON, reports with charts, sweeps, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corridor.adapters.scenario_file import bundled_path
+from corridor.entrypoints.cli.main import app
+
+RUNNER = CliRunner()
+
+
+def _simulate(*args: str) -> str:
+    result = RUNNER.invoke(app, ["simulate", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _scenario_with_disruption(tmp_path: Path, disruption: str) -> Path:
+    """The bundled tiny scenario, copied beside a disruption file it names."""
+    text = bundled_path("tiny").read_text()
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(text + "\ndisruption: disruption.yaml\n")
+    (tmp_path / "disruption.yaml").write_text(disruption)
+    return scenario
+
+
+def test_the_same_seed_prints_the_same_bytes_in_and_across_processes() -> None:
+    """Twice with one worker and once with two: byte-identical JSON summaries."""
+    args = ("tiny", "--runs", "10", "--seed", "9", "--json")
+    first = _simulate(*args, "--workers", "1")
+    again = _simulate(*args, "--workers", "1")
+    pooled = _simulate(*args, "--workers", "2")
+    assert first == again == pooled
+    summary = json.loads(first)
+    assert summary["runs"] == 10
+    assert summary["seed"] == 9
+    other = _simulate("tiny", "--runs", "10", "--seed", "10", "--json", "--workers", "1")
+    assert other != first
+
+
+def test_the_scenarios_own_disruption_section_is_used(tmp_path: Path) -> None:
+    """A halt of everything for the first 10 hours pushes clearance past 10 hours."""
+    scenario = _scenario_with_disruption(
+        tmp_path, "timeline:\n  - {action: halt, from: +0m, to: +10h}\n"
+    )
+    quiet = json.loads(_simulate("tiny", "--runs", "4", "--json", "--workers", "1"))
+    halted = json.loads(_simulate(str(scenario), "--runs", "4", "--json", "--workers", "1"))
+    assert quiet["clearance_hours"]["p10"] < 10
+    assert halted["clearance_hours"]["p10"] > 10
+    assert halted["halts"]["mean"] == 1
+
+
+def test_a_report_directory_gets_a_page_with_charts_and_the_summary(tmp_path: Path) -> None:
+    """index.html embeds PNG charts; summary.json equals the --json output."""
+    out = tmp_path / "report"
+    printed = _simulate(
+        "tiny",
+        "--runs",
+        "8",
+        "--workers",
+        "1",
+        "--json",
+        "--report",
+        str(out),
+        "--vary",
+        "fleet.bus=2,6",
+    )
+    page = (out / "index.html").read_text()
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) >= 4
+    assert "People moved over time" in page
+    assert "Sweep" in page
+    assert (out / "summary.json").read_text() == printed
+
+
+def test_a_sweep_reports_every_cell() -> None:
+    """Two vehicle counts give two cells with clearance and waiting percentiles."""
+    summary = json.loads(
+        _simulate("tiny", "--runs", "4", "--json", "--workers", "1", "--vary", "fleet.bus=2,6")
+    )
+    labels = [cell["label"] for cell in summary["sweep"]]
+    assert labels == ["fleet.bus=2", "fleet.bus=6"]
+    for cell in summary["sweep"]:
+        assert set(cell["clearance_hours"]) == {"p50", "p90"}
+
+
+def test_without_json_a_table_is_printed() -> None:
+    """People get a table of p10/p50/p90 and the convergence line."""
+    output = _simulate("tiny", "--runs", "3", "--workers", "1")
+    assert "clearance (h)" in output
+    assert "CI half-width" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--runs", "0"], "--runs must be at least 1"),
+        (["--runs", "-3"], "--runs must be at least 1"),
+        (["--vary", "fleet.trains=3"], "no vehicle kind 'trains'"),
+        (["--vary", "nonsense"], "expected PATH=V1,V2"),
+        (["--deadline", "0"], "--deadline must be more than 0"),
+    ],
+)
+def test_bad_options_exit_2_with_a_clear_message(args: list[str], message: str) -> None:
+    """User mistakes are one error line and exit code 2, no traceback."""
+    result = RUNNER.invoke(app, ["simulate", "tiny", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_disruption_section_names_its_file_line_and_column(tmp_path: Path) -> None:
+    """A zero incident rate in the named file: exit 2 at disruption.yaml:3:19."""
+    scenario = _scenario_with_disruption(
+        tmp_path, "incidents:\n  - corridor: a-route\n    rate_per_day: 0\n"
+    )
+    result = RUNNER.invoke(app, ["simulate", str(scenario), "--runs", "2"])
+    assert result.exit_code == 2, result.output
+    assert re.search(r"disruption\.yaml:3:19: incidents\[0\]\.rate_per_day", result.output)
+
+
+def test_a_disruption_option_overrides_the_scenarios_section(tmp_path: Path) -> None:
+    """--disruption FILE is read instead, and its errors are reported the same way."""
+    bad = tmp_path / "other.yaml"
+    bad.write_text("timeline:\n  - {action: halt, movement: nobody, from: +1h, to: +2h}\n")
+    result = RUNNER.invoke(app, ["simulate", "tiny", "--runs", "2", "--disruption", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "other.yaml:2:30: timeline[0].movement: no movement 'nobody'" in result.output
