@@ -62,7 +62,7 @@ def test_the_exact_model_gives_plans_that_respect_every_rule(name: str) -> None:
     scenario, pacings, windows = WORLDS[name]
     model = build_model(scenario, pacings, windows)
     hint = construct(model)
-    solved = solve_exact(model, 2.0, seed=0, hint=hint)
+    solved = solve_exact(model, 5.0, seed=0, hint=hint)
     assert solved is not None
     trips, bound, _ = solved
     plan = Plan(

@@ -132,15 +132,26 @@ class _Built:
             cp.add_implication(slot.used, previous.used)
 
     def hint(self, trips: list[PlannedTrip]) -> None:
-        for t in trips:
-            slot = self.slots.get((t.vehicle, t.sequence))
-            if slot is None:
-                continue
-            self.cp.add_hint(slot.used, 1)
-            self.cp.add_hint(slot.depart, round(t.depart))
+        """Hint a whole schedule, so the solver starts from a complete plan."""
+        by_slot = {(t.vehicle, t.sequence): t for t in trips}
+        cp = self.cp
+        cp.add_hint(self.makespan, math.ceil(makespan_of(trips)))
+        for (vid, k), slot in self.slots.items():
+            t = by_slot.get((vid, k))
+            cp.add_hint(slot.used, int(t is not None))
+            cp.add_hint(slot.depart, 0 if t is None else round(t.depart))
+            cp.add_hint(slot.arrive, 0 if t is None else round(t.arrive))
             for leg, chosen in slot.choice.items():
-                same = leg.origin == t.origin and leg.destination == t.destination
-                self.cp.add_hint(chosen, int(same and leg.movement == t.movement))
+                same = t is not None and (leg.movement, leg.origin, leg.destination) == (
+                    t.movement,
+                    t.origin,
+                    t.destination,
+                )
+                cp.add_hint(chosen, int(same))
+                for group in Group:
+                    var = slot.by_leg.get((leg, group))
+                    if var is not None:
+                        cp.add_hint(var, t.count(group) if same and t is not None else 0)
 
     def trips(self, solver: cp_model.CpSolver) -> list[PlannedTrip]:
         found: list[PlannedTrip] = []

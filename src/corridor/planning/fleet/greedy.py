@@ -53,12 +53,50 @@ class _Option:
         return sum(load.count for load in self.loads)
 
 
-def construct(
-    model: PlanningModel, rng: random.Random | None = None, noise: float = 0.0
-) -> list[PlannedTrip]:
-    """One complete schedule; raises Infeasible if the pacing terms deadlock."""
-    waiting = {(d.movement, d.site, d.group): d.count for d in model.demands}
+Quota = dict[tuple[str, str, str, Group], int]
+"""People of (movement, pickup, destination, group) the schedule should carry."""
+
+
+def nearest_quota(model: PlanningModel) -> Quota | None:
+    """Send each group to its nearest destinations with places (least total driving).
+
+    None when filling nearest-first in this order leaves someone without a
+    place; the schedule then follows the places alone.
+    """
     places = dict(model.capacity)
+    quota: Quota = {}
+    for d in sorted(
+        model.demands, key=lambda d: (d.group.needs_stretcher is False, d.movement, d.site, d.group)
+    ):
+        left = d.count
+        for leg in sorted(
+            model.legs_from(d.movement, d.site), key=lambda g: (g.minutes, g.destination)
+        ):
+            n = min(left, places.get((leg.destination, d.group), 0))
+            if n > 0:
+                quota[(d.movement, d.site, leg.destination, d.group)] = n
+                places[(leg.destination, d.group)] -= n
+                left -= n
+        if left:
+            return None
+    return quota
+
+
+def construct(
+    model: PlanningModel,
+    rng: random.Random | None = None,
+    noise: float = 0.0,
+    quota: Quota | None = None,
+) -> list[PlannedTrip]:
+    """One complete schedule; raises Infeasible if the pacing terms deadlock.
+
+    Without a quota each vehicle takes the run that arrives soonest. With one,
+    loads keep to the quota and the longest runs go first, so the schedule
+    ends on short runs and the fleet finishes together (longest job first).
+    """
+    waiting = {(d.movement, d.site, d.group): d.count for d in model.demands}
+    places: dict[tuple[str, Group], int] = dict(model.capacity)
+    limits = None if quota is None else dict(quota)
     timetable = Timetable(model)
     positions = {v.id: _Position(v.depot, v.ready) for v in model.vehicles}
     active = list(model.vehicles)
@@ -85,7 +123,9 @@ def construct(
         candidates.sort(key=lambda c: (c[0], c[1]))
         vehicle = candidates[0][2]
         here = positions[vehicle.id]
-        option = _best_option(model, vehicle, here, origins, waiting, places, timetable, rng, noise)
+        option = _best_option(
+            model, vehicle, here, origins, waiting, (places, limits), timetable, rng, noise
+        )
         if option is None:
             here.blocked = True
             continue
@@ -94,6 +134,9 @@ def construct(
         for load in option.loads:
             waiting[(option.leg.movement, option.leg.origin, load.group)] -= load.count
             places[(option.leg.destination, load.group)] -= load.count
+            if limits is not None:
+                leg = option.leg
+                limits[(leg.movement, leg.origin, leg.destination, load.group)] -= load.count
         here.site, here.free, here.trips = option.leg.destination, option.arrive, here.trips + 1
         for other in positions.values():
             other.blocked = False
@@ -143,7 +186,7 @@ def _best_option(
     here: _Position,
     origins: list[tuple[str, str]],
     waiting: dict[tuple[str, str, Group], int],
-    places: dict[tuple[str, Group], int],
+    room: tuple[dict[tuple[str, Group], int], Quota | None],
     timetable: Timetable,
     rng: random.Random | None,
     noise: float,
@@ -155,7 +198,7 @@ def _best_option(
             continue
         pickup = here.free + minutes
         for leg in model.legs_from(movement, site):
-            loads = _load(vehicle, leg, waiting, places)
+            loads = _load(vehicle, leg, waiting, room)
             people = sum(n for _, n in loads)
             if people == 0:
                 continue
@@ -170,9 +213,19 @@ def _best_option(
     if vehicle.stretchers and any(o.loads and _stretchers(o) for o in options):
         options = [o for o in options if _stretchers(o)]
 
-    def score(o: _Option) -> tuple[float, int, int, str, str]:
+    far_first = room[1] is not None
+
+    def score(o: _Option) -> tuple[float, float, int, int, str, str]:
         jitter = 1.0 + (rng.random() * noise if rng is not None and noise else 0.0)
-        return (o.arrive * jitter, -_stretchers(o), -o.people, o.leg.origin, o.leg.destination)
+        longest = -o.leg.minutes * jitter if far_first else 0.0
+        return (
+            longest,
+            o.arrive * jitter,
+            -_stretchers(o),
+            -o.people,
+            o.leg.origin,
+            o.leg.destination,
+        )
 
     return min(options, key=score)
 
@@ -185,15 +238,23 @@ def _load(
     vehicle: Vehicle,
     leg: Leg,
     waiting: dict[tuple[str, str, Group], int],
-    places: dict[tuple[str, Group], int],
+    room: tuple[dict[tuple[str, Group], int], Quota | None],
 ) -> list[tuple[Group, int]]:
+    places, quota = room
+
+    def free(group: Group) -> int:
+        n = places.get((leg.destination, group), 0)
+        if quota is not None:
+            n = min(n, quota.get((leg.movement, leg.origin, leg.destination, group), 0))
+        return n
+
     loads: list[tuple[Group, int]] = []
     key = (leg.movement, leg.origin, Group.WOUNDED_STRETCHER)
     if vehicle.stretchers and key in waiting:
         n = min(
             vehicle.stretchers,
             waiting[key],
-            places.get((leg.destination, Group.WOUNDED_STRETCHER), 0),
+            free(Group.WOUNDED_STRETCHER),
         )
         if n > 0:
             loads.append((Group.WOUNDED_STRETCHER, n))
@@ -202,7 +263,7 @@ def _load(
         key = (leg.movement, leg.origin, group)
         if seats <= 0 or key not in waiting:
             continue
-        n = min(seats, waiting[key], places.get((leg.destination, group), 0))
+        n = min(seats, waiting[key], free(group))
         if n > 0:
             loads.append((group, n))
             seats -= n
