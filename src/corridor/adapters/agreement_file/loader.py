@@ -15,7 +15,7 @@ Where the agreement lives:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,10 @@ class LoadedAgreement:
     scenario: Scenario
     warnings: tuple[Problem, ...]
     file: str
+    data: Any = None
+    """The agreement as written (plain data), for keeping in a ledger."""
+    scenario_ref: str = ""
+    """Where the scenario came from: a bundled name or an absolute file path."""
 
 
 def _problems_from(error: ValidationError, doc: MarkedDocument, prefix: str) -> list[Problem]:
@@ -120,7 +124,7 @@ def parse_agreement(doc: MarkedDocument, scenario: Scenario, prefix: str = "") -
     if errors:
         _raise(doc.filename, errors)
     warnings.sort(key=lambda p: (p.line, p.column, p.path))
-    return LoadedAgreement(agreement, scenario, tuple(warnings), doc.filename)
+    return LoadedAgreement(agreement, scenario, tuple(warnings), doc.filename, doc.data)
 
 
 def agreement_of(document: ScenarioDocument, scenario_file: Path | None = None) -> LoadedAgreement:
@@ -149,14 +153,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _scenario_for(doc: MarkedDocument, file: Path) -> ScenarioDocument:
+def _scenario_for(doc: MarkedDocument, file: Path) -> Path:
     named = doc.data.get("scenario") if isinstance(doc.data, dict) else None
     if isinstance(named, str) and named:
         candidate = file.parent / named
         if candidate.exists():
-            return load_scenario_document(candidate)
+            return candidate
         if named in bundled_names():
-            return load_scenario_document(resolve_scenario(named))
+            return resolve_scenario(named)
         line, column = doc.where("scenario")
         problem = Problem(
             doc.filename,
@@ -168,7 +172,7 @@ def _scenario_for(doc: MarkedDocument, file: Path) -> ScenarioDocument:
         raise InvalidInput(f"{doc.filename}: scenario not found", [problem])
     beside = file.with_name(file.name.removesuffix(SUFFIX).removesuffix(".yaml") + ".yaml")
     if beside != file and beside.exists():
-        return load_scenario_document(beside)
+        return beside
     line, column = doc.where("")
     problem = Problem(
         doc.filename, line, column, "scenario", "the agreement does not name its scenario"
@@ -176,10 +180,23 @@ def _scenario_for(doc: MarkedDocument, file: Path) -> ScenarioDocument:
     raise InvalidInput(f"{doc.filename}: no scenario", [problem])
 
 
+def scenario_ref(path: Path) -> str:
+    """A bundled scenario's name, else the file's absolute path."""
+    resolved = path.resolve()
+    for name in bundled_names():
+        if resolve_scenario(name).resolve() == resolved:
+            return name
+    return str(resolved)
+
+
 def load_agreement_ref(ref: str | Path) -> LoadedAgreement:
     """Load from a scenario (file or bundled name) or from an agreement file."""
     path = resolve_scenario(ref) if not Path(ref).exists() else Path(ref)
     doc = load_yaml_file_with_marks(path, _display(path))
     if isinstance(doc.data, dict) and "terms" in doc.data and "sites" not in doc.data:
-        return parse_agreement(doc, _scenario_for(doc, path).scenario)
-    return agreement_of(load_scenario_document(path), path)
+        scenario_file = _scenario_for(doc, path)
+        loaded = parse_agreement(doc, load_scenario_document(scenario_file).scenario)
+    else:
+        scenario_file = path
+        loaded = agreement_of(load_scenario_document(path), path)
+    return replace(loaded, scenario_ref=scenario_ref(scenario_file))

@@ -9,6 +9,7 @@ renders terms in plain language and `analysis` finds defects in a deal.
 from corridor.domain.agreement.decisions import Decision, Finding
 from corridor.domain.agreement.engine import decide
 from corridor.domain.agreement.events import (
+    EVENT_TYPES,
     AgreementEvent,
     CheckpointCrossed,
     DecisionRecorded,
@@ -45,6 +46,7 @@ from corridor.domain.agreement.terms import (
 )
 
 __all__ = [
+    "EVENT_TYPES",
     "Agreement",
     "AgreementEvent",
     "AgreementState",
