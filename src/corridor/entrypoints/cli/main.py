@@ -6,6 +6,7 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     agreement,
     ledger,
     operation,
+    ops,
     plan,
     scenario,
     simulate,
@@ -19,6 +20,7 @@ app.add_typer(scenario.app, name="scenario")
 app.add_typer(users.app, name="users")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(agreement.app, name="agreement")
+app.add_typer(ops.app, name="ops")
 
 
 def main() -> None:
