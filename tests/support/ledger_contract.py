@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -188,6 +189,25 @@ class LedgerStoreContract:
         """A command must append at least one event."""
         with pytest.raises(InvalidInput, match="at least one event"):
             store.append([])
+
+    def test_threads_sharing_one_store_append_without_losing_or_forking(
+        self, store: LedgerStore
+    ) -> None:
+        """Four threads appending through one store object leave one sound chain."""
+
+        def work(name: str) -> None:
+            for n in range(20):
+                store.append([event(f"operation/{name}", n=n)], actor=name)
+
+        threads = [threading.Thread(target=work, args=(f"t{i}",)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert store.verify().events == 80
+        assert {max(e.version for e in store.read(stream=f"operation/t{i}")) for i in range(4)} == {
+            20
+        }
 
     def test_an_untouched_ledger_verifies(self, store: LedgerStore) -> None:
         """verify recomputes every hash and reports the head when nothing was changed."""

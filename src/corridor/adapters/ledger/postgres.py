@@ -32,6 +32,7 @@ Driver errors are translated here: an unreachable server is
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -124,6 +125,9 @@ class PostgresLedgerStore(LedgerStore):
     def __init__(self, url: str, clock: Clock | None = None, migrate: bool = True) -> None:
         super().__init__(clock)
         self.url = sqlalchemy_url(url)
+        # One connection, shared by the threads of a server: the lock keeps
+        # their transactions from interleaving on it.
+        self._lock = threading.RLock()
         self._safe_url = self.url.render_as_string(hide_password=True)
         self._engine = sa.create_engine(self.url, pool_size=2, max_overflow=4)
         try:
@@ -143,6 +147,10 @@ class PostgresLedgerStore(LedgerStore):
 
     @contextmanager
     def _write(self) -> Iterator[WriteTransaction]:
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[WriteTransaction]:
         db = self._db
         try:
             db.execute("LOCK TABLE events IN EXCLUSIVE MODE")
@@ -191,9 +199,10 @@ class PostgresLedgerStore(LedgerStore):
 
     def head(self) -> Head:
         try:
-            head = _PostgresTransaction(self._db).head()
-            self._db.rollback()
-            return head
+            with self._lock:
+                head = _PostgresTransaction(self._db).head()
+                self._db.rollback()
+                return head
         except psycopg.Error as error:
             self._db.rollback()
             raise _translate(error, f"cannot read ledger {self._safe_url}") from None

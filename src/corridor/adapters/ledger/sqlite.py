@@ -24,6 +24,7 @@ Driver errors never leave this module: a locked or unreadable file becomes
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,11 +114,17 @@ class SQLiteLedgerStore(LedgerStore):
     def __init__(self, path: str | Path, clock: Clock | None = None, migrate: bool = True) -> None:
         super().__init__(clock)
         self.path = Path(path)
+        # One connection, shared by the threads of a server: the lock keeps
+        # their transactions from interleaving on it.
+        self._lock = threading.RLock()
         if migrate:
             self._migrate()
         try:
             self._db = sqlite3.connect(
-                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                self.path,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
             )
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -146,6 +153,10 @@ class SQLiteLedgerStore(LedgerStore):
 
     @contextmanager
     def _write(self) -> Iterator[WriteTransaction]:
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[WriteTransaction]:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
@@ -193,7 +204,8 @@ class SQLiteLedgerStore(LedgerStore):
 
     def head(self) -> Head:
         try:
-            return _SQLiteTransaction(self._db).head()
+            with self._lock:
+                return _SQLiteTransaction(self._db).head()
         except sqlite3.Error as error:
             raise _translate(error, f"cannot read ledger {self.path}") from None
 
