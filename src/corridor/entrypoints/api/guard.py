@@ -10,6 +10,7 @@ collide, and handed on to the ledger so concurrent duplicates still append once.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from typing import Any
@@ -22,6 +23,8 @@ from corridor.services.protection_ports import ResponseStore, StoredResponse
 
 MAX_KEY = 150
 IDEMPOTENCY_HEADER = b"idempotency-key"
+RACE_POLLS = 40
+RACE_POLL_SECONDS = 0.05
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -94,17 +97,7 @@ class Guard:
                         send, 422, "this Idempotency-Key was used for a different request"
                     )
                     return
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": stored.status,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"idempotent-replayed", b"true"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": stored.body.encode()})
+                await self._send_stored(send, stored)
                 return
         scope.setdefault("state", {})["idempotency_key"] = key
 
@@ -117,22 +110,57 @@ class Guard:
             delivered = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        status = 0
+        # The answer is held back until it is stored, so a retry arriving the
+        # moment the client has it (at another server, too) finds it stored.
+        start: Message = {}
         chunks: list[bytes] = []
 
         async def capture(message: Message) -> None:
-            nonlocal status
+            nonlocal start
             if message["type"] == "http.response.start":
-                status = int(message["status"])
-            elif message["type"] == "http.response.body" and key is not None:
+                start = message
+            elif message["type"] == "http.response.body":
                 chunks.append(bytes(message.get("body", b"")))
-            await send(message)
 
         await self.app(scope, replay, capture)
+        status = int(start.get("status", 500))
+        body_out = b"".join(chunks)
         if key is not None and 200 <= status < 300:
-            answer = StoredResponse(fingerprint, status, b"".join(chunks).decode("utf-8"))
+            answer = StoredResponse(fingerprint, status, body_out.decode("utf-8"))
             when = format_instant(SystemClock().now())
             await run_in_threadpool(self.responses.put, key, answer, when)
+        elif key is not None and status == 409:
+            # A duplicate that raced the first request past the check above is
+            # refused by the ledger (its key is taken); answer with the first
+            # request's response once that is stored.
+            first = await self._stored_soon(key)
+            if first is not None and first.request == fingerprint:
+                await self._send_stored(send, first)
+                return
+        await send(start)
+        await send({"type": "http.response.body", "body": body_out})
+
+    async def _stored_soon(self, key: str) -> StoredResponse | None:
+        for _ in range(RACE_POLLS):
+            found = await run_in_threadpool(self.responses.get, key)
+            if found is not None:
+                return found
+            await asyncio.sleep(RACE_POLL_SECONDS)
+        return None
+
+    @staticmethod
+    async def _send_stored(send: Send, stored: StoredResponse) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": stored.status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"idempotent-replayed", b"true"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": stored.body.encode()})
 
 
 def idempotency_key(state: Any) -> str | None:

@@ -17,7 +17,7 @@ from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.guard import idempotency_key
 from corridor.entrypoints.api.models import ID_PATTERN, Erase, Lookup, PersonIn, Text
-from corridor.errors import NotFound, StoreUnavailable
+from corridor.errors import NotFound
 from corridor.protection.access import Permission
 from corridor.protection.person import PersonRecord
 from corridor.services.personal_data import PersonalData
@@ -30,7 +30,7 @@ PersonId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 
 def _personal(ctx: ApiContext) -> PersonalData:
     if ctx.personal is None:
-        raise StoreUnavailable("this server has no vault key; personal data is unavailable")
+        raise NotFound("this server was started without a vault key; personal data is unavailable")
     return ctx.personal
 
 

@@ -8,7 +8,6 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     operation,
     ops,
     plan,
-    plan_scenario,
     scenario,
     simulate,
     users,
