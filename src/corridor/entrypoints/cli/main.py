@@ -8,7 +8,9 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     operation,
     ops,
     plan,
+    plan_scenario,
     scenario,
+    serve,
     simulate,
     users,
 )
