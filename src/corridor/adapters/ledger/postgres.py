@@ -35,6 +35,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import starmap
 from typing import Any
 
 import psycopg
@@ -190,8 +191,7 @@ class PostgresLedgerStore(LedgerStore):
                         (after, stream),
                     )
                 while rows := cursor.fetchmany(BATCH):
-                    for row in rows:
-                        yield make(*row)
+                    yield from starmap(make, rows)
         except psycopg.Error as error:
             raise _translate(error, f"cannot read ledger {self._safe_url}") from None
         finally:

@@ -27,6 +27,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import starmap
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -195,8 +196,7 @@ class SQLiteLedgerStore(LedgerStore):
         make = RecordedEvent
         try:
             while rows := cursor.fetchmany(BATCH):
-                for row in rows:
-                    yield make(*row)
+                yield from starmap(make, rows)
         except sqlite3.Error as error:
             raise _translate(error, f"cannot read ledger {self.path}") from None
         finally:
