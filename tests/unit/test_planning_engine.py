@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from corridor.adapters.scenario_file.loader import load_bundled
@@ -134,3 +136,24 @@ def test_the_search_reports_progress_to_its_callback() -> None:
     assert phases[-1] == "done"
     assert "improve" in phases
     assert all(p.lower_bound <= p.makespan + 1e-6 for p in heard)
+
+
+def test_a_schedule_completed_from_a_kept_prefix_is_valid_and_keeps_it() -> None:
+    """The neighbourhood repair keeps the trips before the cut and moves everyone else."""
+    scenario = two_towns(civilians=600, other_civilians=300, shelter_places=2_000)
+    model = build_model(scenario)
+    first = construct(model)
+    cut = makespan_of(first) * 0.6
+    kept = [t for t in first if t.depart < cut]
+    rebuilt = construct(model, random.Random(5), 0.2, prefix=kept)
+    assert set(kept) <= set(rebuilt)
+    plan = Plan(
+        scenario=scenario.id,
+        vehicles=tuple(PlannedVehicle(v.id, v.kind, v.depot, v.ready) for v in model.vehicles),
+        trips=tuple(rebuilt),
+        makespan=makespan_of(rebuilt),
+        lower_bound=0.0,
+        person_hours_waiting=person_hours_waiting(rebuilt),
+        engine="test",
+    )
+    assert violations(scenario, plan) == []

@@ -3,10 +3,11 @@
 The construction runs twice: soonest arrival first, and longest run first
 within a nearest-destination quota. The improvement is an iterated greedy:
 both are re-run with seeded random perturbations of their vehicle and load
-choices, and the best schedule (clearance time first, then person-hours
-waiting) is kept. Small
-instances are then handed to the exact CP-SAT model, whose proven bound joins
-the independent bounds. The search stops at its iteration budget, when the
+choices, and, twice as often, a large neighbourhood search keeps the best
+schedule up to a random late minute and rebuilds the rest with perturbed
+choices. The best schedule (clearance time first, then person-hours waiting)
+is kept. Small instances are then handed to the exact CP-SAT model, whose
+proven bound joins the independent bounds. The search stops at its iteration budget, when the
 clearance time meets the lower bound, or at the time limit, whichever comes
 first; for a given seed the plan is the same whenever the time limit is not
 what stopped it.
@@ -95,19 +96,29 @@ def plan_scenario(
 
     report(0, "construct")
     rng = random.Random(seed)
-    # An iteration is not started unless the last one would still fit: the
-    # time limit is a promise to the caller, not a point at which to stop late.
-    step = (clock() - started) / len(starts)
+    # An iteration is not started unless the slowest one so far would still
+    # fit: the time limit is a promise to the caller, not a point to stop late.
+    slowest = (clock() - started) / len(starts)
     for i in range(1, iterations + 1):
         began = clock()
-        if began + step > deadline or (makespan_of(best) <= floor + 1e-6 and i > iterations // 3):
+        if began + slowest > deadline or (
+            makespan_of(best) <= floor + 1e-6 and i > iterations // 3
+        ):
             break
-        rule = quota if quota is not None and i % 2 == 0 else None
-        candidate = construct(model, rng, NOISE_LEVELS[i % len(NOISE_LEVELS)], rule)
+        noise = NOISE_LEVELS[i % len(NOISE_LEVELS)]
+        if i % 3 == 0:
+            rule = quota if quota is not None and i % 2 == 0 else None
+            candidate = construct(model, rng, noise, rule)
+        else:
+            # Large neighbourhood: keep the schedule up to a random minute late in
+            # the operation, where the clearance time is decided, and rebuild the rest.
+            cut = makespan_of(best) * rng.uniform(0.5, 0.97)
+            kept = [t for t in best if t.depart < cut]
+            candidate = construct(model, rng, noise, prefix=kept)
         if _key(candidate) < _key(best):
             best = candidate
-            engine = "greedy + iterated greedy"
-        step = clock() - began
+            engine = "greedy + large neighbourhood search"
+        slowest = max(slowest, clock() - began)
         report(i, "improve")
 
     proved = False

@@ -12,6 +12,7 @@ whole run and the pacing terms allow the load. `noise` perturbs the choices
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corridor.domain.scenario import Group
@@ -87,12 +88,15 @@ def construct(
     rng: random.Random | None = None,
     noise: float = 0.0,
     quota: Quota | None = None,
+    prefix: Sequence[PlannedTrip] = (),
 ) -> list[PlannedTrip]:
     """One complete schedule; raises Infeasible if the pacing terms deadlock.
 
     Without a quota each vehicle takes the run that arrives soonest. With one,
     loads keep to the quota and the longest runs go first, so the schedule
     ends on short runs and the fleet finishes together (longest job first).
+    `prefix` is kept as it is (each vehicle's first trips, as from an earlier
+    schedule cut at some minute) and the schedule is completed from there.
     """
     waiting = {(d.movement, d.site, d.group): d.count for d in model.demands}
     places: dict[tuple[str, Group], int] = dict(model.capacity)
@@ -102,6 +106,23 @@ def construct(
     active = list(model.vehicles)
     trips: list[PlannedTrip] = []
     origins = sorted({(d.movement, d.site) for d in model.demands})
+
+    def take(leg: Leg, depart: float, loads: Iterable[Load]) -> None:
+        people = 0
+        for load in loads:
+            people += load.count
+            waiting[(leg.movement, leg.origin, load.group)] -= load.count
+            places[(leg.destination, load.group)] -= load.count
+            if limits is not None:
+                limits[(leg.movement, leg.origin, leg.destination, load.group)] -= load.count
+        timetable.book(leg, depart, people)
+
+    legs = {(g.movement, g.origin, g.destination): g for g in model.legs}
+    for kept in sorted(prefix, key=lambda t: (t.vehicle, t.sequence)):
+        take(legs[(kept.movement, kept.origin, kept.destination)], kept.depart, kept.loads)
+        here = positions[kept.vehicle]
+        here.site, here.free, here.trips = kept.destination, kept.arrive, here.trips + 1
+        trips.append(kept)
 
     while any(waiting.values()):
         work = _work(origins, waiting)
@@ -130,13 +151,7 @@ def construct(
             here.blocked = True
             continue
         trips.append(_trip(vehicle, here, option))
-        timetable.book(option.leg, option.depart, option.people)
-        for load in option.loads:
-            waiting[(option.leg.movement, option.leg.origin, load.group)] -= load.count
-            places[(option.leg.destination, load.group)] -= load.count
-            if limits is not None:
-                leg = option.leg
-                limits[(leg.movement, leg.origin, leg.destination, load.group)] -= load.count
+        take(option.leg, option.depart, option.loads)
         here.site, here.free, here.trips = option.leg.destination, option.arrive, here.trips + 1
         for other in positions.values():
             other.blocked = False
