@@ -162,3 +162,29 @@ def test_demo_opens_east_aleppo_in_a_fresh_verified_ledger(tmp_path: Path) -> No
         assert {m["id"] for m in summary["movements"]} == {m.id for m in scenario.movements}
     text = run("demo", "--db", db).stdout
     assert "chain verified" in text
+
+
+def test_demo_refuses_to_replace_a_ledger_it_did_not_write(tmp_path: Path) -> None:
+    """Pointing the demo at a real ledger is an error that leaves the ledger untouched."""
+    url = ledger(tmp_path, "real.db")
+    result = run("demo", "--db", url, code=2)
+    assert "did not write" in result.stderr
+    assert json.loads(run("ledger", "verify", "--db", url, "--json").stdout)["events"] == 6
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
+    """An unwritable --out is a user error naming the file, not a traceback."""
+    url = ledger(tmp_path)
+    result = run("ledger", "export", "--db", url, "--out", str(tmp_path / "no" / "x.jsonl"), code=2)
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_import_of_a_binary_file_is_refused_without_leaving_a_database(tmp_path: Path) -> None:
+    """A file that is not UTF-8 text is refused; the new database file is removed."""
+    junk = tmp_path / "junk.jsonl"
+    junk.write_bytes(b"\xff\xfe\x00binary")
+    target = tmp_path / "target.db"
+    result = run("ledger", "import", str(junk), "--db", f"sqlite:///{target}", code=2)
+    assert "not UTF-8" in result.stderr
+    assert not target.exists()

@@ -19,7 +19,7 @@ from rich.table import Table
 from corridor.bootstrap import open_store, sqlite_path
 from corridor.domain.events import RecordedEvent
 from corridor.entrypoints.cli.output import console, emit_json
-from corridor.errors import NotFound
+from corridor.errors import CorridorError, InvalidInput, NotFound
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
 
@@ -87,6 +87,8 @@ def export(
             with partial.open("w", encoding="utf-8", newline="\n") as stream:
                 count = store.export(stream)
             os.replace(partial, out)
+        except OSError as error:
+            raise CorridorError(f"cannot write {out}: {error.strerror or error}") from None
         finally:
             partial.unlink(missing_ok=True)
     typer.echo(f"exported {count} events to {out}", err=True)
@@ -107,12 +109,25 @@ def import_(
         with open_store(url) as store, file.open(encoding="utf-8") as lines:
             count = store.import_lines(lines, source=str(file))
             head = store.head()
+    except UnicodeDecodeError as error:
+        _remove_created(created, path)
+        raise InvalidInput(
+            f"{file}: not UTF-8 text (byte {error.start}); expected a ledger export"
+        ) from None
+    except OSError as error:
+        _remove_created(created, path)
+        raise CorridorError(f"cannot read {file}: {error.strerror or error}") from None
     except BaseException:
-        if created and path is not None:
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
+        _remove_created(created, path)
         raise
     typer.echo(f"imported {count} events; head {head.sequence} {head.hash}")
+
+
+def _remove_created(created: bool, path: Path | None) -> None:
+    """Remove a database file this command created, so a failed import leaves nothing."""
+    if created and path is not None:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def event_row(event: RecordedEvent) -> dict[str, Any]:

@@ -59,10 +59,24 @@ def init(
 
 
 def _fresh_sqlite(url: str) -> None:
-    """Remove an earlier demo database so every run starts from nothing."""
+    """Remove an earlier demo database so every run starts from nothing.
+
+    Only a ledger the demo itself wrote (every event by the demo actor) is
+    removed: `--db` pointed by mistake at a real ledger must not destroy it.
+    """
     path = sqlite_path(url)
-    if path is None:
+    if path is None or not path.exists():
         return
+    try:
+        with open_store(url, migrate=False) as earlier:
+            actors = {event.actor for event in earlier.read()}
+    except CorridorError:
+        actors = {"<unreadable>"}
+    if actors - {DEMO_ACTOR}:
+        raise CorridorError(
+            f"{path} holds a ledger the demo did not write; refusing to replace it "
+            "(choose another --db)"
+        )
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
 
