@@ -132,3 +132,14 @@ def test_a_disruption_option_overrides_the_scenarios_section(tmp_path: Path) -> 
     result = RUNNER.invoke(app, ["simulate", "tiny", "--runs", "2", "--disruption", str(bad)])
     assert result.exit_code == 2, result.output
     assert "other.yaml:2:30: timeline[0].movement: no movement 'nobody'" in result.output
+
+
+def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for() -> None:
+    """East Aleppo runs under its bundled agreement; --open-deal drops every term."""
+    args = ("east-aleppo-2016", "--runs", "1", "--horizon", "24", "--json", "--workers", "1")
+    dealt = json.loads(_simulate(*args))
+    opened = json.loads(_simulate(*args, "--open-deal"))
+    assert dealt["deal"] == "aleppo-18-dec-2016"
+    assert opened["deal"] == "open"
+    # The staged exchange holds East Aleppo back until Foua/Kefraya's first stage is out.
+    assert dealt["moved_by_deadline"]["p50"] < opened["moved_by_deadline"]["p50"]

@@ -13,20 +13,24 @@ the ledger's own vocabulary, ready to be appended to an operation's ledger.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import bisect
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from corridor.domain.agreement import (
     Agreement,
     AgreementEvent,
     AgreementState,
+    CheckpointCrossed,
     ConfirmStage,
     CrossCheckpoint,
+    DecisionRecorded,
     DispatchTrip,
     IncidentReported,
     IncidentVerified,
     RecordResume,
     Request,
+    Window,
     consequences,
     decide,
 )
@@ -42,8 +46,19 @@ def start_time(scenario: Scenario) -> datetime:
     return moment
 
 
+_QUIET = (DecisionRecorded, CheckpointCrossed, IncidentReported)
+"""Events after which every decision would be the same as before."""
+
+
 class AgreementGate:
-    """The deal's terms deciding every request of one run."""
+    """The deal's terms deciding every request of one run.
+
+    Vehicles held by the deal ask again whenever anything changes, many with
+    the same question (a full bus of civilians, again). A refusal is therefore
+    remembered until the state changes in a way that can alter a decision or
+    time passes a window's edge; within that span `decide` would give the same
+    answer, so the run is the same, only cheaper.
+    """
 
     def __init__(self, agreement: Agreement, scenario: Scenario, *, record: bool = False) -> None:
         self.agreement = agreement
@@ -52,6 +67,9 @@ class AgreementGate:
         self.zero = start_time(scenario)
         self.record = record
         self.events: list[AgreementEvent] = []
+        self.version = 0
+        self.refusals: dict[tuple[object, ...], Verdict] = {}
+        self.edges = _window_edges(agreement, scenario, self.zero)
         monitors = agreement.monitors or tuple(
             o.id for o in scenario.organisations if o.role is Role.MONITOR
         )
@@ -72,24 +90,46 @@ class AgreementGate:
     def at(self, minute: float) -> datetime:
         return self.zero + timedelta(minutes=minute)
 
-    def _ask(self, request: Request) -> Verdict:
+    def _ask(self, request: Request, key: tuple[object, ...] | None = None) -> Verdict:
+        if key is not None:
+            remembered = self.refusals.get(key)
+            if remembered is not None:
+                return remembered
         decision = decide(self.state, request)
         for event in consequences(request, decision):
             self._apply(event)
         if decision.allowed:
             return ALLOWED
-        return Verdict(False, decision.explanation)
+        verdict = Verdict(False, decision.explanation)
+        if key is not None:
+            self.refusals[key] = verdict
+        return verdict
 
     def _apply(self, event: AgreementEvent) -> None:
         self.state = self.state.apply(event)
+        if not isinstance(event, _QUIET):
+            self.version += 1
+            self.refusals.clear()
         if self.record:
             self.events.append(event)
 
+    def _span(self, minute: float) -> int:
+        """Which stretch between window edges `minute` falls in."""
+        return bisect.bisect_right(self.edges, minute)
+
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
-        return self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
+        key = ("dispatch", movement, load, self._span(minute))
+        return self._ask(DispatchTrip(movement, vehicle, self.at(minute), load), key)
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
-        return self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people))
+        key = ("cross", movement, site, self._span(minute))
+        return self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people), key)
+
+    def recheck_after(self, minute: float) -> float | None:
+        position = bisect.bisect_right(self.edges, minute)
+        if position >= len(self.edges):
+            return None
+        return self.edges[position] - minute
 
     def reported(self, incident: IncidentNotice) -> None:
         self._apply(
@@ -119,6 +159,28 @@ class AgreementGate:
 
     def arrived(self, movement: str, people: int, minute: float) -> None:
         self._ask(ConfirmStage(movement, self.monitor, people, self.at(minute)))
+
+
+def _window_edges(agreement: Agreement, scenario: Scenario, zero: datetime) -> list[float]:
+    """Minutes after the start at which some window opens or closes, sorted.
+
+    Edges are listed for every day of each window's dates (a deal spans days or
+    weeks, so the list stays short).
+    """
+    edges: set[float] = set()
+    for term in agreement.terms:
+        if not isinstance(term, Window):
+            continue
+        zone = ZoneInfo(term.timezone or agreement.timezone or scenario.timezone)
+        day: date = term.first_day
+        while day <= term.last_day + timedelta(days=1):
+            midnight = datetime.combine(day, time(), zone)
+            closes = term.closes if term.closes > term.opens else term.closes + 1440
+            for offset in (0, term.opens, closes):
+                moment = midnight + timedelta(minutes=offset)
+                edges.add((moment - zero) / timedelta(minutes=1))
+            day += timedelta(days=1)
+    return sorted(edge for edge in edges if edge > 0)
 
 
 class AgreementDeal:

@@ -40,8 +40,8 @@ LOAD_ORDER: tuple[Group, ...] = (
     Group.CIVILIANS,
     Group.FIGHTERS,
 )
-RECHECK_MINUTES = 15.0
-"""A vehicle held by the deal rechecks at least this often (windows open with time)."""
+MIN_RECHECK = 1.0
+"""Minutes: a vehicle waiting on time (a window) never rechecks more often than this."""
 
 Observer = Callable[[TraceEvent], None]
 Process = Generator[simpy.Event, Any, None]
@@ -60,7 +60,8 @@ class _Vehicle:
 class _Pickup:
     """People of one movement waiting at one site: FIFO batches (joined minute, count) per group."""
 
-    def __init__(self, movement: Movement, site: str) -> None:
+    def __init__(self, index: int, movement: Movement, site: str) -> None:
+        self.index = index
         self.movement = movement
         self.site = site
         self.batches: dict[Group, deque[list[float]]] = {}
@@ -146,6 +147,8 @@ class Simulation:
         self.site_held: dict[str, int] = {}
         self.turn_backs = [e for e in model.timeline if e.action is Scripted.TURN_BACK]
         self.changed = self.env.event()
+        self.refused: set[tuple[int, str]] = set()
+        """(pickup, vehicle kind) refused a dispatch since anything last changed."""
         self.done = self.env.event()
         self.routes: dict[tuple[str, str, str], Route] = {}
         self.arrivals: dict[str, list[tuple[float, int]]] = {m.id: [] for m in scenario.movements}
@@ -162,7 +165,7 @@ class Simulation:
         for pickup in self.pickups:
             if pickup.movement.id == movement.id and pickup.site == site:
                 return pickup
-        pickup = _Pickup(movement, site)
+        pickup = _Pickup(len(self.pickups), movement, site)
         self.pickups.append(pickup)
         return pickup
 
@@ -201,6 +204,7 @@ class Simulation:
     # -- holds and the shared wake-up ----------------------------------------
 
     def _notify(self) -> None:
+        self.refused.clear()
         changed, self.changed = self.changed, self.env.event()
         changed.succeed()
 
@@ -313,7 +317,9 @@ class Simulation:
         best_key: tuple[int, float, int] | None = None
         for order, pickup in enumerate(self.pickups):
             free = pickup.waiting - pickup.reserved
-            if free <= 0 or self._carryable(vehicle, pickup) == 0:
+            if free <= 0 or (pickup.index, vehicle.kind) in self.refused:
+                continue
+            if self._carryable(vehicle, pickup) == 0:
                 continue
             share = free / max(1, self.initial[pickup.movement.id])
             key = (int(pickup.site == position), share, -order)
@@ -321,11 +327,21 @@ class Simulation:
                 best, best_key = pickup, key
         return best
 
-    def _dispatch(self, vehicle: _Vehicle, pickup: _Pickup, load: Load) -> bool:
+    def _allowed_load(self, vehicle: _Vehicle, pickup: _Pickup, load: Load) -> Load:
+        """The fullest load the deal lets leave now, () when none may.
+
+        A load is tried whole, then without its lowest-priority group, and so
+        on: a deal that puts the wounded first refuses a bus of wounded and
+        civilians but lets the wounded go, and the engine need not know why.
+        """
         movement = pickup.movement.id
         if self.held[movement] or self.site_held.get(pickup.site, 0):
-            return False
-        return self.gate.dispatch(movement, vehicle.id, self.env.now, load).allowed
+            return ()
+        for size in range(len(load), 0, -1):
+            trial = load[:size]
+            if self.gate.dispatch(movement, vehicle.id, self.env.now, trial).allowed:
+                return trial
+        return ()
 
     def _cross(self, vehicle: _Vehicle, movement: str, site: str, people: int) -> bool:
         if self.held[movement] or self.site_held.get(site, 0):
@@ -333,7 +349,11 @@ class Simulation:
         return self.gate.cross(movement, vehicle.id, site, self.env.now, people).allowed
 
     def _wait_for_change(self) -> simpy.Event:
-        return simpy.AnyOf(self.env, [self.changed, self.env.timeout(RECHECK_MINUTES)])
+        """Until something changes what may move, or time alone might (a window)."""
+        after = self.gate.recheck_after(self.env.now)
+        if after is None:
+            return self.changed
+        return simpy.AnyOf(self.env, [self.changed, self.env.timeout(max(after, MIN_RECHECK))])
 
     def _planned_load(self, vehicle: _Vehicle, pickup: _Pickup) -> Load:
         """Who would board now: priority groups first, stretcher cases in stretcher places."""
@@ -396,22 +416,30 @@ class Simulation:
         while self.unloaded > 0:
             pickup = self._choose(vehicle, position)
             if pickup is None:
-                yield self.changed
+                yield self._wait_for_change()
                 continue
-            capacity = self._carryable(vehicle, pickup)
-            pickup.reserved += capacity
             if pickup.site != position:
+                # Seats on the way are spoken for, so other vehicles go elsewhere.
+                capacity = self._carryable(vehicle, pickup)
+                pickup.reserved += capacity
                 yield env.timeout(self._drive_minutes(self.roads.minutes(position, pickup.site)))
+                pickup.reserved -= capacity
                 position = pickup.site
             while True:
                 load = self._planned_load(vehicle, pickup)
-                if not load or self._dispatch(vehicle, pickup, load):
+                if not load:
+                    break
+                load = self._allowed_load(vehicle, pickup, load)
+                if load:
+                    aboard = self._board(pickup, load)
+                    position = yield from self._loaded_run(vehicle, pickup, aboard)
+                    break
+                # Refused (by a hold or by the deal): serve a movement that may
+                # move if there is one, else wait here for something to change.
+                self.refused.add((pickup.index, vehicle.kind))
+                if self._choose(vehicle, position) is not None:
                     break
                 yield self._wait_for_change()
-            pickup.reserved -= capacity
-            if load:
-                aboard = self._board(pickup, load)
-                position = yield from self._loaded_run(vehicle, pickup, aboard)
 
     def _loaded_run(
         self, vehicle: _Vehicle, pickup: _Pickup, aboard: dict[Group, int]
@@ -427,6 +455,7 @@ class Simulation:
             movement=movement,
             pickup=pickup.site,
             people=people,
+            load={group.value: count for group, count in aboard.items()},
         )
         route = self._route(pickup, next(iter(aboard)))
         breaks_at = -1

@@ -67,6 +67,11 @@ class Gate(Protocol):
         """A monitor confirmed `people` of `movement` arrived at a destination."""
         ...
 
+    def recheck_after(self, minute: float) -> float | None:
+        """Minutes from `minute` until time alone may change an answer (a window
+        opening or closing); None when only events can change answers."""
+        ...
+
 
 class GateFactory(Protocol):
     """Builds the gate for one run (gates are stateful; runs never share one)."""
@@ -96,4 +101,7 @@ class OpenDeal:
         return None
 
     def arrived(self, movement: str, people: int, minute: float) -> None:
+        return None
+
+    def recheck_after(self, minute: float) -> float | None:
         return None

@@ -97,6 +97,26 @@ def series_summary(
     return {"hours": hours, "moved": moved, "balance": balance}
 
 
+def _convergence(runs: Sequence[RunMetrics], ratio: float) -> dict[str, Any]:
+    """Whether more runs would still move mean clearance; censored runs never converge."""
+    censored = sum(not r.cleared for r in runs)
+    if len(runs) < 2:
+        note = "one run has no spread to judge"
+    elif censored:
+        note = f"{censored} runs did not clear within the horizon; their clearance is censored"
+    elif ratio < CONVERGED_BELOW:
+        note = "more runs would move mean clearance by less than the threshold"
+    else:
+        note = "more runs are needed for a stable mean clearance"
+    return {
+        "metric": "clearance_hours",
+        "ci_half_width_ratio": ratio,
+        "threshold": CONVERGED_BELOW,
+        "converged": len(runs) > 1 and not censored and ratio < CONVERGED_BELOW,
+        "note": note,
+    }
+
+
 def summarise(
     scenario: Scenario, options: RunOptions, seed: int, runs: Sequence[RunMetrics]
 ) -> dict[str, Any]:
@@ -127,12 +147,7 @@ def summarise(
         "incidents": distribution([r.incidents for r in runs]),
         "halts": distribution([r.halts for r in runs]),
         "breakdowns": distribution([r.breakdowns for r in runs]),
-        "convergence": {
-            "metric": "clearance_hours",
-            "ci_half_width_ratio": ratio,
-            "threshold": CONVERGED_BELOW,
-            "converged": len(runs) > 1 and ratio < CONVERGED_BELOW,
-        },
+        "convergence": _convergence(runs, ratio),
         "series": series_summary(scenario, options, runs),
     }
 

@@ -16,11 +16,18 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from corridor.adapters.agreement_file import agreement_of
 from corridor.adapters.disruption_file import disruption_of
-from corridor.adapters.scenario_file import load_scenario_ref
+from corridor.adapters.scenario_file import (
+    ScenarioDocument,
+    load_scenario_document,
+    resolve_scenario,
+)
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
-from corridor.errors import InvalidInput
+from corridor.errors import InvalidInput, NotFound
+from corridor.simulation.deal import AgreementDeal
+from corridor.simulation.gate import GateFactory, OpenDeal
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunOptions
 from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study
 from corridor.simulation.study import StudyResult, cells, run_study
@@ -55,6 +62,9 @@ def simulate(
         72.0, "--deadline", help="Hours after the start for 'moved by'."
     ),
     horizon: float = typer.Option(336.0, "--horizon", help="Hours a run may last at most."),
+    open_deal: bool = typer.Option(
+        False, "--open-deal", help="Ignore the scenario's agreement: no term blocks anything."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON summary."),
 ) -> None:
     """Run a scenario many times under its disruption model and summarise what it costs."""
@@ -65,12 +75,14 @@ def simulate(
     if workers < 0:
         raise InvalidInput(f"--workers must be at least 0, got {workers}")
     variations = [parse_variation(text) for text in vary]
-    document = load_scenario_ref(scenario)
+    path = resolve_scenario(scenario)
+    document = load_scenario_document(path)
     model = disruption_of(document, disruption)
+    deal, deal_name = (OpenDeal, "open") if open_deal else _deal(document, path)
     options = RunOptions(
         horizon_minutes=horizon * MINUTES_PER_HOUR, deadline_minutes=deadline * MINUTES_PER_HOUR
     )
-    study = Study(document.scenario, model, options)
+    study = Study(document.scenario, model, options, deal)
     total = runs * (1 + len(cells(study, variations)))
     runner: Runner = (
         DaskCluster(scheduler)
@@ -94,6 +106,7 @@ def simulate(
         result = run_study(
             study, seed, runs, runner, variations, lambda n: progress.advance(task, n)
         )
+    result.summary["deal"] = deal_name
     seconds = time.perf_counter() - started
     err_console.print(f"{total} runs in {seconds:.1f} s ({total / max(seconds, 1e-9):.1f} runs/s)")
     if report is not None:
@@ -108,9 +121,21 @@ def simulate(
         _print(result)
 
 
+def _deal(document: ScenarioDocument, path: Path) -> tuple[GateFactory, str]:
+    """The scenario's agreement deciding every request, or the open deal when it has none."""
+    try:
+        loaded = agreement_of(document, path)
+    except NotFound:
+        err_console.print("no agreement with this scenario: the deal blocks nothing")
+        return OpenDeal, "open"
+    return AgreementDeal(loaded.agreement), loaded.agreement.id
+
+
 def _print(result: StudyResult) -> None:
     s = result.summary
-    table = Table(title=f"{s['scenario']}: {s['runs']} runs, seed {s['seed']}")
+    table = Table(
+        title=f"{s['scenario']} under deal {s['deal']}: {s['runs']} runs, seed {s['seed']}"
+    )
     for column in ("figure", "p10", "p50", "p90", "mean"):
         table.add_column(column, justify="left" if column == "figure" else "right")
     rows = (
