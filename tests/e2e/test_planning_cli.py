@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corridor.adapters.scenario_file import bundled_path, load_bundled
+from corridor.adapters.agreement_file import agreement_of
+from corridor.adapters.scenario_file import bundled_path, load_bundled, load_scenario_document
 from corridor.entrypoints.cli.main import app
 from corridor.planning.plan import Plan
+from corridor.planning.terms import windows_of
 from tests.support.plan_check import violations
 
 runner = CliRunner()
@@ -99,3 +101,19 @@ def test_bad_arguments_exit_2_with_a_clear_message(tmp_path: Path, args, message
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not (tmp_path / "p").exists()
+
+
+def test_the_bundled_east_aleppo_plan_keeps_to_its_agreement_windows(tmp_path: Path) -> None:
+    """East Aleppo is planned under its deal's windows; the checker accepts the written plan."""
+    out = tmp_path / "aleppo"
+    result = runner.invoke(
+        app, ["plan", "east-aleppo-2016", "--out", str(out), "--json", "--time-limit", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    document = load_scenario_document(bundled_path("east-aleppo-2016"))
+    agreement = agreement_of(document, bundled_path("east-aleppo-2016")).agreement
+    windows = windows_of(agreement, document.scenario.start)
+    assert set(windows) == {"east-aleppo", "foua-kefraya"}
+    plan = Plan.from_dict(json.loads((out / "plan.json").read_text()))
+    assert violations(document.scenario, plan, windows=windows) == []
+    assert json.loads(result.stdout)["people_moved"] == document.scenario.people()

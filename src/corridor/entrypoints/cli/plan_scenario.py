@@ -1,8 +1,10 @@
 """`corridor plan SCENARIO --out DIR`: plan a scenario's fleet and write the plan files.
 
 Registers itself as the `scenario` command of the `plan` group, which routes
-`corridor plan <scenario>` here. Prints clearance time, lower bound, gap and
-person-hours waiting; the search shows a Rich progress bar on stderr.
+`corridor plan <scenario>` here. When the scenario has an agreement, its
+windows and paced links bind the plan (`--ignore-agreement` plans without).
+Prints clearance time, lower bound, gap and person-hours waiting; the search
+shows a Rich progress bar on stderr.
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from corridor.adapters.scenario_file import load_scenario_ref
+from corridor.adapters.agreement_file import agreement_of
+from corridor.adapters.scenario_file import (
+    ScenarioDocument,
+    load_scenario_document,
+    resolve_scenario,
+)
 from corridor.entrypoints.cli.output import console, emit_json, err_console
 from corridor.entrypoints.cli.plan import SCENARIO_COMMAND, app
-from corridor.errors import InvalidInput, Problem
+from corridor.errors import InvalidInput, NotFound, Problem
+from corridor.planning.model import Pacing, Window, build_model
 from corridor.planning.plan import Plan
+from corridor.planning.terms import pacings_of, windows_of
 
 if TYPE_CHECKING:
     from corridor.planning.fleet.engine import Progress as SearchProgress
@@ -36,6 +45,9 @@ def plan_scenario_command(
     time_limit: float = typer.Option(5.0, "--time-limit", help="Seconds the search may take."),
     seed: int = typer.Option(0, "--seed", help="Seed of the search's random choices."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object for machines."),
+    ignore_agreement: bool = typer.Option(
+        False, "--ignore-agreement", help="Plan without the deal's windows and pacing."
+    ),
 ) -> None:
     """Plan buses and ambulances to clear a scenario; write trips and charts to DIR."""
     if time_limit <= 0:
@@ -45,10 +57,11 @@ def plan_scenario_command(
     # them, so `corridor --help` and every other command stay quick.
     from corridor.adapters.plan_output import write_plan
     from corridor.planning.fleet.engine import ITERATIONS, plan_scenario
-    from corridor.planning.model import build_model
 
-    document = load_scenario_ref(scenario)
-    model = build_model(document.scenario)
+    path = resolve_scenario(scenario)
+    document = load_scenario_document(path)
+    pacings, windows = _terms(document, path, ignore_agreement)
+    model = build_model(document.scenario, pacings, windows)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -81,6 +94,19 @@ def plan_scenario_command(
     console.print(f"engine              {plan.engine}, seed {seed}, {plan.seconds:.1f} s")
     for path in files:
         console.print(f"wrote               {path}")
+
+
+def _terms(
+    document: ScenarioDocument, path: Path, ignore: bool
+) -> tuple[tuple[Pacing, ...], dict[str, tuple[Window, ...]]]:
+    """The agreement's paced links and windows, when the scenario has an agreement."""
+    if ignore:
+        return (), {}
+    try:
+        agreement = agreement_of(document, path).agreement
+    except NotFound:
+        return (), {}
+    return pacings_of(agreement), windows_of(agreement, document.scenario.start)
 
 
 def _summary(plan: Plan, files: list[Path]) -> dict[str, Any]:
