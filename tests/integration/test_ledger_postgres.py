@@ -61,3 +61,22 @@ def test_events_survive_reopening_and_sql_cannot_edit_them(postgres_url: str) ->
     ):
         raw.execute("UPDATE events SET actor = 'x'")
     run_sql(postgres_url, "SELECT 1")
+
+
+def test_a_lost_session_fails_one_command_and_the_next_reconnects(postgres_url: str) -> None:
+    """When the server ends the store's session, one append fails cleanly, then all is well."""
+    import psycopg
+
+    from corridor.domain.events import NewEvent
+
+    with open_store(postgres_url, clock()) as store:
+        fill(store, 2)
+        with psycopg.connect(postgres_url.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        with pytest.raises(StoreUnavailable):
+            store.append([NewEvent("operation/a", "t", {})])
+        store.append([NewEvent("operation/a", "t", {})])
+        assert store.verify().events == 3

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import starmap
 from typing import Any
 
@@ -104,6 +104,12 @@ class _PostgresTransaction(WriteTransaction):
             cursor.executemany(_INSERT, [_row(e) for e in events])
 
 
+def _rollback(db: psycopg.Connection[Any]) -> None:
+    """Roll back if the connection still can; a lost one has nothing to undo."""
+    with suppress(psycopg.Error):
+        db.rollback()
+
+
 def _row(e: RecordedEvent) -> tuple[object, ...]:
     return (
         e.sequence,
@@ -130,7 +136,7 @@ class PostgresLedgerStore(LedgerStore):
         # their transactions from interleaving on it.
         self._lock = threading.RLock()
         self._safe_url = self.url.render_as_string(hide_password=True)
-        self._engine = sa.create_engine(self.url, pool_size=2, max_overflow=4)
+        self._engine = sa.create_engine(self.url, pool_size=2, max_overflow=4, pool_pre_ping=True)
         try:
             if migrate:
                 with self._engine.connect() as connection:
@@ -151,25 +157,40 @@ class PostgresLedgerStore(LedgerStore):
         with self._lock:
             yield from self._transaction()
 
+    def _connection(self) -> psycopg.Connection[Any]:
+        """The store's connection, replaced first if the last one was lost."""
+        if self._db.closed or self._db.broken:
+            # The server restarted or ended the session: the failed command
+            # already raised StoreUnavailable; the next one gets a new session.
+            self._pooled.invalidate()
+            try:
+                self._pooled = self._engine.raw_connection()
+            except sa.exc.DBAPIError as error:
+                raise StoreUnavailable(
+                    f"cannot reach ledger {self._safe_url}: {error.orig}"
+                ) from None
+            self._db = self._pooled.driver_connection  # type: ignore[assignment]
+        return self._db
+
     def _transaction(self) -> Iterator[WriteTransaction]:
-        db = self._db
+        db = self._connection()
         try:
             db.execute("LOCK TABLE events IN EXCLUSIVE MODE")
         except psycopg.Error as error:
-            db.rollback()
+            _rollback(db)
             raise _translate(error, f"cannot lock ledger {self._safe_url}") from None
         try:
             yield _PostgresTransaction(db)
         except psycopg.Error as error:
-            db.rollback()
+            _rollback(db)
             raise _translate(error, f"ledger {self._safe_url}") from None
         except BaseException:
-            db.rollback()
+            _rollback(db)
             raise
         try:
             db.commit()
         except psycopg.Error as error:
-            db.rollback()
+            _rollback(db)
             raise _translate(error, f"cannot commit to ledger {self._safe_url}") from None
 
     def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
@@ -200,11 +221,12 @@ class PostgresLedgerStore(LedgerStore):
     def head(self) -> Head:
         try:
             with self._lock:
-                head = _PostgresTransaction(self._db).head()
-                self._db.rollback()
+                db = self._connection()
+                head = _PostgresTransaction(db).head()
+                db.rollback()
                 return head
         except psycopg.Error as error:
-            self._db.rollback()
+            _rollback(self._db)
             raise _translate(error, f"cannot read ledger {self._safe_url}") from None
 
     def _load(self, events: Iterator[RecordedEvent]) -> None:
