@@ -325,8 +325,8 @@ def decisions(operation: str = OPERATION, db: str | None = DB, as_json: bool = J
             "sequence": s.sequence,
             "actor": s.actor,
             "recorded_at": s.recorded_at,
-            "request": s.event.request.payload(),
             **s.event.decision.payload(),
+            "request": s.event.request.payload(),
         }
         for s in stored
     ]
