@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from tests.support.api_world import OPERATION, ApiWorld, api_world
 
 C, M, L = AccessRole.COORDINATOR, AccessRole.MONITOR, AccessRole.LIAISON
 OP = f"/operations/{OPERATION}"
+IN_WINDOW = "2016-12-15T10:00:00+02:00"
 
 
 @pytest.fixture
@@ -21,44 +23,78 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
         yield opened
 
 
+WOUNDED = {"wounded-stretcher": 270, "wounded-seated": 541}
+
+
 def _plan_and_board(world: ApiWorld, trip: str, people: dict[str, int]) -> None:
-    world.ok(
-        world.post(
-            C,
-            f"{OP}/trips",
-            {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "convoy-1"},
+    body = {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "convoy-1"}
+    world.ok(world.post(C, f"{OP}/trips", body))
+    boarding = {"site": "east-aleppo", "counts": people}
+    world.ok(world.post(M, f"{OP}/trips/{trip}/boarding", boarding))
+
+
+def _count(world: ApiWorld, trip: str, step: str, site: str, people: dict[str, int]) -> Any:
+    return world.ok(world.post(M, f"{OP}/trips/{trip}/{step}", {"site": site, "counts": people}))
+
+
+def _release_first_stage(world: ApiWorld) -> None:
+    """656 leave Foua/Kefraya (wounded first) and the ICRC confirms them, releasing T3."""
+    first = [
+        ("fk-1", {"wounded-stretcher": 32, "wounded-seated": 80}),
+        ("fk-2", {"civilians": 544}),
+    ]
+    for trip, people in first:
+        world.ok(
+            world.post(
+                C, f"{OP}/trips", {"trip": trip, "movement": "foua-kefraya", "vehicle": trip}
+            )
         )
+        world.ok(world.post(M, f"{OP}/trips/{trip}/boarding", {"site": "foua", "counts": people}))
+        departed = world.ok(
+            world.post(M, f"{OP}/trips/{trip}/depart", {"site": "foua", "at": IN_WINDOW})
+        )
+        assert departed["decision"]["allowed"], departed["decision"]["explanation"]
+    body = {"movement": "foua-kefraya", "organisation": "icrc", "people": 656, "at": IN_WINDOW}
+    assert world.ok(world.post(M, f"{OP}/stages", body))["decision"]["allowed"]
+
+
+def _wounded_leave_first(world: ApiWorld) -> None:
+    _release_first_stage(world)
+    _plan_and_board(world, "amb-1", WOUNDED)
+    departed = world.ok(
+        world.post(M, f"{OP}/trips/amb-1/depart", {"site": "east-aleppo", "at": IN_WINDOW})
     )
-    world.ok(
-        world.post(M, f"{OP}/trips/{trip}/boarding", {"site": "east-aleppo", "counts": people})
+    assert departed["decision"]["allowed"], departed["decision"]["explanation"]
+
+
+def test_a_dispatch_the_deal_forbids_is_recorded_and_the_trip_stays(world: ApiWorld) -> None:
+    """Before Foua's stage is confirmed, east Aleppo's dispatch is blocked by T3 and recorded."""
+    _plan_and_board(world, "bus-0", {"civilians": 10})
+    answer = world.ok(
+        world.post(M, f"{OP}/trips/bus-0/depart", {"site": "east-aleppo", "at": IN_WINDOW})
     )
+    assert answer["ok"] is False
+    assert "T3" in [t["id"] for t in answer["decision"]["terms"]]
+    assert world.ok(world.get(L, f"{OP}/trips/bus-0"))["stage"] == "boarding"
+    recorded = world.ok(world.get(L, f"{OP}/decisions"))
+    assert [d["decision"]["allowed"] for d in recorded] == [False]
 
 
 def test_a_convoy_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> None:
-    """Plan, board, depart, checkpoint count, arrival and close, with stages visible."""
-    _plan_and_board(world, "bus-1", {"civilians": 50, "wounded-seated": 4})
-    world.ok(world.post(M, f"{OP}/trips/bus-1/depart", {"site": "east-aleppo"}))
-    world.ok(
-        world.post(
-            M,
-            f"{OP}/trips/bus-1/headcounts",
-            {"site": "ramouseh", "counts": {"civilians": 50, "wounded-seated": 4}},
-        )
-    )
-    assert world.ok(world.get(L, f"{OP}/trips/bus-1"))["stage"] == "at-checkpoint"
-    world.ok(
-        world.post(
-            M,
-            f"{OP}/trips/bus-1/arrival",
-            {"site": "khan-al-asal", "counts": {"civilians": 50, "wounded-seated": 4}},
-        )
-    )
-    world.ok(world.post(C, f"{OP}/trips/bus-1/close"))
-    assert world.ok(world.get(L, f"{OP}/trips/bus-1"))["stage"] == "closed"
+    """Plan, board, depart (allowed by the deal), checkpoint, arrival and close."""
+    _wounded_leave_first(world)
+    _count(world, "amb-1", "headcounts", "ramouseh", WOUNDED)
+    assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["stage"] == "at-checkpoint"
+    _count(world, "amb-1", "arrival", "khan-al-asal", WOUNDED)
+    world.ok(world.post(C, f"{OP}/trips/amb-1/close"))
+    assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["stage"] == "closed"
     convoys = world.ok(world.get(L, f"{OP}/convoys"))
-    assert convoys == [{"convoy": "convoy-1", "trips": ["bus-1"], "stages": ["closed"]}]
+    assert convoys == [{"convoy": "convoy-1", "trips": ["amb-1"], "stages": ["closed"]}]
+    assert [d["decision"]["allowed"] for d in world.ok(world.get(L, f"{OP}/decisions"))] == [
+        True, True, True, True
+    ]  # fmt: skip
     summary = world.ok(world.get(L, OP))
-    assert summary["people"]["arrived"] == 54
+    assert summary["people"]["arrived"] == 811
     assert summary["balanced"] is True
 
 
@@ -66,44 +102,26 @@ def test_a_drop_raises_an_alert_that_blocks_closing_until_a_monitor_resolves_it(
     world: ApiWorld,
 ) -> None:
     """Three fewer at the checkpoint: alert; close refused; monitor resolves; close allowed."""
+    _wounded_leave_first(world)
     _plan_and_board(world, "bus-2", {"civilians": 40, "fighters": 10})
-    world.ok(world.post(M, f"{OP}/trips/bus-2/depart", {"site": "east-aleppo"}))
-    counted = world.ok(
-        world.post(
-            M,
-            f"{OP}/trips/bus-2/headcounts",
-            {"site": "ramouseh", "counts": {"civilians": 40, "fighters": 7}},
-        )
+    departed = world.ok(
+        world.post(M, f"{OP}/trips/bus-2/depart", {"site": "east-aleppo", "at": IN_WINDOW})
     )
+    assert departed["decision"]["allowed"], departed["decision"]["explanation"]
+    counted = _count(world, "bus-2", "headcounts", "ramouseh", {"civilians": 40, "fighters": 7})
     raised = [e["data"] for e in counted["events"] if e["type"] == "protection-alert-raised"]
     assert [
         (a["vehicle"], a["from_site"], a["to_site"], a["group"], a["missing"]) for a in raised
     ] == [("bus-2", "east-aleppo", "ramouseh", "fighters", 3)]
-    world.ok(
-        world.post(
-            M,
-            f"{OP}/trips/bus-2/arrival",
-            {"site": "khan-al-asal", "counts": {"civilians": 40, "fighters": 7}},
-        )
-    )
+    _count(world, "bus-2", "arrival", "khan-al-asal", {"civilians": 40, "fighters": 7})
     refused = world.post(C, f"{OP}/trips/bus-2/close")
     assert refused.status_code == 409
     assert refused.json() == {"ok": False, "status": 409, "error": refused.json()["error"]}
     assert "unresolved protection alerts" in refused.json()["error"]
     alert = raised[0]["alert"]
-    by_coordinator = world.post(
-        C,
-        f"{OP}/alerts/{alert}/resolve",
-        {"outcome": "exit", "explanation": "detained at Ramouseh"},
-    )
-    assert by_coordinator.status_code == 403
-    world.ok(
-        world.post(
-            M,
-            f"{OP}/alerts/{alert}/resolve",
-            {"outcome": "exit", "explanation": "detained at Ramouseh"},
-        )
-    )
+    resolution = {"outcome": "exit", "explanation": "detained at Ramouseh"}
+    assert world.post(C, f"{OP}/alerts/{alert}/resolve", resolution).status_code == 403
+    world.ok(world.post(M, f"{OP}/alerts/{alert}/resolve", resolution))
     world.ok(world.post(C, f"{OP}/trips/bus-2/close"))
     custody = world.ok(world.get(L, f"{OP}/custody"))
     fighters = next(t for t in custody["tallies"] if t["group"] == "fighters")
@@ -164,8 +182,11 @@ def test_incidents_are_reported_then_verified_once(world: ApiWorld) -> None:
         )
     )
     incident = reported["events"][0]["data"]["incident"]
-    world.ok(world.post(M, f"{OP}/incidents/{incident}/verify"))
-    assert world.post(M, f"{OP}/incidents/{incident}/refute").status_code == 409
+    world.ok(world.post(M, f"{OP}/incidents/{incident}/verify", {"organisation": "icrc"}))
+    assert (
+        world.post(M, f"{OP}/incidents/{incident}/refute", {"organisation": "icrc"}).status_code
+        == 409
+    )
     listed = world.ok(world.get(L, f"{OP}/incidents"))
     assert [(i["incident"], i["status"]) for i in listed] == [(incident, "verified")]
 

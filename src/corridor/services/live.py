@@ -23,18 +23,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corridor.domain.agreement import EVENT_TYPES as AGREEMENT_TYPES
+from corridor.domain.agreement import (
+    Agreement,
+    AgreementState,
+    DecisionRecorded,
+    event_from_payload,
+)
 from corridor.domain.custody import CustodyBook, CustodyEvent, CustodyRefused, PeopleRegistered
 from corridor.domain.custody_codec import EVENT_TYPES, event_type, from_payload, to_payload
 from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
 from corridor.domain.figures import Claimant, ClaimRecorded, Figure
 from corridor.domain.operation import operation_stream
-from corridor.domain.scenario import Group
+from corridor.domain.scenario import Group, Scenario
 from corridor.errors import ConcurrencyError, IntegrityError, NotFound
 from corridor.services.ports import LedgerStore
 
 ATTEMPTS = 12
 CLAIM_TYPE = ClaimRecorded.TYPE
 INCIDENT_TYPES = ("incident-reported", "incident-verified", "incident-refuted")
+ADOPTED_TYPE = "agreement-adopted"
+
+ResolveAgreement = Callable[[dict[str, Any]], tuple[Agreement, Scenario]]
+"""Turns an `agreement-adopted` payload into the deal and its scenario (an adapter's job)."""
 
 
 @dataclass
@@ -51,6 +62,9 @@ class OperationRecord:
     incidents: dict[str, dict[str, Any]] = field(default_factory=dict)
     version: int = 0
     last_sequence: int = 0
+    resolve: ResolveAgreement | None = None
+    agreement: AgreementState | None = None
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
     def apply(self, event: RecordedEvent) -> None:
         self.version = event.version
@@ -59,6 +73,23 @@ class OperationRecord:
         if kind in EVENT_TYPES:
             self.book.apply(from_payload(kind, event.data()))
             return
+        if kind in AGREEMENT_TYPES:
+            fact = event_from_payload(kind, event.data())
+            if self.agreement is not None:
+                self.agreement = self.agreement.apply(fact)
+            if isinstance(fact, DecisionRecorded):
+                self.decisions.append(
+                    {
+                        "sequence": event.sequence,
+                        "actor": event.actor,
+                        "recorded_at": event.recorded_at,
+                        "request": fact.request.payload(),
+                        "decision": fact.decision.payload(),
+                    }
+                )
+        if kind == ADOPTED_TYPE and self.resolve is not None:
+            agreement, scenario = self.resolve(event.data())
+            self.agreement = AgreementState.start(agreement, scenario)
         if kind not in _INTERESTING:
             return
         data = event.data()
@@ -101,13 +132,16 @@ _INTERESTING = frozenset({"operation-opened", "movement-declared", CLAIM_TYPE, *
 class LiveOperations:
     """Projections of every operation one process serves, kept current from the ledger."""
 
-    def __init__(self, ledger: LedgerStore) -> None:
+    def __init__(self, ledger: LedgerStore, resolve: ResolveAgreement | None = None) -> None:
         self.ledger = ledger
+        self.resolve = resolve
         self._records: dict[str, OperationRecord] = {}
         self._lock = threading.RLock()
 
     def _caught_up(self, operation: str) -> OperationRecord:
-        record = self._records.setdefault(operation, OperationRecord(operation))
+        record = self._records.get(operation)
+        if record is None:
+            record = self._records[operation] = OperationRecord(operation, resolve=self.resolve)
         for event in self.ledger.read(
             after=record.last_sequence, stream=operation_stream(operation)
         ):

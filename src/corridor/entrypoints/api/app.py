@@ -6,7 +6,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from corridor.entrypoints.api import routes_operations, routes_people, routes_stream, routes_trips
+from corridor.entrypoints.api import (
+    routes_agreement,
+    routes_operations,
+    routes_people,
+    routes_stream,
+    routes_trips,
+)
 from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.errors import install_error_handlers
 from corridor.entrypoints.api.guard import Guard
@@ -31,6 +37,12 @@ def create_app(context: ApiContext) -> FastAPI:
         """Liveness: the server answers and its ledger head."""
         return {"ok": True, "sequence": context.ledger.head().sequence}
 
-    for module in (routes_operations, routes_trips, routes_people, routes_stream):
+    for module in (
+        routes_operations,
+        routes_trips,
+        routes_agreement,
+        routes_people,
+        routes_stream,
+    ):
         app.include_router(module.router)
     return app

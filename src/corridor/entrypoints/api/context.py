@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from corridor.adapters.vault.store import SqlPersonVault, SqlResponseStore, SqlTokenStore
 from corridor.bootstrap import open_store
+from corridor.entrypoints.api.agreements import resolve_agreement
 from corridor.entrypoints.api.threaded_ledger import ThreadedLedger
 from corridor.protection.keys import MasterKey
 from corridor.services.live import LiveOperations
@@ -29,7 +30,7 @@ class ApiContext:
     personal: PersonalData | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.live = LiveOperations(self.ledger)
+        self.live = LiveOperations(self.ledger, resolve_agreement)
         self.personal = (
             PersonalData(self.ledger, self.vault, self.key) if self.key is not None else None
         )

@@ -7,7 +7,7 @@ entry); counts are bounded so no arithmetic can overflow a column.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -36,6 +36,13 @@ People = Annotated[int, Field(ge=0, le=100_000)]
 Counts = Annotated[dict[Group, People], Field(min_length=1, max_length=len(Group))]
 
 
+def moment(value: datetime | None) -> datetime:
+    """A request's time: as given (UTC when it names no offset), else now."""
+    if value is None:
+        return datetime.now(UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,8 +66,15 @@ class Boarding(Strict):
     basis: Basis = Basis.COUNT
 
 
+When = Annotated[
+    datetime | None,
+    Field(description="When it happened, with UTC offset; the server's clock if omitted."),
+]
+
+
 class AtSite(Strict):
     site: Id
+    at: When = None
 
 
 class Headcount(Strict):
@@ -96,6 +110,26 @@ class ReportIncident(Strict):
     site: Id
     at: datetime | None = None
     note: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class CheckIncident(Strict):
+    organisation: Id | None = Field(
+        default=None, description="The monitoring organisation that checked it."
+    )
+
+
+class ConfirmStageIn(Strict):
+    movement: Id
+    organisation: Id = Field(description="The monitoring organisation confirming.")
+    people: Annotated[int, Field(ge=1, le=100_000)]
+    stage: Annotated[int, Field(ge=0, le=1000)] = 0
+    at: When = None
+
+
+class ResumeIn(Strict):
+    term: Id
+    organisation: Id = Field(description="The guarantor recording its resume.")
+    at: When = None
 
 
 class PersonIn(Strict):

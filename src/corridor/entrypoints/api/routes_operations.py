@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
+from corridor.adapters.agreement_file.loader import load_agreement_ref
+from corridor.adapters.scenario_file import scenario_digest
 from corridor.adapters.scenario_file.loader import load_bundled
 from corridor.domain.agreement import IncidentRefuted, IncidentReported, IncidentVerified
 from corridor.domain.events import NewEvent
@@ -16,10 +18,18 @@ from corridor.domain.operation import opening_events, operation_stream
 from corridor.entrypoints.api.auth import Caller, Context, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.guard import idempotency_key
-from corridor.entrypoints.api.models import ID_PATTERN, Claim, OpenOperation, ReportIncident
+from corridor.entrypoints.api.models import (
+    ID_PATTERN,
+    CheckIncident,
+    Claim,
+    OpenOperation,
+    ReportIncident,
+    moment,
+)
 from corridor.entrypoints.api.views import command_view, figures_view, summary_view, tally_view
-from corridor.errors import IntegrityError, NotFound
+from corridor.errors import IntegrityError, InvalidInput, NotFound
 from corridor.protection.access import Permission
+from corridor.services.agreement import AgreementAdopted
 from corridor.services.live import OperationRecord
 
 router = APIRouter(responses=ERROR_RESPONSES)
@@ -28,12 +38,31 @@ OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 IncidentId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 
 
+def _opening(body: OpenOperation) -> list[NewEvent]:
+    """Opening events, with the scenario's agreement adopted when it has one."""
+    scenario = load_bundled(body.scenario)
+    try:
+        loaded = load_agreement_ref(body.scenario)
+    except NotFound:
+        return opening_events(body.id, body.name or scenario.name, scenario)
+    digest = scenario_digest(loaded.scenario)
+    adoption = AgreementAdopted(
+        operation=body.id,
+        agreement=loaded.agreement.id,
+        scenario=loaded.scenario.id,
+        scenario_ref=loaded.scenario_ref,
+        scenario_digest=digest,
+        document=loaded.data,
+    )
+    events = opening_events(body.id, body.name or loaded.scenario.name, loaded.scenario, digest)
+    return [*events, NewEvent.of(operation_stream(body.id), adoption)]
+
+
 @router.post("/operations", status_code=201, tags=["operations"])
 def open_operation(body: OpenOperation, who: Caller, ctx: Context, request: Request) -> Any:
     """Open an operation on a bundled scenario (coordinator)."""
     who.require(Permission.MANAGE, body.id)
-    scenario = load_bundled(body.scenario)
-    events = opening_events(body.id, body.name or scenario.name, scenario)
+    events = _opening(body)
     result = ctx.live.command(
         body.id, lambda _: events, who.actor, idempotency_key(request.state), opening=True
     )
@@ -110,9 +139,7 @@ def report_incident(
 ) -> Any:
     """Report a violation or event on a corridor; it halts nothing until verified."""
     who.require(Permission.REPORT_INCIDENT, operation)
-    at = body.at or datetime.now(UTC)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
+    at = moment(body.at)
 
     def decide(record: OperationRecord) -> list[NewEvent]:
         number = len(record.incidents) + 1
@@ -133,9 +160,16 @@ def report_incident(
 
 
 def _check_incident(
-    operation: str, incident: str, verified: bool, who: Caller, ctx: Context, request: Request
+    operation: str,
+    incident: str,
+    verified: bool,
+    body: CheckIncident | None,
+    who: Caller,
+    ctx: Context,
+    request: Request,
 ) -> Any:
     who.require(Permission.VERIFY_INCIDENT, operation)
+    monitor = body.organisation if body is not None and body.organisation else who.actor
 
     def decide(record: OperationRecord) -> list[NewEvent]:
         found = record.incidents.get(incident)
@@ -143,11 +177,16 @@ def _check_incident(
             raise NotFound(f"no incident {incident!r} in operation {operation!r}")
         if found["status"] != "reported":
             raise IntegrityError(f"incident {incident} is already {found['status']}")
+        if record.agreement is not None and not record.agreement.rules.is_monitor(monitor):
+            raise InvalidInput(
+                f"{monitor!r} is not a monitor of the agreement; name the monitoring "
+                "organisation in `organisation`"
+            )
         now = datetime.now(UTC)
         fact = (
-            IncidentVerified(incident, who.actor, now)
+            IncidentVerified(incident, monitor, now)
             if verified
-            else IncidentRefuted(incident, who.actor, now)
+            else IncidentRefuted(incident, monitor, now)
         )
         return [NewEvent(operation_stream(operation), fact.type, fact.payload())]
 
@@ -157,15 +196,25 @@ def _check_incident(
 
 @router.post("/operations/{operation}/incidents/{incident}/verify", tags=["incidents"])
 def verify_incident(
-    operation: OperationId, incident: IncidentId, who: Caller, ctx: Context, request: Request
+    operation: OperationId,
+    incident: IncidentId,
+    who: Caller,
+    ctx: Context,
+    request: Request,
+    body: CheckIncident | None = None,
 ) -> Any:
-    """A monitor or the coordination cell verifies a reported incident."""
-    return _check_incident(operation, incident, True, who, ctx, request)
+    """A monitor verifies a reported incident; suspension terms it matches now halt."""
+    return _check_incident(operation, incident, True, body, who, ctx, request)
 
 
 @router.post("/operations/{operation}/incidents/{incident}/refute", tags=["incidents"])
 def refute_incident(
-    operation: OperationId, incident: IncidentId, who: Caller, ctx: Context, request: Request
+    operation: OperationId,
+    incident: IncidentId,
+    who: Caller,
+    ctx: Context,
+    request: Request,
+    body: CheckIncident | None = None,
 ) -> Any:
-    """A monitor or the coordination cell refutes a reported incident."""
-    return _check_incident(operation, incident, False, who, ctx, request)
+    """A monitor refutes a reported incident; any halt it caused is withdrawn."""
+    return _check_incident(operation, incident, False, body, who, ctx, request)

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
-from corridor.domain.custody import CustodyBook, CustodyEvent, counts
+from corridor.domain.agreement import DispatchTrip
+from corridor.domain.custody import CustodyBook, CustodyEvent, TripStage, counts
 from corridor.domain.custody_codec import event_type, to_payload
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import operation_stream
@@ -25,7 +26,9 @@ from corridor.entrypoints.api.models import (
     PlanTrip,
     Resolve,
     Stop,
+    moment,
 )
+from corridor.entrypoints.api.routes_agreement import decided_events
 from corridor.entrypoints.api.views import alert_view, command_view, trip_view
 from corridor.errors import NotFound
 from corridor.protection.access import Permission, Principal
@@ -145,10 +148,34 @@ def board(
 def depart(
     operation: OperationId, trip: TripId, body: AtSite, who: Caller, ctx: Context, request: Request
 ) -> Any:
-    return _run(
-        ctx, who, request, operation, Permission.MOVE,
-        lambda book: book.depart(trip, body.site, who.actor),
-    )  # fmt: skip
+    """Dispatch a boarded trip: the agreement engine decides, and the decision is recorded.
+
+    A blocked dispatch is recorded with the clause that blocked it, and the
+    trip stays boarding; the answer carries the decision either way.
+    """
+    who.require(Permission.MOVE, operation)
+
+    def command(record: OperationRecord) -> list[NewEvent]:
+        found = record.book.trips.get(trip)
+        events: list[NewEvent] = []
+        first = found is not None and found.stage is TripStage.BOARDING
+        if record.agreement is not None and found is not None and first:
+            load = tuple(sorted(found.on_board.items()))
+            asked = DispatchTrip(found.movement, found.vehicle, moment(body.at), load)
+            events, decision = decided_events(record, asked)
+            if not decision["allowed"]:
+                return events
+        stream = operation_stream(operation)
+        moved = record.book.depart(trip, body.site, who.actor)
+        return events + [NewEvent(stream, event_type(e), to_payload(e)) for e in moved]
+
+    result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
+    answer = command_view(result)
+    stored = [e.data()["decision"] for e in result.events if e.type == "decision-recorded"]
+    if stored:
+        answer["decision"] = stored[0]
+        answer["ok"] = bool(stored[0]["allowed"])
+    return shown(who, answer)
 
 
 @router.post("/operations/{operation}/trips/{trip}/headcounts", status_code=201)

@@ -1,0 +1,84 @@
+"""The agreement in the live API: stage confirmations, resumes, and the decisions taken.
+
+Each request goes to the agreement engine on the operation's current state;
+the decision is appended with the request (and, when allowed, its effect)
+whether it allows or blocks, so the record shows every refusal and its clause.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+from corridor.domain.agreement import ConfirmStage, RecordResume, consequences, decide
+from corridor.domain.agreement import Request as AgreementRequest
+from corridor.domain.events import NewEvent
+from corridor.domain.operation import operation_stream
+from corridor.entrypoints.api.auth import Caller, Context, shown
+from corridor.entrypoints.api.errors import ERROR_RESPONSES
+from corridor.entrypoints.api.guard import idempotency_key
+from corridor.entrypoints.api.models import ID_PATTERN, ConfirmStageIn, ResumeIn, moment
+from corridor.entrypoints.api.views import command_view
+from corridor.errors import NotFound
+from corridor.protection.access import Permission, Principal
+from corridor.services.live import OperationRecord
+
+router = APIRouter(responses=ERROR_RESPONSES, tags=["agreement"])
+
+OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+
+
+def decided_events(
+    record: OperationRecord, request: AgreementRequest
+) -> tuple[list[NewEvent], dict[str, Any]]:
+    """The decision on `request` and the events recording it (decision, then effect)."""
+    if record.agreement is None:
+        raise NotFound(f"operation {record.id!r} runs under no agreement")
+    decision = decide(record.agreement, request)
+    stream = operation_stream(record.id)
+    events = [NewEvent(stream, e.type, e.payload()) for e in consequences(request, decision)]
+    return events, decision.payload()
+
+
+def _decide(
+    operation: str, request: AgreementRequest, who: Principal, ctx: Context, http: Request
+) -> Any:
+    decisions: list[dict[str, Any]] = []
+
+    def command(record: OperationRecord) -> list[NewEvent]:
+        events, decision = decided_events(record, request)
+        decisions.append(decision)
+        return events
+
+    result = ctx.live.command(operation, command, who.actor, idempotency_key(http.state))
+    answer = command_view(result)
+    answer["decision"] = result.events[0].data()["decision"] if result.replayed else decisions[-1]
+    return shown(who, answer)
+
+
+@router.post("/operations/{operation}/stages")
+def confirm_stage(
+    operation: OperationId, body: ConfirmStageIn, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """A monitor confirms that more people of a movement arrived (releasing staged terms)."""
+    who.require(Permission.CONFIRM_STAGE, operation)
+    asked = ConfirmStage(body.movement, body.organisation, body.people, moment(body.at), body.stage)
+    return _decide(operation, asked, who, ctx, request)
+
+
+@router.post("/operations/{operation}/resumes")
+def record_resume(
+    operation: OperationId, body: ResumeIn, who: Caller, ctx: Context, request: Request
+) -> Any:
+    """A guarantor resumes the movements a suspension term halted."""
+    who.require(Permission.RECORD_RESUME, operation)
+    asked = RecordResume(body.term, body.organisation, moment(body.at))
+    return _decide(operation, asked, who, ctx, request)
+
+
+@router.get("/operations/{operation}/decisions")
+def decisions(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """Every decision the engine took, with its request and the terms that decided it."""
+    who.require(Permission.READ, operation)
+    return shown(who, ctx.live.read(operation, lambda r: list(r.decisions)))
