@@ -9,7 +9,9 @@
   first trips (charged depot-to-pickup plus loaded leg) and later trips
   (charged the shortest empty leg into the pickup plus the loaded leg); every
   trip that cannot finish by T is removed; the people must fit the trips and
-  the shelters, and each depot's trips must fit in its buses' time. The LP is
+  the shelters; a depot has at most as many first trips as buses, and its
+  trips must fit in T times its first trips (each bus that drives makes
+  exactly one first trip and has T of time). The LP is
   monotone in T, so bisection over the integers gives the smallest feasible T.
   Distances are integers, so every bound is rounded up.
 A flow-over-time bound needs a capacity on flow (a checkpoint or corridor
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterator
 
 import highspy
@@ -96,11 +99,18 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _new_highs() -> highspy.Highs:
+def new_highs() -> highspy.Highs:
     with _quiet_stdout():
         highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
+    return highs
+
+
+def new_lp_highs() -> highspy.Highs:
+    """HiGHS for the bound LPs: the interior point method is the fastest here."""
+    highs = new_highs()
+    highs.setOptionValue("solver", "ipm")
     return highs
 
 
@@ -117,16 +127,20 @@ class _BudgetLp:
         _, ready = earliest_arrivals(instance)  # D x S
         arrive = np.min(ready[:, None, :] + t[None, :, :], axis=2)  # D x P
         self.later_finish = arrive[:, :, None] + t[None, :, :]  # D x P x S
-        self.later_cost = np.broadcast_to(
-            t.min(axis=1)[None, :, None] + t[None, :, :], self.first_cost.shape
-        )
+        self.ready = ready
+        self.legs = t
 
     def feasible(self, horizon: int) -> bool:
         inst = self.instance
         depots, pickups, shelters = inst.depots, inst.pickups, inst.shelters
+        t = self.legs
         fleet = np.array(inst.buses_at_depot)[:, None, None]
         first_ok = (self.first_cost <= horizon) & (fleet > 0)
         later_ok = (self.later_finish <= horizon) & (fleet > 0)
+        # Empty leg k -> j is useful only if a loaded trip from j can still end by T.
+        empty_ok = (
+            self.ready[:, :, None] + t.T[None, :, :] + t.min(axis=1)[None, None, :] <= horizon
+        ) & (fleet > 0)
         columns: list[tuple[str, int, int, int]] = []
         for d in range(depots):
             for j in range(pickups):
@@ -135,9 +149,11 @@ class _BudgetLp:
                         columns.append(("first", d, j, k))
                     if later_ok[d, j, k]:
                         columns.append(("later", d, j, k))
+                    if empty_ok[d, k, j]:
+                        columns.append(("empty", d, j, k))
         people_base = len(columns)
         total = people_base + pickups * shelters
-        highs = _new_highs()
+        highs = new_lp_highs()
         inf = highspy.kHighsInf
         highs.addCols(
             total,
@@ -164,15 +180,35 @@ class _BudgetLp:
         by_pickup: dict[int, list[int]] = {}
         first_by_depot: dict[int, list[int]] = {}
         budget: dict[int, tuple[list[int], list[float]]] = {}
+        # Per depot: later trips from j arrive by empty legs into j; empty legs
+        # leave k no more often than trips of that depot's buses end at k.
+        at_pickup: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+        at_shelter: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
         for c, (kind, d, j, k) in enumerate(columns):
-            carry.setdefault((j, k), []).append(c)
-            by_pickup.setdefault(j, []).append(c)
-            cost = self.first_cost[d, j, k] if kind == "first" else self.later_cost[d, j, k]
-            if kind == "first":
-                first_by_depot.setdefault(d, []).append(c)
             idx, val = budget.setdefault(d, ([], []))
             idx.append(c)
-            val.append(float(cost))
+            pick_idx, pick_val = at_pickup.setdefault((d, j), ([], []))
+            shel_idx, shel_val = at_shelter.setdefault((d, k), ([], []))
+            if kind == "empty":
+                val.append(float(t[j, k]))
+                pick_idx.append(c)
+                pick_val.append(1.0)
+                shel_idx.append(c)
+                shel_val.append(1.0)
+                continue
+            carry.setdefault((j, k), []).append(c)
+            by_pickup.setdefault(j, []).append(c)
+            shel_idx.append(c)
+            shel_val.append(-1.0)
+            if kind == "first":
+                first_by_depot.setdefault(d, []).append(c)
+                # Each bus that drives has one first trip and T of time, so a
+                # depot's work is at most T times its first trips.
+                val.append(float(self.first_cost[d, j, k] - horizon))
+            else:
+                val.append(float(t[j, k]))
+                pick_idx.append(c)
+                pick_val.append(-1.0)
         for j in range(pickups):
             for k in range(shelters):
                 trips = carry.get((j, k), [])
@@ -184,9 +220,13 @@ class _BudgetLp:
                 idx = by_pickup.get(j, [])
                 rows.append((need, inf, idx, [1.0] * len(idx)))
         for d, (idx, val) in budget.items():
-            rows.append((-inf, float(inst.buses_at_depot[d] * horizon), idx, val))
+            rows.append((-inf, 0.0, idx, val))
             firsts = first_by_depot.get(d, [])
             rows.append((-inf, float(inst.buses_at_depot[d]), firsts, [1.0] * len(firsts)))
+        for idx, val in at_pickup.values():
+            rows.append((0.0, 0.0, idx, val))
+        for idx, val in at_shelter.values():
+            rows.append((-inf, 0.0, idx, val))
         self._add_rows(highs, rows)
         highs.run()
         return bool(highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)
@@ -213,29 +253,40 @@ class _BudgetLp:
         )
 
 
-def budget_lp_bound(instance: BepInstance, low: int, high: int) -> int:
-    """Smallest integer T in [low, high] at which the time-budget LP is feasible."""
+def budget_lp_bound(
+    instance: BepInstance, low: int, high: int, deadline: float | None = None
+) -> int:
+    """Smallest integer T in [low, high] at which the time-budget LP is feasible.
+
+    With a `deadline` (perf_counter seconds) the bisection may stop early; the
+    answer is then the proven `low + 1`, still a valid bound.
+    """
     if instance.people == 0 or instance.buses == 0 or instance.seats <= 0:
         return low
     lp = _BudgetLp(instance)
     if lp.feasible(low):
         return low
     # Invariant: infeasible at `low`, and `high` is a known makespan (feasible).
-    while high - low > 1:
+    # Long distances (metres) stop at a 0.2% bracket: the bound is then low + 1.
+    while high - low > max(1, high // 500):
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         middle = (low + high) // 2
         if lp.feasible(middle):
             high = middle
         else:
             low = middle
-    return high
+    return high if high - low <= 1 else low + 1
 
 
-def lower_bounds(instance: BepInstance, upper: int) -> dict[str, int]:
+def lower_bounds(
+    instance: BepInstance, upper: int, deadline: float | None = None
+) -> dict[str, int]:
     """Every bound by name; `upper` is a known makespan capping the LP bisection."""
     simple = {
         "single_trip": single_trip_bound(instance),
         "round_trip": round_trip_bound(instance),
     }
     start = min(max(simple.values()), upper)
-    simple["budget_lp"] = budget_lp_bound(instance, start, upper)
+    simple["budget_lp"] = budget_lp_bound(instance, start, upper, deadline)
     return simple

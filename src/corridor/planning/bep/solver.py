@@ -1,14 +1,17 @@
 """Solve a BEP instance: pick the engines by size, combine plans and bounds.
 
-Order of work: the earliest-finish construction gives a first plan; the
-independent lower bounds are computed against it; local search improves the
-plan until it meets the bound or its share of the time runs out; on small
-instances CP-SAT then gets the rest of the time, hinted with the heuristic
-plan, and may return a better plan and a proven bound. The reported bound is
-the largest of all bounds, so a plan is proved optimal as soon as any bound
-reaches it. The result is never worse than any incumbent handed in (a plan
-for the same pickup points and shelters with no more buses at any depot),
-which is how a larger fleet is kept from doing worse than a smaller one.
+Order of work: two constructions (earliest finish; transportation LP then
+longest trip first) give a first plan; the independent lower bounds are
+computed against it; the packed longest-first rule tries to beat it at a
+target makespan between bound and plan; local search improves the plan until
+it meets the bound or its share of the time runs out; on small instances the
+exact engines then get the rest of the time, hinted with the heuristic plan:
+CP-SAT over trip counts, then CP-SAT over the time-expanded network when
+distances are small integers. The reported bound is the largest of all
+bounds, so a plan is proved optimal as soon as any bound reaches it. The
+result is never worse than any incumbent handed in (a plan for the same
+pickup points and shelters with no more buses at any depot), which is how a
+larger fleet is kept from doing worse than a smaller one.
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ from corridor.planning.bep.heuristic import construct, improve
 from corridor.planning.bep.instance import BepInstance, require_feasible
 from corridor.planning.bep.plan import BepPlan, BepResult, Route
 from corridor.planning.bep.timed import ARC_LIMIT, network_size, solve_timed
+from corridor.planning.bep.transport import construct_longest_first, construct_packed
 
 EXACT_SIZE_LIMIT = 1_500
 """Largest buses x pickup points x shelters handed to CP-SAT in `auto` mode."""
+
+BOUND_SHARE = 0.4
+"""Share of the time limit the LP bound's bisection may use at most."""
 
 COUNT_SHARE = 0.35
 """Share of the exact engines' time given to the trip-count model before the timed one."""
@@ -69,12 +76,18 @@ def solve_bep(
     size = instance.buses * instance.pickups * instance.shelters
     use_exact = engine is Engine.EXACT or (engine is Engine.AUTO and size <= EXACT_SIZE_LIMIT)
 
-    plan = construct(instance)
-    for candidate in incumbents:
-        if candidate.makespan(instance) < plan.makespan(instance):
-            plan = candidate
-    bounds = lower_bounds(instance, plan.makespan(instance))
+    plan = min(
+        (construct(instance), construct_longest_first(instance), *incumbents),
+        key=lambda candidate: candidate.makespan(instance),
+    )
+    bounds = lower_bounds(
+        instance, plan.makespan(instance), deadline=started + time_limit * BOUND_SHARE
+    )
     bound = max(bounds.values())
+    if plan.makespan(instance) > bound:
+        packed = construct_packed(instance, bound, plan.makespan(instance))
+        if packed is not None and packed.makespan(instance) < plan.makespan(instance):
+            plan = packed
     used = "heuristic"
     if plan.makespan(instance) > bound:
         share = 0.1 if use_exact else 1.0
