@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from corridor.adapters.agreement_file import load_agreement_ref
 from corridor.adapters.scenario_file import bundled_path
+from corridor.bootstrap import open_store
 from corridor.entrypoints.cli.main import app
+from corridor.services.agreement import agreement_state
 
 RUNNER = CliRunner()
 
@@ -143,3 +146,27 @@ def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for() -> 
     assert opened["deal"] == "open"
     # The staged exchange holds East Aleppo back until Foua/Kefraya's first stage is out.
     assert dealt["moved_by_deadline"]["p50"] < opened["moved_by_deadline"]["p50"]
+
+
+def test_a_run_recorded_in_a_ledger_folds_back_to_what_it_moved(tmp_path: Path) -> None:
+    """--ledger writes run 0 as an operation whose confirmed arrivals equal the people moved."""
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    args = ["east-aleppo-2016", "--runs", "1", "--workers", "1", "--horizon", "24"]
+    printed = _simulate(*args, "--deadline", "24", "--json", "--ledger", url, "--operation", "sim")
+    moved = json.loads(printed)["moved_by_deadline"]["p50"]
+    loaded = load_agreement_ref("east-aleppo-2016")
+    with open_store(url) as store:
+        assert store.verify().ok
+        state = agreement_state(store, "sim", loaded.agreement, loaded.scenario)
+    assert moved > 0
+    assert sum(state.confirmed.values()) == moved
+    assert state.decisions > 0
+
+
+def test_a_ledger_needs_an_agreement_to_record() -> None:
+    """With the open deal there are no agreement events to write: exit 2."""
+    result = RUNNER.invoke(
+        app, ["simulate", "tiny", "--runs", "1", "--ledger", "sqlite:///unused.db"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "needs the scenario's agreement" in result.output

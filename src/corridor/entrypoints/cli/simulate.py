@@ -16,20 +16,26 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from corridor.adapters.agreement_file import agreement_of
+from corridor.adapters.agreement_file import LoadedAgreement, agreement_of
+from corridor.adapters.agreement_file.loader import scenario_ref
 from corridor.adapters.disruption_file import disruption_of
 from corridor.adapters.scenario_file import (
     ScenarioDocument,
     load_scenario_document,
     resolve_scenario,
+    scenario_digest,
 )
+from corridor.bootstrap import open_store
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
 from corridor.errors import InvalidInput, NotFound
-from corridor.simulation.deal import AgreementDeal
+from corridor.services.agreement import AgreementAdopted
+from corridor.services.simulated_runs import record_simulated_run
+from corridor.simulation.deal import AgreementDeal, AgreementGate
+from corridor.simulation.engine import Simulation
 from corridor.simulation.gate import GateFactory, OpenDeal
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunOptions
-from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study
+from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study, run_seeds
 from corridor.simulation.study import StudyResult, cells, run_study
 from corridor.simulation.summary import summary_json
 from corridor.simulation.sweep import parse_variation
@@ -62,6 +68,14 @@ def simulate(
         72.0, "--deadline", help="Hours after the start for 'moved by'."
     ),
     horizon: float = typer.Option(336.0, "--horizon", help="Hours a run may last at most."),
+    ledger: str | None = typer.Option(
+        None,
+        "--ledger",
+        help="Also record run 0 as an operation in this ledger (sqlite:///FILE, postgresql://...).",
+    ),
+    operation: str = typer.Option(
+        "", "--operation", help="Operation id for --ledger (default: SCENARIO-sim-SEED)."
+    ),
     open_deal: bool = typer.Option(
         False, "--open-deal", help="Ignore the scenario's agreement: no term blocks anything."
     ),
@@ -78,7 +92,13 @@ def simulate(
     path = resolve_scenario(scenario)
     document = load_scenario_document(path)
     model = disruption_of(document, disruption)
-    deal, deal_name = (OpenDeal, "open") if open_deal else _deal(document, path)
+    loaded = None if open_deal else _agreement(document, path)
+    deal: GateFactory = OpenDeal if loaded is None else AgreementDeal(loaded.agreement)
+    deal_name = "open" if loaded is None else loaded.agreement.id
+    if ledger is not None and loaded is None:
+        raise InvalidInput(
+            "--ledger records the agreement's events: it needs the scenario's agreement"
+        )
     options = RunOptions(
         horizon_minutes=horizon * MINUTES_PER_HOUR, deadline_minutes=deadline * MINUTES_PER_HOUR
     )
@@ -109,6 +129,9 @@ def simulate(
     result.summary["deal"] = deal_name
     seconds = time.perf_counter() - started
     err_console.print(f"{total} runs in {seconds:.1f} s ({total / max(seconds, 1e-9):.1f} runs/s)")
+    if ledger is not None and loaded is not None:
+        name = operation or f"{document.scenario.id}-sim-{seed}"
+        _record(ledger, name, study, seed, loaded, path)
     if report is not None:
         # Imported here: matplotlib takes seconds to import and most runs need no report.
         from corridor.adapters.simulation_report import write_report
@@ -121,14 +144,38 @@ def simulate(
         _print(result)
 
 
-def _deal(document: ScenarioDocument, path: Path) -> tuple[GateFactory, str]:
-    """The scenario's agreement deciding every request, or the open deal when it has none."""
+def _agreement(document: ScenarioDocument, path: Path) -> LoadedAgreement | None:
+    """The scenario's agreement, or None (the open deal) when it has none."""
     try:
-        loaded = agreement_of(document, path)
+        return agreement_of(document, path)
     except NotFound:
         err_console.print("no agreement with this scenario: the deal blocks nothing")
-        return OpenDeal, "open"
-    return AgreementDeal(loaded.agreement), loaded.agreement.id
+        return None
+
+
+def _record(
+    url: str, operation: str, study: Study, seed: int, loaded: LoadedAgreement, path: Path
+) -> None:
+    """Run 0 again with its events kept, and write them as an operation in the ledger."""
+    gate = AgreementGate(loaded.agreement, study.scenario, record=True)
+    Simulation(study.scenario, study.model, study.options, gate, run_seeds(seed, 0)).run(0)
+    adoption = AgreementAdopted(
+        operation=operation,
+        agreement=loaded.agreement.id,
+        scenario=study.scenario.id,
+        scenario_ref=scenario_ref(path),
+        scenario_digest=scenario_digest(study.scenario),
+        document=loaded.data,
+    )
+    with open_store(url) as store:
+        opened, appended = record_simulated_run(
+            store, operation, study.scenario, adoption, gate.events
+        )
+    last = appended.last_sequence if appended else opened.last_sequence
+    err_console.print(
+        f"ledger: operation {operation!r} recorded with {len(gate.events)} events of run 0 "
+        f"(last sequence {last})"
+    )
 
 
 def _print(result: StudyResult) -> None:
