@@ -69,14 +69,15 @@ class _SQLiteTransaction(WriteTransaction):
         return Head(row[0], row[1]) if row else Head()
 
     def versions(self, streams: Iterable[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for stream in streams:
-            row = self._db.execute(
-                "SELECT MAX(version) FROM events WHERE stream = ?", (stream,)
-            ).fetchone()
-            if row[0] is not None:
-                found[stream] = row[0]
-        return found
+        names = list(streams)
+        if not names:
+            return {}
+        marks = ", ".join("?" * len(names))
+        rows = self._db.execute(
+            f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks}) GROUP BY stream",
+            names,
+        ).fetchall()
+        return dict(rows)
 
     def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
         row = self._db.execute(
