@@ -9,8 +9,9 @@ Figures, for SQLite and PostgreSQL (medians of repeated runs):
   events folded into the state (goal: 200,000/s, under 1 GB), measured in a
   fresh child process so its peak memory is the replay's own;
 - `verify_seconds` for the same ledger.
-The large ledger is seeded by bulk load (`_load`: batched inserts on SQLite,
-COPY on PostgreSQL) of events sealed exactly as `append` seals them.
+The large ledger is seeded by bulk load (`LedgerStore.load`: batched inserts
+on SQLite, COPY on PostgreSQL, chain checked on the way) of events sealed
+exactly as `append` seals them.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def in_child(url: str, what: str) -> dict[str, Any]:
 
 def large_figures(store: LedgerStore, url: str, total: int) -> dict[str, float]:
     started = time.perf_counter()
-    store._load(sealed_ledger(total))
+    store.load(sealed_ledger(total))
     seeded = time.perf_counter() - started
     replays = [in_child(url, "replay") for _ in range(REPEATS)]
     verifies = [in_child(url, "verify") for _ in range(REPEATS)]

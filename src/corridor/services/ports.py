@@ -165,6 +165,16 @@ class LedgerStore(ABC):
 
     def import_lines(self, lines: Iterable[str], source: str = "<input>") -> int:
         """Load an exported ledger into this empty store; all of it or, on any flaw, nothing."""
+        numbered = ((number, line) for number, line in enumerate(lines, start=1) if line.strip())
+        return self._checked_load(
+            ((f"{source}:{n}", parse_line(line, source, n)) for n, line in numbered)
+        )
+
+    def load(self, events: Iterable[RecordedEvent]) -> int:
+        """Bulk-load sealed events into this empty store, checking the chain as they go."""
+        return self._checked_load((f"sequence {e.sequence}", e) for e in events)
+
+    def _checked_load(self, events: Iterable[tuple[str, RecordedEvent]]) -> int:
         if self.head().sequence != 0:
             raise IntegrityError(
                 f"{self.description} is not empty; import only into an empty ledger"
@@ -172,13 +182,10 @@ class LedgerStore(ABC):
         checker = ChainChecker()
 
         def checked() -> Iterator[RecordedEvent]:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                event = parse_line(line, source, number)
+            for where, event in events:
                 if not checker.check(event):
                     raise LedgerCorrupted(
-                        f"{source}:{number}: {checker.problem}; nothing imported",
+                        f"{where}: {checker.problem}; nothing imported",
                         sequence=checker.first_bad_sequence or event.sequence,
                     )
                 yield event
