@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -151,7 +152,7 @@ class Operation:
     notes: tuple[dict[str, Any], ...]
 
 
-def operations(document: dict[str, Any] | Any) -> tuple[Operation, ...]:
+def operations(document: Mapping[str, Any]) -> tuple[Operation, ...]:
     """Every operation in a folded state document, ordered by id."""
     found = document.get("operations", {})
     return tuple(
