@@ -121,7 +121,7 @@ def _scale_rows(quick: bool) -> list[dict[str, Any]]:
     cases = (
         [(10_000, 100, 20, 10, 10.0)]
         if quick
-        else [(100_000, 500, 50, 20, 30.0), (1_000_000, 2_000, 50, 20, 120.0)]
+        else [(100_000, 500, 50, 20, 28.0), (1_000_000, 2_000, 50, 20, 115.0)]
     )
     rows = []
     context = multiprocessing.get_context("spawn")
@@ -184,8 +184,8 @@ def _table(figures: dict[str, Any]) -> str:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    random_rows = _random_rows(quick, limit=2.0 if quick else 10.0)
-    real_rows = _real_rows(quick, limit=5.0 if quick else 60.0)
+    random_rows = _random_rows(quick, limit=2.0 if quick else 9.5)
+    real_rows = _real_rows(quick, limit=5.0 if quick else 58.0)
     scale_rows = _scale_rows(quick)
     by_set: dict[str, list[dict[str, Any]]] = {}
     for row in random_rows:

@@ -33,7 +33,10 @@ EXACT_SIZE_LIMIT = 1_500
 BOUND_SHARE = 0.4
 """Share of the time limit the LP bound's bisection may use at most."""
 
-COUNT_SHARE = 0.35
+HEURISTIC_BEFORE_EXACT = 1.0
+"""Seconds of local search at most before the exact engines take over."""
+
+COUNT_SHARE = 0.5
 """Share of the exact engines' time given to the trip-count model before the timed one."""
 
 
@@ -90,8 +93,8 @@ def solve_bep(
             plan = packed
     used = "heuristic"
     if plan.makespan(instance) > bound:
-        share = 0.1 if use_exact else 1.0
-        budget = max(0.0, (deadline - time.perf_counter()) * share)
+        left = deadline - time.perf_counter()
+        budget = max(0.0, min(HEURISTIC_BEFORE_EXACT, 0.1 * left) if use_exact else left)
         plan = improve(instance, plan, budget, seed=seed, target=bound)
     if use_exact and plan.makespan(instance) > bound:
         used = "exact"
