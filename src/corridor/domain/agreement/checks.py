@@ -1,7 +1,9 @@
 """One check per kind of term: what a term says about moving people of a movement now.
 
 Each check returns findings (passed or not) with the figures it used and a
-reason in words. They read the state and never change it.
+reason in words. They read the state and never change it. Reasons are
+templates with arguments, rendered only when read: deciding is on the hot
+path of the simulator, explaining is not.
 """
 
 from __future__ import annotations
@@ -9,17 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from corridor.domain.agreement.decisions import Finding
+from corridor.domain.agreement.decisions import Figure, Finding
 from corridor.domain.agreement.requests import DispatchTrip
 from corridor.domain.agreement.rulebook import MovementRules
 from corridor.domain.agreement.state import AgreementState
-from corridor.domain.agreement.terms import StagedLink, Window, clock
+from corridor.domain.agreement.terms import StagedLink, Window
 
 ONE_DAY = timedelta(days=1)
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
 
 
 def inside(window: Window, zone: ZoneInfo, at: datetime) -> tuple[bool, str]:
@@ -27,7 +25,7 @@ def inside(window: Window, zone: ZoneInfo, at: datetime) -> tuple[bool, str]:
     local = at.astimezone(zone)
     minute = local.hour * 60 + local.minute
     day = local.date()
-    shown = f"{day.isoformat()} {clock(minute)}"
+    shown = local.isoformat(" ", "minutes")[:16]
     if window.overnight:
         if minute >= window.opens:
             return window.first_day <= day <= window.last_day, shown
@@ -41,15 +39,36 @@ def inside(window: Window, zone: ZoneInfo, at: datetime) -> tuple[bool, str]:
 def windows(rules: MovementRules, movement: str, at: datetime) -> list[Finding]:
     """A movement may move inside any one of its windows; none governs if it has none."""
     misses: list[Finding] = []
-    for window, zone in rules.windows:
+    for window, zone, span, hours in rules.windows:
         ok, shown = inside(window, zone, at)
-        span = f"{window.first_day.isoformat()}..{window.last_day.isoformat()}"
-        figures = (("local_time", shown), ("days", span), ("hours", window.hours))
+        figures: tuple[tuple[str, Figure], ...] = (
+            ("local_time", shown),
+            ("days", span),
+            ("hours", hours),
+        )
         if ok:
-            reason = f"{shown} is inside {span}, {window.hours}"
-            return [Finding(window.id, window.kind, window.label, True, reason, figures)]
-        reason = f"{shown} is outside {span}, {window.hours} for {movement}"
-        misses.append(Finding(window.id, window.kind, window.label, False, reason, figures))
+            return [
+                Finding(
+                    window.id,
+                    window.kind,
+                    window.label,
+                    True,
+                    "{} is inside {}, {}",
+                    (shown, span, hours),
+                    figures,
+                )
+            ]
+        misses.append(
+            Finding(
+                window.id,
+                window.kind,
+                window.label,
+                False,
+                "{} is outside {}, {} for {}",
+                (shown, span, hours, movement),
+                figures,
+            )
+        )
     return misses
 
 
@@ -58,26 +77,42 @@ def suspensions(state: AgreementState, rules: MovementRules, movement: str) -> l
     standing = state.halts_on(movement)
     findings: list[Finding] = []
     for term in rules.suspensions:
-        mine = [h for h in standing if h[0] == term.id]
+        mine = [h for h in standing if h[0] == term.id] if standing else []
         if not mine:
-            reason = f"no verified incident halts {movement}"
-            findings.append(Finding(term.id, term.kind, term.label, True, reason))
+            findings.append(
+                Finding(
+                    term.id,
+                    term.kind,
+                    term.label,
+                    True,
+                    "no verified incident halts {}",
+                    (movement,),
+                )
+            )
             continue
         _, incident_id = mine[0]
         incident = state.incidents[incident_id]
         resumed = sorted(state.halts[mine[0]])
-        reason = (
-            f"{movement} halted by verified incident {incident_id} ({incident.kind}, "
-            f"severity {incident.severity}, {incident.corridor or incident.site}); "
-            f"resumed by {len(resumed)} of {term.needed} needed guarantors"
-            + (f" ({', '.join(resumed)})" if resumed else "")
-        )
-        figures: tuple[tuple[str, int | str | list[str]], ...] = (
+        figures: tuple[tuple[str, Figure], ...] = (
             ("incidents", [h[1] for h in mine]),
             ("resumed_by", resumed),
             ("resumes_needed", term.needed),
         )
-        findings.append(Finding(term.id, term.kind, term.label, False, reason, figures))
+        template = (
+            "{} halted by verified incident {} ({}, severity {}, {}); "
+            "resumed by {} of {} needed guarantors" + (" ({})" if resumed else "{}")
+        )
+        args = (
+            movement,
+            incident_id,
+            incident.kind,
+            incident.severity,
+            incident.corridor or incident.site,
+            len(resumed),
+            term.needed,
+            ", ".join(resumed),
+        )
+        findings.append(Finding(term.id, term.kind, term.label, False, template, args, figures))
     return findings
 
 
@@ -91,14 +126,16 @@ def caps(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> lis
             adding, who = trip.people_of(cap.group), cap.group.value
         after = before + adding
         ok = after <= cap.limit
-        verb = "within" if ok else "over"
-        reason = (
-            f"{_n(after)} {who} of {trip.movement} after this trip, {verb} the cap of "
-            f"{_n(cap.limit)}"
-        )
-        figures = (("before", before), ("this_trip", adding), ("after", after))
         findings.append(
-            Finding(cap.id, cap.kind, cap.label, ok, reason, (*figures, ("cap", cap.limit)))
+            Finding(
+                cap.id,
+                cap.kind,
+                cap.label,
+                ok,
+                "{:,} {} of {} after this trip, {} the cap of {:,}",
+                (after, who, trip.movement, "within" if ok else "over", cap.limit),
+                (("before", before), ("this_trip", adding), ("after", after), ("cap", cap.limit)),
+            )
         )
     return findings
 
@@ -118,12 +155,18 @@ def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> l
     for link, ends, linked_ends in rules.staged:
         stage = stage_of(ends, after)
         if stage > len(ends):
-            reason = (
-                f"its stages cover {_n(ends[-1] if ends else 0)} of {trip.movement}; "
-                f"this trip would bring {_n(after)}"
+            covered = ends[-1] if ends else 0
+            findings.append(
+                Finding(
+                    link.id,
+                    link.kind,
+                    link.label,
+                    False,
+                    "its stages cover {:,} of {}; this trip would bring {:,}",
+                    (covered, trip.movement, after),
+                    (("stage", stage), ("after", after), ("covered", covered)),
+                )
             )
-            figures = (("stage", stage), ("after", after), ("covered", ends[-1] if ends else 0))
-            findings.append(Finding(link.id, link.kind, link.label, False, reason, figures))
             continue
         findings.append(_stage_finding(state, link, stage, linked_ends, after, trip.movement))
     return findings
@@ -142,25 +185,20 @@ def _stage_finding(
     confirmed = state.confirmed_by(link.linked, link.confirmed_by)
     in_stage = min(max(confirmed - start, 0), quota)
     ok = confirmed >= linked_ends[stage - 1]
-    figures = (
+    figures: tuple[tuple[str, Figure], ...] = (
         ("stage", stage),
         ("after", after),
         ("linked_confirmed", in_stage),
         ("linked_needed", quota),
     )
     if quota == 0:
-        reason = f"stage {stage} of {movement} is released without condition"
+        template = "stage {} of {} is released without condition"
     elif ok:
-        reason = (
-            f"stage {stage} of {movement} released: stage {stage} of {link.linked} "
-            f"confirmed by {link.confirmed_by} ({_n(in_stage)} of {_n(quota)})"
-        )
+        template = "stage {} of {} released: stage {} of {} confirmed by {} ({:,} of {:,})"
     else:
-        reason = (
-            f"stage {stage} of {movement} needs stage {stage} of {link.linked} confirmed by "
-            f"{link.confirmed_by}; {_n(in_stage)} of {_n(quota)} confirmed"
-        )
-    return Finding(link.id, link.kind, link.label, ok, reason, figures)
+        template = "stage {} of {} needs stage {} of {} confirmed by {}; {:,} of {:,} confirmed"
+    args = (stage, movement, stage, link.linked, link.confirmed_by, in_stage, quota)
+    return Finding(link.id, link.kind, link.label, ok, template, args, figures)
 
 
 def paced(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
@@ -170,13 +208,17 @@ def paced(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> li
         linked = state.people(link.linked)
         ceiling = link.ceiling(linked)
         ok = after <= ceiling
-        relation = "within" if ok else "over"
-        reason = (
-            f"{_n(after)} of {trip.movement} after this trip, {relation} the {_n(ceiling)} "
-            f"allowed by {_n(linked)} of {link.linked}"
+        findings.append(
+            Finding(
+                link.id,
+                link.kind,
+                link.label,
+                ok,
+                "{:,} of {} after this trip, {} the {:,} allowed by {:,} of {}",
+                (after, trip.movement, "within" if ok else "over", ceiling, linked, link.linked),
+                (("after", after), ("linked", linked), ("ceiling", ceiling)),
+            )
         )
-        figures = (("after", after), ("linked", linked), ("ceiling", ceiling))
-        findings.append(Finding(link.id, link.kind, link.label, ok, reason, figures))
     return findings
 
 
@@ -184,7 +226,7 @@ def priorities(state: AgreementState, rules: MovementRules, trip: DispatchTrip) 
     """Priority groups must all be gone before others leave; households travel whole."""
     findings: list[Finding] = []
     population = state.rules.population
-    for term in rules.priorities:
+    for term, first in rules.priorities:
         others = sum(n for g, n in trip.load if g not in term.first)
         waiting = 0
         for group in term.first:
@@ -192,19 +234,26 @@ def priorities(state: AgreementState, rules: MovementRules, trip: DispatchTrip) 
             waiting += max(left - trip.people_of(group), 0)
         split = (
             sorted(h.household for h in trip.households if h.aboard != h.size)
-            if term.keep_households
+            if term.keep_households and trip.households
             else []
         )
         ok = (others == 0 or waiting == 0) and not split
-        first = ", ".join(g.value for g in term.first)
+        args: tuple[object, ...]
         if split:
-            reason = f"households {', '.join(split)} would be split across trips"
+            template, args = "households {} would be split across trips", (", ".join(split),)
         elif others and waiting:
-            reason = f"{_n(waiting)} {first} of {trip.movement} still wait to leave first"
+            template = "{:,} {} of {} still wait to leave first"
+            args = (waiting, first, trip.movement)
         elif others:
-            reason = f"no {first} of {trip.movement} left waiting"
+            template = "no {} of {} left waiting" if first else "households travel whole"
+            args = (first, trip.movement) if first else ()
         else:
-            reason = f"this trip carries only {first}" if first else "households travel whole"
-        figures = (("priority_waiting", waiting), ("others_aboard", others), ("split", split))
-        findings.append(Finding(term.id, term.kind, term.label, ok, reason, figures))
+            template = "this trip carries only {}" if first else "households travel whole"
+            args = (first,) if first else ()
+        figures: tuple[tuple[str, Figure], ...] = (
+            ("priority_waiting", waiting),
+            ("others_aboard", others),
+            ("split", split),
+        )
+        findings.append(Finding(term.id, term.kind, term.label, ok, template, args, figures))
     return findings

@@ -10,21 +10,31 @@ they are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Figure = int | float | str | bool | None | list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """What one term (or, with an empty `term`, the scenario itself) says about a request."""
+class Finding(NamedTuple):
+    """What one term (or, with an empty `term`, the scenario itself) says about a request.
+
+    The reason is kept as a template and its arguments and only rendered when
+    read, so deciding stays cheap when nobody reads the words. A named tuple,
+    not a dataclass, because the engine builds several per decision and
+    tuples are the cheapest immutable values Python makes.
+    """
 
     term: str
     kind: str
     label: str
     passed: bool
-    reason: str
+    template: str
+    args: tuple[object, ...] = ()
     figures: tuple[tuple[str, Figure], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return self.template.format(*self.args) if self.args else self.template
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -94,7 +104,8 @@ def decision_from_payload(payload: dict[str, Any]) -> Decision:
                 kind=f["kind"],
                 label=f["label"],
                 passed=bool(f["passed"]),
-                reason=f["reason"],
+                template=str(f["reason"]),
+                args=(),
                 figures=tuple(f["figures"].items()),
             )
             for f in payload["findings"]

@@ -114,7 +114,7 @@ def _confirm(state: AgreementState, confirmation: ConfirmStage) -> list[Finding]
             f"confirmed by {monitor} after this"
         )
         figures = (("stage", stage), ("confirmed_after", after), ("stage_quota", quota))
-        findings.append(Finding(link.id, link.kind, link.label, True, reason, figures))
+        findings.append(Finding(link.id, link.kind, link.label, True, reason, (), figures))
     return findings
 
 
@@ -129,13 +129,13 @@ def _resume(state: AgreementState, resume: RecordResume) -> list[Finding]:
     )
     if not state.rules.can_lift(term, resume.guarantor):
         reason = f"{resume.guarantor} is not among its guarantors ({', '.join(term.lifted_by)})"
-        return [Finding(term.id, term.kind, term.label, False, reason, figures)]
+        return [Finding(term.id, term.kind, term.label, False, reason, (), figures)]
     if not standing:
         reason = f"no halt under {term.id} stands to resume"
-        return [Finding(term.id, term.kind, term.label, False, reason, figures)]
+        return [Finding(term.id, term.kind, term.label, False, reason, (), figures)]
     resumed = sorted(state.halts[standing[0]] | {resume.guarantor})
     lifted = len(resumed) >= term.needed
     outcome = "lifts the halt" if lifted else "the halt stands"
     reason = f"resume by {resume.guarantor} makes {len(resumed)} of {term.needed} needed; {outcome}"
     figures = (*figures, ("resumed_by", resumed), ("lifts", lifted))
-    return [Finding(term.id, term.kind, term.label, True, reason, figures)]
+    return [Finding(term.id, term.kind, term.label, True, reason, (), figures)]

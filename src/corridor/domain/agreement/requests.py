@@ -7,7 +7,7 @@ the decision it received, and replayed later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -46,12 +46,13 @@ class DispatchTrip:
     at: datetime
     load: tuple[tuple[Group, int], ...]
     households: tuple[HouseholdAboard, ...] = ()
+    people: int = field(init=False, repr=False, compare=False)
+    """Everyone aboard, counted once when the request is made."""
 
     kind: ClassVar[str] = "dispatch-trip"
 
-    @property
-    def people(self) -> int:
-        return sum(n for _, n in self.load)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "people", sum(n for _, n in self.load))
 
     def people_of(self, group: Group) -> int:
         return sum(n for g, n in self.load if g is group)

@@ -26,13 +26,15 @@ from corridor.domain.scenario import Group, Role, Scenario
 class MovementRules:
     """Every term that governs one movement, in agreement order, by kind."""
 
-    windows: tuple[tuple[Window, ZoneInfo], ...] = ()
+    windows: tuple[tuple[Window, ZoneInfo, str, str], ...] = ()
+    """Each window with its zone and, ready for findings, its days and hours as text."""
     suspensions: tuple[Suspension, ...] = ()
     caps: tuple[Cap, ...] = ()
     staged: tuple[tuple[StagedLink, tuple[int, ...], tuple[int, ...]], ...] = ()
     """Each staged link with its cumulative stage ends (this side, linked side)."""
     paced: tuple[PacedLink, ...] = ()
-    priorities: tuple[Priority, ...] = ()
+    priorities: tuple[tuple[Priority, str], ...] = ()
+    """Each priority term with its first groups as text."""
     confirmed_for: tuple[tuple[StagedLink, tuple[int, ...]], ...] = ()
     """Staged links that count confirmations of this movement (it is their linked side)."""
 
@@ -62,8 +64,9 @@ class Rulebook:
         for term in agreement.terms:
             if isinstance(term, Window):
                 zone = ZoneInfo(term.timezone) if term.timezone else default_zone
+                span = f"{term.first_day.isoformat()}..{term.last_day.isoformat()}"
                 for m in term.movements:
-                    add(m, "windows", (term, zone))
+                    add(m, "windows", (term, zone, span, term.hours))
             elif isinstance(term, Suspension):
                 for m in term.movements:
                     add(m, "suspensions", term)
@@ -75,8 +78,9 @@ class Rulebook:
             elif isinstance(term, PacedLink):
                 add(term.movement, "paced", term)
             else:
+                first = ", ".join(g.value for g in term.first)
                 for m in term.movements:
-                    add(m, "priorities", term)
+                    add(m, "priorities", (term, first))
         movements = {
             m: MovementRules(**{k: tuple(v) for k, v in kinds.items()})  # type: ignore[arg-type]
             for m, kinds in per.items()
