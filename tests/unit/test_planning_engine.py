@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -156,4 +157,21 @@ def test_a_schedule_completed_from_a_kept_prefix_is_valid_and_keeps_it() -> None
         person_hours_waiting=person_hours_waiting(rebuilt),
         engine="test",
     )
+    assert violations(scenario, plan) == []
+
+
+@pytest.mark.parametrize(
+    ("scenario", "trips"),
+    [
+        (replace(two_towns(), populations=()), 0),
+        (two_towns(civilians=1, stretcher=0, seated=0, other_civilians=0), 1),
+    ],
+    ids=["nobody waiting", "one person"],
+)
+def test_degenerate_scenarios_give_proved_plans(scenario: Scenario, trips: int) -> None:
+    """With nobody or one person to move, the plan is trivial and its bound meets it."""
+    plan = _plan(scenario, exact=True)
+    assert len(plan.trips) == trips
+    assert plan.proved_optimal
+    assert plan.lower_bound == pytest.approx(plan.makespan)
     assert violations(scenario, plan) == []

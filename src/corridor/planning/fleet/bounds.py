@@ -159,8 +159,10 @@ class _Class:
 
 def lp_bound(model: PlanningModel, floor: float, upper: float | None) -> Bound:
     """Least makespan at which the LP relaxation is feasible (bisection, 0.1 min)."""
+    if not model.demands:
+        return Bound("LP relaxation", 0.0, "nobody to move")
     lp = _TripLp(model)
-    hi = upper if upper is not None else floor * 4 + 1000.0
+    hi = max(1.0, upper if upper is not None else floor * 4 + 1000.0)
     while not lp.feasible(hi):
         hi *= 2
         if hi > 1e9:
@@ -353,4 +355,8 @@ class _TripLp:
                 row, -inf, math.floor(room / headway + 1e-9) + 1 if room >= 0 else 0.0
             )
         h.run()
-        return bool(h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+        status = h.getModelStatus()
+        return bool(
+            status == highspy.HighsModelStatus.kOptimal
+            or status == highspy.HighsModelStatus.kModelEmpty
+        )
