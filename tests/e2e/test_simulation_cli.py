@@ -170,3 +170,15 @@ def test_a_ledger_needs_an_agreement_to_record() -> None:
     )
     assert result.exit_code == 2, result.output
     assert "needs the scenario's agreement" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "plan.json:1:2: not JSON"), ('{"scenario": "tiny"}', "not a plan")],
+)
+def test_a_bad_plan_file_exits_2(tmp_path: Path, content: str, message: str) -> None:
+    """--plan must name a plan written by `corridor plan`."""
+    (tmp_path / "plan.json").write_text(content)
+    result = RUNNER.invoke(app, ["simulate", "tiny", "--runs", "1", "--plan", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert message in result.output

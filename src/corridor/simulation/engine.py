@@ -26,6 +26,8 @@ from typing import Any
 import simpy
 
 from corridor.domain.scenario import Group, Movement, Scenario
+from corridor.errors import InvalidInput
+from corridor.planning.plan import Plan, PlannedTrip
 from corridor.simulation.disruption import DisruptionModel, IncidentRisk, Scripted, TimelineEntry
 from corridor.simulation.distributions import Duration
 from corridor.simulation.gate import Gate, IncidentNotice, Load, OpenDeal
@@ -109,8 +111,10 @@ class Simulation:
         gate: Gate,
         seeds: tuple[int, int, int, int],
         observer: Observer | None = None,
+        plan: Plan | None = None,
     ) -> None:
         self.scenario = scenario
+        self.plan = plan
         self.model = model
         self.options = options
         self.gate = gate
@@ -186,16 +190,47 @@ class Simulation:
                 )
         return vehicles
 
+    def _planned_vehicles(self, plan: Plan) -> list[tuple[_Vehicle, tuple[PlannedTrip, ...]]]:
+        if plan.scenario != self.scenario.id:
+            raise InvalidInput(
+                f"the plan is for scenario {plan.scenario!r}, not {self.scenario.id!r}"
+            )
+        out: list[tuple[_Vehicle, tuple[PlannedTrip, ...]]] = []
+        for planned in plan.vehicles:
+            try:
+                kind = self.scenario.vehicle_kind(planned.kind)
+            except KeyError:
+                raise InvalidInput(
+                    f"plan vehicle {planned.id}: no vehicle kind {planned.kind!r} in the scenario"
+                ) from None
+            vehicle = _Vehicle(
+                planned.id, kind.id, planned.depot, planned.ready, kind.seats, kind.stretchers
+            )
+            trips = plan.trips_of(planned.id)
+            for trip in trips:
+                if trip.movement not in self.initial:
+                    raise InvalidInput(
+                        f"plan trip {trip.vehicle}#{trip.sequence}: no movement {trip.movement!r}"
+                    )
+                self._pickup(self.scenario.movement(trip.movement), trip.origin)
+            out.append((vehicle, trips))
+        return out
+
     def run(self, index: int = 0) -> RunMetrics:
         """Drive the run to clearance or the horizon and return its figures."""
         env = self.env
-        for vehicle in self._vehicles():
-            env.process(self._drive(vehicle))
+        # The timeline starts first so a halt from minute zero holds the first departures.
+        for entry in self.model.timeline:
+            env.process(self._scripted(entry))
         for risk in self.model.incidents:
             if risk.rate_per_day > 0:
                 env.process(self._random_incidents(risk))
-        for entry in self.model.timeline:
-            env.process(self._scripted(entry))
+        if self.plan is None:
+            for vehicle in self._vehicles():
+                env.process(self._drive(vehicle))
+        else:
+            for vehicle, trips in self._planned_vehicles(self.plan):
+                env.process(self._follow(vehicle, trips))
         if self.total == 0:
             self.done.succeed()
         env.run(until=simpy.AnyOf(env, [self.done, env.timeout(self.options.horizon_minutes)]))
@@ -281,7 +316,8 @@ class Simulation:
         self._notify()
 
     def _scripted(self, entry: TimelineEntry) -> Process:
-        yield self.env.timeout(entry.start)
+        if entry.start > self.env.now:
+            yield self.env.timeout(entry.start)
         if entry.action is Scripted.INCIDENT:
             notice = IncidentNotice(
                 entry.position or f"scripted-{entry.start:g}",
@@ -382,9 +418,8 @@ class Simulation:
             self.wait_assembly[group] += waited
         return aboard
 
-    def _route(self, pickup: _Pickup, group: Group) -> Route:
+    def _route(self, pickup: _Pickup, destination: str) -> Route:
         movement = pickup.movement
-        destination = self._destination(movement, group)
         key = (movement.id, pickup.site, destination)
         route = self.routes.get(key)
         if route is None:
@@ -408,10 +443,47 @@ class Simulation:
             self.wait_vehicle[group] += count * minutes
         self.longest = max(self.longest, minutes)
 
-    def _drive(self, vehicle: _Vehicle) -> Process:
+    def _follow(self, vehicle: _Vehicle, trips: tuple[PlannedTrip, ...]) -> Process:
+        """Replay a vehicle's planned trips, then serve what is left by the dispatch policy.
+
+        A planned trip never starts before its planned pickup minute (people
+        are told when to be ready) and carries at most its planned load; the
+        deal, the road and the disruption model decide how late it runs.
+        People a disruption sent back are picked up by the policy afterwards.
+        """
         env = self.env
         position = vehicle.depot
         if vehicle.ready > 0:
+            yield env.timeout(vehicle.ready)
+        for trip in trips:
+            pickup = self._pickup(self.scenario.movement(trip.movement), trip.origin)
+            if pickup.site != position:
+                yield env.timeout(self._drive_minutes(self.roads.minutes(position, pickup.site)))
+                position = pickup.site
+            if env.now < trip.pickup:
+                yield env.timeout(trip.pickup - env.now)
+            while True:
+                planned = tuple(
+                    (load.group, min(load.count, pickup.counts[load.group]))
+                    for load in trip.loads
+                    if pickup.counts[load.group] > 0
+                )
+                if not planned:
+                    break
+                load = self._allowed_load(vehicle, pickup, planned)
+                if load:
+                    aboard = self._board(pickup, load)
+                    position = yield from self._loaded_run(
+                        vehicle, pickup, aboard, trip.destination
+                    )
+                    break
+                yield self._wait_for_change()
+        yield from self._drive(vehicle, position)
+
+    def _drive(self, vehicle: _Vehicle, start: str | None = None) -> Process:
+        env = self.env
+        position = start or vehicle.depot
+        if start is None and vehicle.ready > 0:
             yield env.timeout(vehicle.ready)
         while self.unloaded > 0:
             pickup = self._choose(vehicle, position)
@@ -442,7 +514,11 @@ class Simulation:
                 yield self._wait_for_change()
 
     def _loaded_run(
-        self, vehicle: _Vehicle, pickup: _Pickup, aboard: dict[Group, int]
+        self,
+        vehicle: _Vehicle,
+        pickup: _Pickup,
+        aboard: dict[Group, int],
+        destination: str | None = None,
     ) -> Generator[simpy.Event, Any, str]:
         """Load, drive the corridor stop by stop, unload; returns where the vehicle ends."""
         env = self.env
@@ -457,7 +533,9 @@ class Simulation:
             people=people,
             load={group.value: count for group, count in aboard.items()},
         )
-        route = self._route(pickup, next(iter(aboard)))
+        route = self._route(
+            pickup, destination or self._destination(pickup.movement, next(iter(aboard)))
+        )
         breaks_at = -1
         breakdowns = self.model.breakdowns
         if breakdowns.per_trip > 0 and self.rng_breakdowns.random() < breakdowns.per_trip:
@@ -607,6 +685,7 @@ def simulate(
     gate: Gate | None = None,
     index: int = 0,
     observer: Observer | None = None,
+    plan: Plan | None = None,
 ) -> RunMetrics:
     """One run with explicit seeds; see `corridor.simulation.montecarlo` for many."""
     return Simulation(
@@ -616,4 +695,5 @@ def simulate(
         gate if gate is not None else OpenDeal(scenario),
         seeds,
         observer,
+        plan,
     ).run(index)

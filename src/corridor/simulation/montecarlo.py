@@ -20,6 +20,7 @@ import numpy as np
 
 from corridor.domain.scenario import Scenario
 from corridor.errors import InvalidInput, StoreUnavailable
+from corridor.planning.plan import Plan
 from corridor.simulation.disruption import DisruptionModel
 from corridor.simulation.engine import Simulation
 from corridor.simulation.gate import GateFactory, OpenDeal
@@ -37,6 +38,8 @@ class Study:
     model: DisruptionModel = field(default_factory=DisruptionModel)
     options: RunOptions = field(default_factory=RunOptions)
     deal: GateFactory = OpenDeal
+    plan: Plan | None = None
+    """Replay this plan's trips first; without one, vehicles follow the dispatch policy."""
 
 
 def run_seeds(seed: int, index: int) -> tuple[int, int, int, int]:
@@ -49,7 +52,12 @@ def run_one(study: Study, seed: int, index: int) -> RunMetrics:
     """Run `index` of the study."""
     gate = study.deal(study.scenario)
     simulation = Simulation(
-        study.scenario, study.model, study.options, gate, run_seeds(seed, index)
+        study.scenario,
+        study.model,
+        study.options,
+        gate,
+        run_seeds(seed, index),
+        plan=study.plan,
     )
     return simulation.run(index)
 

@@ -8,6 +8,7 @@ timings go to stderr with the progress bar.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ from corridor.bootstrap import open_store
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
 from corridor.errors import InvalidInput, NotFound
+from corridor.planning.plan import Plan
 from corridor.services.agreement import AgreementAdopted
 from corridor.services.simulated_runs import record_simulated_run
 from corridor.simulation.deal import AgreementDeal, AgreementGate
@@ -57,6 +59,9 @@ def simulate(
     workers: int = typer.Option(0, "--workers", help="Local worker processes (0: one per CPU)."),
     vary: list[str] = typer.Option(
         [], "--vary", help="Sweep a parameter: PATH=V1,V2,... (repeatable)."
+    ),
+    plan: Path | None = typer.Option(
+        None, "--plan", help="Replay this plan (plan.json, or the directory holding it) first."
     ),
     disruption: Path | None = typer.Option(
         None, "--disruption", help="Disruption model file (instead of the scenario's section)."
@@ -102,7 +107,7 @@ def simulate(
     options = RunOptions(
         horizon_minutes=horizon * MINUTES_PER_HOUR, deadline_minutes=deadline * MINUTES_PER_HOUR
     )
-    study = Study(document.scenario, model, options, deal)
+    study = Study(document.scenario, model, options, deal, _plan(plan) if plan else None)
     total = runs * (1 + len(cells(study, variations)))
     runner: Runner = (
         DaskCluster(scheduler)
@@ -127,6 +132,7 @@ def simulate(
             study, seed, runs, runner, variations, lambda n: progress.advance(task, n)
         )
     result.summary["deal"] = deal_name
+    result.summary["policy"] = "plan, then dispatch" if plan else "dispatch"
     seconds = time.perf_counter() - started
     err_console.print(f"{total} runs in {seconds:.1f} s ({total / max(seconds, 1e-9):.1f} runs/s)")
     if ledger is not None and loaded is not None:
@@ -142,6 +148,20 @@ def simulate(
         typer.echo(summary_json(result.summary), nl=False)
     else:
         _print(result)
+
+
+def _plan(path: Path) -> Plan:
+    """A plan written by `corridor plan` (its plan.json, or the directory holding it)."""
+    file = path / "plan.json" if path.is_dir() else path
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return Plan.from_dict(data)
+    except FileNotFoundError:
+        raise InvalidInput(f"{file}: no such plan file") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{file}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except (KeyError, ValueError, TypeError) as error:
+        raise InvalidInput(f"{file}: not a plan written by `corridor plan` ({error})") from None
 
 
 def _agreement(document: ScenarioDocument, path: Path) -> LoadedAgreement | None:
