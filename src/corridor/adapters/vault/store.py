@@ -39,7 +39,9 @@ BUSY_TIMEOUT_MS = 30_000
 
 def _engine(url: str) -> sa.Engine:
     if url.startswith(SQLITE_PREFIX):
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        # A small pool: connections are reused across the server's threads, so
+        # a request pays for one query, not for opening the file again.
+        engine = sa.create_engine(url, pool_size=4, max_overflow=8)
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
