@@ -125,6 +125,8 @@ class LedgerStore(ABC):
                         expected=version,
                         found=found,
                     )
+            # The clock is read under the lock, so recorded times follow the
+            # sequence order whenever the clock itself does not step back.
             sealed = seal(
                 drafts,
                 head=tx.head(),
