@@ -178,6 +178,14 @@ class CustodyMachine(RuleBasedStateMachine):
             assert tally.balanced, tally
 
     @invariant()
+    def a_copy_is_independent_of_its_original(self) -> None:
+        trial = self.book.copy()
+        assert trial.tallies() == self.book.tallies()
+        for trip in list(trial.trips.values())[:1]:
+            trip.on_board[Group.CIVILIANS] = trip.on_board.get(Group.CIVILIANS, 0) + 1
+            assert self.book.trips[trip.id].on_board != trip.on_board
+
+    @invariant()
     def replay_from_stored_payloads_rebuilds_the_same_record(self) -> None:
         stored = [(event_type(e), json.loads(json.dumps(to_payload(e)))) for e in self.log]
         again = CustodyBook.replay(from_payload(kind, payload) for kind, payload in stored)

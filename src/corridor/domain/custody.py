@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from corridor.domain.scenario import Group
@@ -270,6 +270,18 @@ class CustodyBook:
         self._waiting: dict[tuple[str, Group], int] = defaultdict(int)
         self._arrived: dict[tuple[str, Group], int] = defaultdict(int)
         self._exits: dict[tuple[str, Group], int] = defaultdict(int)
+
+    def copy(self) -> CustodyBook:
+        """An independent copy to try a command on (cheaper than a deep copy)."""
+        other = CustodyBook()
+        other.trips = {
+            key: replace(trip, on_board=dict(trip.on_board), alerts=list(trip.alerts))
+            for key, trip in self.trips.items()
+        }
+        other.alerts = {key: replace(alert) for key, alert in self.alerts.items()}
+        for name in ("_registered", "_waiting", "_arrived", "_exits"):
+            getattr(other, name).update(getattr(self, name))
+        return other
 
     @classmethod
     def replay(cls, events: Iterable[CustodyEvent]) -> CustodyBook:

@@ -181,7 +181,11 @@ class LiveOperations:
                     raise IntegrityError(f"operation {operation!r} is already open")
                 if not opening and not record.opened:
                     raise NotFound(f"operation {operation!r} has not been opened")
-                trial = copy.deepcopy(record)
+                # Commands change only the custody book of the record they are
+                # given (the agreement state is immutable; the rest changes only
+                # by applying stored events), so a copy of the book suffices.
+                trial = copy.copy(record)
+                trial.book = record.book.copy()
                 try:
                     events = list(decide(trial))
                 except CustodyRefused as refused:
