@@ -52,11 +52,11 @@ def _dispatch(state: AgreementState, trip: DispatchTrip) -> list[Finding]:
         return unknown
     findings: list[Finding] = []
     eligible = state.rules.groups[trip.movement]
-    refused = sorted(g.value for g, n in trip.load if g not in eligible and n)
+    refused = [g.value for g, n in trip.load if n and g not in eligible]
     if refused:
-        reason = f"{', '.join(refused)} may not leave with {trip.movement}"
+        reason = f"{', '.join(sorted(refused))} may not leave with {trip.movement}"
         findings.append(_scenario("eligible groups", reason))
-    if trip.people <= 0 or any(n < 0 for _, n in trip.load):
+    if trip.people <= 0 or min(n for _, n in trip.load) < 0:
         findings.append(_scenario("load", "a trip must carry a positive number of people"))
     rules = state.rules.movements.get(trip.movement, NO_RULES)
     findings += checks.windows(rules, trip.movement, trip.at)
