@@ -38,7 +38,7 @@ OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 IncidentId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 
 
-def _opening(body: OpenOperation) -> list[NewEvent]:
+def opening_for(body: OpenOperation) -> list[NewEvent]:
     """Opening events, with the scenario's agreement adopted when it has one."""
     scenario = load_bundled(body.scenario)
     try:
@@ -62,7 +62,7 @@ def _opening(body: OpenOperation) -> list[NewEvent]:
 def open_operation(body: OpenOperation, who: Caller, ctx: Context, request: Request) -> Any:
     """Open an operation on a bundled scenario (coordinator)."""
     who.require(Permission.MANAGE, body.id)
-    events = _opening(body)
+    events = opening_for(body)
     result = ctx.live.command(
         body.id, lambda _: events, who.actor, idempotency_key(request.state), opening=True
     )

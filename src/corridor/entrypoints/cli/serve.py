@@ -14,11 +14,27 @@ import typer
 import uvicorn
 
 from corridor.entrypoints.api.app import create_app
-from corridor.entrypoints.api.context import open_context
+from corridor.entrypoints.api.context import ApiContext, open_context
+from corridor.entrypoints.api.models import OpenOperation
+from corridor.entrypoints.api.routes_operations import opening_for
 from corridor.entrypoints.cli.app import app
-from corridor.entrypoints.cli.output import err_console
-from corridor.protection.keys import load_key
+from corridor.entrypoints.cli.output import console, err_console
+from corridor.protection.access import AccessRole
+from corridor.protection.keys import MasterKey, load_key, write_key
+from corridor.services.access_tokens import issue_token
 from corridor.settings import Settings
+
+DEMO = "east-aleppo-2016"
+
+
+def _open_demo(context: ApiContext) -> None:
+    """The demo operation opened under its agreement, and a coordinator token shown once."""
+    if not context.live.known(DEMO):
+        events = opening_for(OpenOperation(id=DEMO, scenario=DEMO))
+        context.live.command(DEMO, lambda _: events, "coordinator:demo", opening=True)
+    secret, record = issue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
+    err_console.print(f"operation {DEMO} is open; coordinator token ({record.id}, shown once):")
+    console.print(secret)
 
 
 @app.command()
@@ -41,11 +57,23 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help=f"Open the {DEMO} operation if it is not open and print a coordinator token.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
     settings = Settings.from_environment()
-    master = load_key(key_file or settings.key_file, key)
+    key_path = key_file or settings.key_file
+    if demo and not key and not key_path.exists():
+        write_key(key_path, MasterKey.generate())
+    master = load_key(key_path, key)
     context = open_context(db or settings.db_url, master)
+    if demo:
+        _open_demo(context)
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     try:
         uvicorn.run(create_app(context), host=host, port=port, log_level="warning")

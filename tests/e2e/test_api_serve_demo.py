@@ -1,0 +1,50 @@
+"""`corridor serve --demo` as a real process: opens the demo operation, prints a token."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+OPERATION = "east-aleppo-2016"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_the_demo_server_opens_its_operation_and_prints_a_working_token(tmp_path: Path) -> None:
+    """The printed coordinator token reads the demo operation's summary over HTTP."""
+    port = _free_port()
+    key_file = tmp_path / "corridor.key"
+    command = [sys.executable, "-m", "corridor.entrypoints.api", "--demo", "--port", str(port)]
+    command += ["--db", f"sqlite:///{tmp_path / 'live.db'}", "--key-file", str(key_file)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        token = process.stdout.readline().strip()
+        assert token.startswith("crd_"), token
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                reply = httpx.get(f"{url}/operations/{OPERATION}",
+                                  headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        assert reply.status_code == 200, reply.text
+        summary = reply.json()
+        assert summary["people"]["registered"] == 35_000 + 1_312
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == "corridor"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
