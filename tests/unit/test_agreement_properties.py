@@ -214,6 +214,18 @@ class Model:
     def term(self, term_id: str) -> Term:
         return self.agreement.term(term_id)
 
+    def crossing_violations(self, crossing: CrossCheckpoint) -> list[str]:
+        """Ids of the window and suspension terms a crossing would break."""
+        local = crossing.at.astimezone(LOCAL)
+        m = crossing.movement
+        mine = [t for t in self.agreement.terms if isinstance(t, Window) and m in t.movements]
+        broken = [w.id for w in mine] if mine and not any(_inside(w, local) for w in mine) else []
+        standing = {term_id for term_id, _ in self.halts}
+        for t in self.agreement.terms:
+            if isinstance(t, Suspension) and m in t.movements and t.id in standing:
+                broken.append(t.id)
+        return broken
+
     def violations(self, trip: DispatchTrip) -> list[str]:
         """Ids of the terms this dispatch would break, judged from the model alone."""
         broken: list[str] = []
@@ -296,6 +308,10 @@ def play(
                 elif request.people > 0:
                     assert broken, decision.explanation
                     assert {t for t, _ in decision.terms} == set(broken)
+            if isinstance(request, CrossCheckpoint) and request.site == "gate":
+                broken = model.crossing_violations(request)
+                assert decision.allowed is (broken == []), decision.explanation
+                assert {t for t, _ in decision.terms if not decision.allowed} == set(broken)
             new = consequences(request, decision)
         elif kind == "resume":
             number, guarantor = value  # type: ignore[misc]
@@ -380,7 +396,7 @@ histories = st.lists(actions, max_size=30)
 def test_nothing_is_allowed_that_a_term_forbids_and_nothing_forbidden_without_one(
     agreement: Agreement, steps: list[Action]
 ) -> None:
-    """Windows, halts, caps, stages, pacing and priority hold for every decision, both ways."""
+    """Windows, halts, caps, stages, pacing and priority hold for every dispatch and crossing."""
     play(agreement, steps)
 
 
