@@ -34,6 +34,7 @@ img { max-width: 100%; }
 </style></head><body>
 <h1>Simulation of {{ s.scenario }}</h1>
 <p class="note">{{ s.runs }} runs, seed {{ s.seed }}, {{ s.people }} people;
+deal: {{ s.deal or "open" }}; vehicles: {{ s.policy or "dispatch" }};
 deadline {{ s.deadline_hours }} h, horizon {{ s.horizon_hours }} h.
 {{ (100 * s.cleared_share) | round(1) }}% of runs moved everyone within the horizon.
 Convergence: 95% CI half-width of mean clearance is
@@ -47,6 +48,14 @@ Convergence: 95% CI half-width of mean clearance is
 <td>{{ d.mean }} ({{ d.ci95[0] }} to {{ d.ci95[1] }})</td></tr>
 {% endfor %}
 </table>
+<h2>Waiting by group (person-hours, p50 and p90 over runs)</h2>
+<table><tr><th>group</th><th>aboard p50</th><th>aboard p90</th>
+<th>at pickup p50</th><th>at pickup p90</th></tr>
+{% for group in groups %}{% set a = s.waiting_vehicle_person_hours_by_group.get(group, {}) %}
+{% set p = s.waiting_assembly_person_hours_by_group.get(group, {}) %}
+<tr><td>{{ group }}</td><td>{{ a.p50 or 0 }}</td><td>{{ a.p90 or 0 }}</td>
+<td>{{ p.p50 or 0 }}</td><td>{{ p.p90 or 0 }}</td></tr>
+{% endfor %}</table>
 {% for title, png in charts %}
 <h2>{{ title }}</h2>
 <img alt="{{ title }}" src="data:image/png;base64,{{ png }}">
@@ -166,7 +175,13 @@ def render_report(summary: dict[str, Any], runs: list[RunMetrics]) -> str:
     if summary.get("sweep"):
         charts.append(("Sweep: clearance per cell", _sweep_chart(summary["sweep"])))
     environment = Environment(autoescape=select_autoescape(default=True))
-    return environment.from_string(_PAGE).render(s=summary, rows=_ROWS, charts=charts)
+    groups = sorted(
+        set(summary["waiting_vehicle_person_hours_by_group"])
+        | set(summary["waiting_assembly_person_hours_by_group"])
+    )
+    return environment.from_string(_PAGE).render(
+        s=summary, rows=_ROWS, charts=charts, groups=groups
+    )
 
 
 def write_report(directory: Path, summary: dict[str, Any], runs: list[RunMetrics]) -> Path:

@@ -349,16 +349,28 @@ class Simulation:
         return min(stretcher, vehicle.stretchers) + min(seated, vehicle.seats)
 
     def _choose(self, vehicle: _Vehicle, position: str) -> _Pickup | None:
+        """Where to load next: here if people wait, else the movement furthest behind.
+
+        "Furthest behind" is the largest share of a movement's people still
+        unserved, so linked movements progress in step; within it, the pickup
+        with the most people waiting.
+        """
+        free_by_movement: dict[str, int] = {}
+        for pickup in self.pickups:
+            free = max(0, pickup.waiting - pickup.reserved)
+            movement = pickup.movement.id
+            free_by_movement[movement] = free_by_movement.get(movement, 0) + free
         best: _Pickup | None = None
-        best_key: tuple[int, float, int] | None = None
+        best_key: tuple[int, float, int, int] | None = None
         for order, pickup in enumerate(self.pickups):
             free = pickup.waiting - pickup.reserved
             if free <= 0 or (pickup.index, vehicle.kind) in self.refused:
                 continue
             if self._carryable(vehicle, pickup) == 0:
                 continue
-            share = free / max(1, self.initial[pickup.movement.id])
-            key = (int(pickup.site == position), share, -order)
+            movement = pickup.movement.id
+            share = free_by_movement[movement] / max(1, self.initial[movement])
+            key = (int(pickup.site == position), share, free, -order)
             if best_key is None or key > best_key:
                 best, best_key = pickup, key
         return best
