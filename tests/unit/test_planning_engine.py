@@ -9,9 +9,10 @@ import pytest
 
 from corridor.adapters.scenario_file.loader import load_bundled
 from corridor.domain.scenario import Group, Scenario
+from corridor.errors import Infeasible
 from corridor.planning.fleet.engine import Progress, plan_scenario
 from corridor.planning.fleet.exact import solve_exact
-from corridor.planning.fleet.greedy import construct
+from corridor.planning.fleet.greedy import construct, nearest_quota
 from corridor.planning.model import Pacing, Window, build_model
 from corridor.planning.plan import Plan, PlannedVehicle, makespan_of, person_hours_waiting
 from tests.support.plan_check import violations
@@ -175,3 +176,34 @@ def test_degenerate_scenarios_give_proved_plans(scenario: Scenario, trips: int) 
     assert plan.proved_optimal
     assert plan.lower_bound == pytest.approx(plan.makespan)
     assert violations(scenario, plan) == []
+
+
+@pytest.mark.parametrize("name", ["plain", "many stretcher cases", "paced"])
+def test_the_longest_run_first_construction_respects_every_rule(name: str) -> None:
+    """The quota-guided construction moves everyone within every rule, like the other."""
+    scenario, pacings, windows = WORLDS[name]
+    model = build_model(scenario, pacings, windows)
+    quota = nearest_quota(model)
+    assert quota is not None
+    trips = construct(model, quota=quota)
+    plan = Plan(
+        scenario=scenario.id,
+        vehicles=tuple(PlannedVehicle(v.id, v.kind, v.depot, v.ready) for v in model.vehicles),
+        trips=tuple(trips),
+        makespan=makespan_of(trips),
+        lower_bound=0.0,
+        person_hours_waiting=person_hours_waiting(trips),
+        engine="test",
+    )
+    assert violations(scenario, plan, pacings, windows) == []
+
+
+def test_a_rule_that_corners_itself_does_not_sink_the_plan() -> None:
+    """When one construction rule runs out of window, the engine plans with the others."""
+    scenario, pacings, windows = WORLDS["windows"]
+    model = build_model(scenario, pacings, windows)
+    quota = nearest_quota(model)
+    with pytest.raises(Infeasible):
+        construct(model, quota=quota)
+    plan = plan_scenario(model, iterations=6, time_limit=60.0, exact=False)
+    assert violations(scenario, plan, pacings, windows) == []

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from corridor.errors import Infeasible
 from corridor.planning.fleet.bounds import lower_bounds
 from corridor.planning.fleet.exact import small_enough, solve_exact
 from corridor.planning.fleet.greedy import construct, nearest_quota
@@ -72,9 +73,18 @@ def plan_scenario(
     started = clock()
     deadline = started + time_limit
     quota = nearest_quota(model)
-    starts = [construct(model)]
-    if quota is not None:
-        starts.append(construct(model, quota=quota))
+    starts: list[list[PlannedTrip]] = []
+    failure: Infeasible | None = None
+    for rule in [None] if quota is None else [None, quota]:
+        try:
+            starts.append(construct(model, quota=rule))
+        except Infeasible as error:
+            # A greedy rule can paint itself into a corner (a window closing on
+            # people it left for later); another rule may still find a plan.
+            failure = failure or error
+    if not starts:
+        assert failure is not None
+        raise failure
     best = min(starts, key=_key)
     engine = "greedy"
     bounds = list(lower_bounds(model, upper=makespan_of(best)))
@@ -106,15 +116,18 @@ def plan_scenario(
         ):
             break
         noise = NOISE_LEVELS[i % len(NOISE_LEVELS)]
-        if i % 3 == 0:
-            rule = quota if quota is not None and i % 2 == 0 else None
-            candidate = construct(model, rng, noise, rule)
-        else:
-            # Large neighbourhood: keep the schedule up to a random minute late in
-            # the operation, where the clearance time is decided, and rebuild the rest.
-            cut = makespan_of(best) * rng.uniform(0.5, 0.97)
-            kept = [t for t in best if t.depart < cut]
-            candidate = construct(model, rng, noise, prefix=kept)
+        try:
+            if i % 3 == 0:
+                rule = quota if quota is not None and i % 2 == 0 else None
+                candidate = construct(model, rng, noise, rule)
+            else:
+                # Large neighbourhood: keep the schedule up to a random minute late
+                # in the operation, where clearance is decided, and rebuild the rest.
+                cut = makespan_of(best) * rng.uniform(0.5, 0.97)
+                kept = [t for t in best if t.depart < cut]
+                candidate = construct(model, rng, noise, prefix=kept)
+        except Infeasible:
+            candidate = best
         if _key(candidate) < _key(best):
             best = candidate
             engine = "greedy + large neighbourhood search"

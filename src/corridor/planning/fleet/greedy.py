@@ -232,7 +232,7 @@ def _best_option(
 
     def score(o: _Option) -> tuple[float, float, int, int, str, str]:
         jitter = 1.0 + (rng.random() * noise if rng is not None and noise else 0.0)
-        longest = -o.leg.minutes * jitter if far_first else 0.0
+        longest = (o.pickup - here.free - o.leg.minutes) * jitter if far_first else 0.0
         return (
             longest,
             o.arrive * jitter,
