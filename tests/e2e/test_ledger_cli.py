@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 from pathlib import Path
@@ -39,8 +40,6 @@ def test_init_creates_the_database_and_a_private_key_file(tmp_path: Path) -> Non
     run("init", "--db", f"sqlite:///{db}", "--key-file", str(key))
     assert db.exists()
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    import base64
-
     assert len(base64.b64decode(key.read_text().strip(), validate=True)) == 32
     result = run("ledger", "verify", "--db", f"sqlite:///{db}", "--json")
     assert json.loads(result.stdout)["events"] == 0
