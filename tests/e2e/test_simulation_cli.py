@@ -108,6 +108,7 @@ def test_without_json_a_table_is_printed() -> None:
         (["--vary", "fleet.trains=3"], "no vehicle kind 'trains'"),
         (["--vary", "nonsense"], "expected PATH=V1,V2"),
         (["--deadline", "0"], "--deadline must be more than 0"),
+        (["--plan", "p.json", "--vary", "fleet.bus=2"], "cannot change the vehicles"),
     ],
 )
 def test_bad_options_exit_2_with_a_clear_message(args: list[str], message: str) -> None:

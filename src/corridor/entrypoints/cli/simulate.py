@@ -94,6 +94,8 @@ def simulate(
     if workers < 0:
         raise InvalidInput(f"--workers must be at least 0, got {workers}")
     variations = [parse_variation(text) for text in vary]
+    if plan is not None and any(v.path.startswith("fleet.") for v in variations):
+        raise InvalidInput("--vary fleet.* cannot change the vehicles of a replayed --plan")
     path = resolve_scenario(scenario)
     document = load_scenario_document(path)
     model = disruption_of(document, disruption)
