@@ -155,6 +155,7 @@ class Simulation:
         """(pickup, vehicle kind) refused a dispatch since anything last changed."""
         self.done = self.env.event()
         self.routes: dict[tuple[str, str, str], Route] = {}
+        self.destinations: dict[tuple[str, Group], str] = {}
         self.arrivals: dict[str, list[tuple[float, int]]] = {m.id: [] for m in scenario.movements}
         self.wait_vehicle: dict[Group, float] = dict.fromkeys(Group, 0.0)
         self.wait_assembly: dict[Group, float] = dict.fromkeys(Group, 0.0)
@@ -292,16 +293,18 @@ class Simulation:
     ) -> Process:
         self.incidents += 1
         self.gate.reported(notice)
-        self._emit(
-            "incident-reported",
-            incident=notice.id,
-            corridor=notice.corridor,
-            kind=notice.kind,
-            severity=notice.severity,
-        )
+        if self.observer is not None:
+            self._emit(
+                "incident-reported",
+                incident=notice.id,
+                corridor=notice.corridor,
+                kind=notice.kind,
+                severity=notice.severity,
+            )
         yield self.env.timeout(verification)
         self.gate.verified(notice, self.env.now)
-        self._emit("incident-verified", incident=notice.id)
+        if self.observer is not None:
+            self._emit("incident-verified", incident=notice.id)
         movements = [m.id for m in self.scenario.movements if m.corridor == notice.corridor]
         if suspends:
             self.halts += 1
@@ -312,7 +315,8 @@ class Simulation:
         if suspends:
             self._hold(movements, None, -1)
         self.gate.resumed(notice, self.env.now)
-        self._emit("movement-resumed", incident=notice.id)
+        if self.observer is not None:
+            self._emit("movement-resumed", incident=notice.id)
         self._notify()
 
     def _scripted(self, entry: TimelineEntry) -> Process:
@@ -332,10 +336,12 @@ class Simulation:
         elif entry.action is Scripted.HALT:
             movements = self._movements_on(entry)
             self.halts += 1
-            self._emit("halt-started", scope=entry.scope, note=entry.note)
+            if self.observer is not None:
+                self._emit("halt-started", scope=entry.scope, note=entry.note)
             self._hold(movements, entry.site, 1)
             yield self.env.timeout(entry.end - entry.start)
-            self._emit("halt-ended", scope=entry.scope)
+            if self.observer is not None:
+                self._emit("halt-ended", scope=entry.scope)
             self._hold(movements, entry.site, -1)
 
     # -- vehicles --------------------------------------------------------------
@@ -443,10 +449,15 @@ class Simulation:
         return route
 
     def _destination(self, movement: Movement, group: Group) -> str:
-        for site_id in movement.destinations:
-            if self.scenario.site(site_id).capacity_for(group) > 0:
-                return site_id
-        return movement.destinations[0]
+        key = (movement.id, group)
+        found = self.destinations.get(key)
+        if found is None:
+            found = next(
+                (d for d in movement.destinations if self.scenario.site(d).capacity_for(group) > 0),
+                movement.destinations[0],
+            )
+            self.destinations[key] = found
+        return found
 
     def _still(self, aboard: dict[Group, int], minutes: float) -> None:
         if minutes <= 0:
@@ -537,14 +548,15 @@ class Simulation:
         movement = pickup.movement.id
         people = sum(aboard.values())
         self.unloaded -= people
-        self._emit(
-            "trip-dispatched",
-            vehicle=vehicle.id,
-            movement=movement,
-            pickup=pickup.site,
-            people=people,
-            load={group.value: count for group, count in aboard.items()},
-        )
+        if self.observer is not None:
+            self._emit(
+                "trip-dispatched",
+                vehicle=vehicle.id,
+                movement=movement,
+                pickup=pickup.site,
+                people=people,
+                load={group.value: count for group, count in aboard.items()},
+            )
         route = self._route(
             pickup, destination or self._destination(pickup.movement, next(iter(aboard)))
         )
@@ -567,13 +579,14 @@ class Simulation:
                     pickup.add(group, count, env.now, front=True)
                 self.unloaded += people
                 self.turned_back += 1
-                self._emit(
-                    "trip-turned-back",
-                    vehicle=vehicle.id,
-                    movement=movement,
-                    site=stop.site,
-                    people=people,
-                )
+                if self.observer is not None:
+                    self._emit(
+                        "trip-turned-back",
+                        vehicle=vehicle.id,
+                        movement=movement,
+                        site=stop.site,
+                        people=people,
+                    )
                 self._notify()
                 return pickup.site
             # The deal is asked as the vehicle reaches the checkpoint; once
@@ -582,7 +595,8 @@ class Simulation:
             arrived = env.now
             while not self._cross(vehicle, movement, stop.site, people):
                 yield self._wait_for_change()
-            self._emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
+            if self.observer is not None:
+                self._emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
             if stop.screens and stop.site in self.screening:
                 yield env.timeout(self._screen(stop.site))
             self._still(aboard, env.now - arrived)
@@ -613,7 +627,8 @@ class Simulation:
     def _break_down(self, vehicle: _Vehicle, aboard: dict[Group, int]) -> Process:
         repair = self.model.breakdowns.repair.draw(self.rng_breakdowns)
         self.breakdowns += 1
-        self._emit("vehicle-broke-down", vehicle=vehicle.id, minutes=repair)
+        if self.observer is not None:
+            self._emit("vehicle-broke-down", vehicle=vehicle.id, minutes=repair)
         yield self.env.timeout(repair)
         self._still(aboard, repair)
 
@@ -632,13 +647,14 @@ class Simulation:
         self.last_arrival = now
         self.arrivals[movement].append((now, people))
         self.gate.arrived(movement, people, now)
-        self._emit(
-            "trip-arrived",
-            vehicle=vehicle.id,
-            movement=movement,
-            destination=destination,
-            people=people,
-        )
+        if self.observer is not None:
+            self._emit(
+                "trip-arrived",
+                vehicle=vehicle.id,
+                movement=movement,
+                destination=destination,
+                people=people,
+            )
         self._notify()
         if self.moved >= self.total and not self.done.triggered:
             self.done.succeed()
