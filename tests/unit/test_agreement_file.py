@@ -345,3 +345,20 @@ def test_a_missing_file_is_not_found() -> None:
     """A path that is neither a file nor a bundled name is NotFound, naming what exists."""
     with pytest.raises(NotFound, match="bundled: east-aleppo-2016"):
         load_agreement_ref("/nonexistent/deal.agreement.yaml")
+
+
+def test_the_worked_example_in_the_docs_checks_clean_and_explains_as_shown(
+    tmp_path: Path,
+) -> None:
+    """docs/agreement-format.md's example loads without warnings and its explain lines are true."""
+    doc = (ROOT / "docs/agreement-format.md").read_text()
+    example = doc.split("## Worked example", 1)[1]
+    yaml_block, shown = example.split("```yaml\n", 1)[1].split("```", 1)
+    path = tmp_path / "tiny-deal.agreement.yaml"
+    path.write_text(yaml_block)
+    code, data = check(path)
+    assert code == 0
+    assert data["problems"] == []
+    printed = runner.invoke(app, ["agreement", "explain", str(path)]).stdout.splitlines()[2:]
+    documented = shown.split("```\n", 1)[1].split("\n```", 1)[0].splitlines()
+    assert printed == documented

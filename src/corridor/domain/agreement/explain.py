@@ -15,6 +15,7 @@ from corridor.domain.agreement.terms import (
     Suspension,
     Term,
     Window,
+    clock,
 )
 
 
@@ -37,7 +38,13 @@ def describe(term: Term, timezone: str = "") -> str:
             if term.first_day == term.last_day
             else f"from {term.first_day.isoformat()} to {term.last_day.isoformat()}"
         )
-        hours = "at any hour" if term.minutes_open_per_day >= 1440 else f"between {term.hours}"
+        opens, closes = clock(term.opens), clock(term.closes)
+        if term.minutes_open_per_day >= 1440:
+            hours = "at any hour"
+        elif term.overnight:
+            hours = f"from {opens} each evening to {closes} the next morning"
+        else:
+            hours = f"between {opens} and {closes}"
         return f"{_list(list(term.movements))} may move {days}, {hours} ({zone} time)."
     if isinstance(term, StagedLink):
         steps = []
@@ -54,22 +61,26 @@ def describe(term: Term, timezone: str = "") -> str:
                 )
         return f"In {len(term.stages)} stages. " + "; then ".join(steps) + "."
     if isinstance(term, PacedLink):
-        extra = f" plus {term.allowance:,}" if term.allowance else ""
+        extra = f", plus {term.allowance:,}" if term.allowance else ""
+        many = "1 person" if term.ratio == 1 else f"{term.ratio:g} people"
         return (
-            f"{term.movement} may have moved at most {term.ratio:g} people for every person of "
-            f"{term.linked} moved{extra}."
+            f"{term.movement} may move at most {many} for each person of {term.linked} "
+            f"moved{extra}."
         )
     if isinstance(term, Suspension):
         kinds = _list(list(term.incident_kinds), "or") or "any kind"
         where = f"on corridor {term.corridor}" if term.corridor else "on any corridor"
-        who = (
-            f"all of {_list(list(term.lifted_by))}"
-            if term.needed >= len(term.lifted_by)
-            else f"any {term.needed} of {_list(list(term.lifted_by))}"
-        )
+        if term.sites:
+            where += f" at {_list(list(term.sites), 'or')}"
+        if len(term.lifted_by) == 1:
+            who = f"{term.lifted_by[0]} records a resume"
+        elif term.needed >= len(term.lifted_by):
+            who = f"all of {_list(list(term.lifted_by))} record a resume"
+        else:
+            who = f"any {term.needed} of {_list(list(term.lifted_by), 'or')} record a resume"
         return (
             f"A verified incident ({kinds}, severity {term.min_severity} or more) {where} halts "
-            f"{_list(list(term.movements))} until {who} record a resume."
+            f"{_list(list(term.movements))} until {who}."
         )
     if isinstance(term, Priority):
         parts = []
