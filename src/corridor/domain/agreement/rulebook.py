@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from corridor.domain.agreement.analysis import is_guarantor
 from corridor.domain.agreement.terms import (
     Agreement,
     Cap,
@@ -108,10 +109,7 @@ class Rulebook:
         )
 
     def is_guarantor(self, organisation: str) -> bool:
-        """Guarantors are those the agreement lists, or, if it lists none, the scenario's."""
-        if self.agreement.guarantors:
-            return organisation in self.agreement.guarantors
-        return self.roles.get(organisation) is Role.GUARANTOR
+        return is_guarantor(self.agreement, self.roles, organisation)
 
     def can_lift(self, term: Suspension, organisation: str) -> bool:
         """Only guarantors the term names may resume what it halted."""
