@@ -97,7 +97,10 @@ class AgreementGate:
                 return remembered
         decision = decide(self.state, request)
         for event in consequences(request, decision):
-            self._apply(event)
+            # A recorded decision changes no later decision, only the count of
+            # decisions; unless the run is being recorded it is not folded in.
+            if self.record or not isinstance(event, DecisionRecorded):
+                self._apply(event)
         if decision.allowed:
             return ALLOWED
         verdict = Verdict(False, decision.explanation)
