@@ -23,7 +23,7 @@ from corridor.services.protection_ports import ResponseStore, StoredResponse
 
 MAX_KEY = 150
 IDEMPOTENCY_HEADER = b"idempotency-key"
-RACE_POLLS = 40
+RACE_POLLS = 200
 RACE_POLL_SECONDS = 0.05
 
 
@@ -129,7 +129,7 @@ class Guard:
             answer = StoredResponse(fingerprint, status, body_out.decode("utf-8"))
             when = format_instant(SystemClock().now())
             await run_in_threadpool(self.responses.put, key, answer, when)
-        elif key is not None and status == 409:
+        elif key is not None and status == 409 and b"idempotency key" in body_out:
             # A duplicate that raced the first request past the check above is
             # refused by the ledger (its key is taken); answer with the first
             # request's response once that is stored.
