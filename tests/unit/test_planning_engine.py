@@ -198,12 +198,18 @@ def test_the_longest_run_first_construction_respects_every_rule(name: str) -> No
     assert violations(scenario, plan, pacings, windows) == []
 
 
-def test_a_rule_that_corners_itself_does_not_sink_the_plan() -> None:
-    """When one construction rule runs out of window, the engine plans with the others."""
+def test_a_rule_that_corners_itself_does_not_sink_the_plan(monkeypatch) -> None:
+    """When one construction rule fails, the engine plans with the other."""
+    from corridor.planning.fleet import engine
+
     scenario, pacings, windows = WORLDS["windows"]
     model = build_model(scenario, pacings, windows)
-    quota = nearest_quota(model)
-    with pytest.raises(Infeasible):
-        construct(model, quota=quota)
+
+    def cornered(model, rng=None, noise=0.0, quota=None, prefix=()):
+        if quota is not None:
+            raise Infeasible("cornered")
+        return construct(model, rng, noise, quota, prefix)
+
+    monkeypatch.setattr(engine, "construct", cornered)
     plan = plan_scenario(model, iterations=6, time_limit=60.0, exact=False)
     assert violations(scenario, plan, pacings, windows) == []

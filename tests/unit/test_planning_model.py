@@ -123,3 +123,15 @@ def test_only_eligible_people_are_planned() -> None:
     assert model.people(Group.FIGHTERS) == 0
     assert model.people() == sum(p.count for p in world.populations)
     assert model.notes == ("5 fighters at town-c not eligible for beta",)
+
+
+def test_windows_too_short_for_the_whole_fleet_name_how_many_are_left() -> None:
+    """One bus and one ambulance in a 100-minute window: 43 places at most, 257 left."""
+    world = two_towns(
+        civilians=300, stretcher=0, seated=0, other_civilians=0, buses=1, ambulances=1
+    )
+    with pytest.raises(Infeasible) as caught:
+        build_model(world, windows={"alpha": [Window(0.0, 100.0)]})
+    (shortfall,) = caught.value.shortfalls
+    assert (shortfall.group, shortfall.where, shortfall.missing) == ("all", "town-a", 257)
+    assert "at most 43 of 300" in shortfall.reason

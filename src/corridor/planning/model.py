@@ -275,6 +275,44 @@ def check_feasible(model: PlanningModel) -> list[Shortfall]:
             )
     shortfalls.extend(_capacity_shortfalls(model))
     shortfalls.extend(_pacing_shortfalls(model))
+    shortfalls.extend(_window_shortfalls(model))
+    return shortfalls
+
+
+def _window_shortfalls(model: PlanningModel) -> list[Shortfall]:
+    # Even if every vehicle served only this movement, shuttling as fast as the
+    # roads allow, it could not carry more than this before the last window
+    # closes. Checked per pickup site, so the figure says where people are left.
+    shortfalls: list[Shortfall] = []
+    for movement, site in sorted({(d.movement, d.site) for d in model.demands}):
+        last = max(w.close for w in model.windows_of(movement))
+        legs = model.legs_from(movement, site)
+        cycle = min(
+            (g.minutes + model.empty_minutes.get((g.destination, site), 0.0) for g in legs),
+            default=0.0,
+        )
+        if last == float("inf") or cycle <= 0:
+            continue
+        opens = min(w.open for w in model.windows_of(movement))
+        shortest = min(g.minutes for g in legs)
+        carried = 0
+        for v in model.vehicles:
+            if (v.depot, site) not in model.empty_minutes:
+                continue
+            first = max(v.ready + model.empty_minutes[(v.depot, site)], opens) + shortest
+            if first <= last:
+                carried += v.places * (1 + int((last - first) // cycle))
+        waiting = sum(d.count for d in model.demands if (d.movement, d.site) == (movement, site))
+        if waiting > carried:
+            shortfalls.append(
+                Shortfall(
+                    "all",
+                    site,
+                    waiting - carried,
+                    f"the windows of {movement} close at minute {last:g}: the whole fleet "
+                    f"could carry at most {carried} of {waiting} by then",
+                )
+            )
     return shortfalls
 
 

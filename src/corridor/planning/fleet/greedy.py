@@ -229,11 +229,15 @@ def _best_option(
         options = [o for o in options if _stretchers(o)]
 
     far_first = room[1] is not None
+    # Earliest deadline first: a movement whose last window closes sooner goes
+    # before one that can still run later (all equal when no window is set).
+    deadline = {m: max(w.close for w in model.windows_of(m)) for m, _ in origins}
 
-    def score(o: _Option) -> tuple[float, float, int, int, str, str]:
+    def score(o: _Option) -> tuple[float, float, float, int, int, str, str]:
         jitter = 1.0 + (rng.random() * noise if rng is not None and noise else 0.0)
         longest = (o.pickup - here.free - o.leg.minutes) * jitter if far_first else 0.0
         return (
+            deadline[o.leg.movement],
             longest,
             o.arrive * jitter,
             -_stretchers(o),
