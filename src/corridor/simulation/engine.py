@@ -1,13 +1,12 @@
 """One seeded run of an operation under disruption, on SimPy, at the level of trips.
 
-Vehicles follow a dispatch policy: from their depot they go to the pickup site
-with the largest share of its movement still waiting, load by priority
-(stretcher cases, seated wounded, unaccompanied minors, civilians, fighters),
-drive the movement's corridor to a destination, and come back for more while
-the deal allows. The gate (the deal) is asked before every loaded departure and
-at every stop; engine-level holds come from verified incidents and from the
-scripted timeline. Whenever a hold, a resume or an arrival changes what may
-move, one shared event wakes every vehicle waiting to recheck.
+Vehicles replay a plan's trips or follow a dispatch policy: go to the pickup
+site of the movement furthest behind, load by priority (`people`), drive the
+movement's corridor to a destination, and come back for more while the deal
+allows. The gate (the deal) is asked before every loaded departure and at
+every stop; engine-level holds come from verified incidents and from the
+scripted timeline (`disturbances`). Whenever a hold, a resume or an arrival
+changes what may move, one shared event wakes every vehicle waiting to recheck.
 
 A loaded drive between two stops is a single timeout: the run costs a few
 events per trip, not per person or per road segment, which is what lets a
@@ -16,11 +15,8 @@ events per trip, not per person or per road segment, which is what lets a
 
 from __future__ import annotations
 
-import bisect
 import random
-from collections import deque
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
 from typing import Any
 
 import simpy
@@ -28,76 +24,20 @@ import simpy
 from corridor.domain.scenario import Group, Movement, Scenario
 from corridor.errors import InvalidInput
 from corridor.planning.plan import Plan, PlannedTrip
-from corridor.simulation.disruption import DisruptionModel, IncidentRisk, Scripted, TimelineEntry
+from corridor.simulation.disruption import DisruptionModel, Scripted
 from corridor.simulation.distributions import Duration
-from corridor.simulation.gate import Gate, IncidentNotice, Load, OpenDeal
-from corridor.simulation.metrics import RunMetrics, RunOptions
+from corridor.simulation.disturbances import random_incidents, scripted
+from corridor.simulation.gate import Gate, Load, OpenDeal
+from corridor.simulation.metrics import RunMetrics, RunOptions, cumulative
+from corridor.simulation.people import Pickup, Vehicle, carryable, planned_load
 from corridor.simulation.routes import Roads, Route, build_route, screening_sites
 from corridor.simulation.trace import TraceEvent
 
-LOAD_ORDER: tuple[Group, ...] = (
-    Group.WOUNDED_STRETCHER,
-    Group.WOUNDED_SEATED,
-    Group.UNACCOMPANIED_MINORS,
-    Group.CIVILIANS,
-    Group.FIGHTERS,
-)
 MIN_RECHECK = 1.0
 """Minutes: a vehicle waiting on time (a window) never rechecks more often than this."""
 
 Observer = Callable[[TraceEvent], None]
 Process = Generator[simpy.Event, Any, None]
-
-
-@dataclass(frozen=True)
-class _Vehicle:
-    id: str
-    kind: str
-    depot: str
-    ready: float
-    seats: int
-    stretchers: int
-
-
-class _Pickup:
-    """People of one movement waiting at one site: FIFO batches (joined minute, count) per group."""
-
-    def __init__(self, index: int, movement: Movement, site: str) -> None:
-        self.index = index
-        self.movement = movement
-        self.site = site
-        self.batches: dict[Group, deque[list[float]]] = {}
-        self.counts: dict[Group, int] = dict.fromkeys(Group, 0)
-        self.waiting = 0
-        self.reserved = 0
-
-    def add(self, group: Group, count: int, minute: float, *, front: bool = False) -> None:
-        queue = self.batches.setdefault(group, deque())
-        if front:
-            queue.appendleft([minute, count])
-        else:
-            queue.append([minute, count])
-        self.waiting += count
-        self.counts[group] += count
-
-    def take(self, group: Group, room: int, now: float) -> tuple[int, float]:
-        """Take up to `room` people of `group`, first come first served.
-
-        Returns how many were taken and the person-minutes they had waited.
-        """
-        queue = self.batches.get(group)
-        taken, waited = 0, 0.0
-        while queue and taken < room:
-            batch = queue[0]
-            take = min(int(batch[1]), room - taken)
-            waited += take * (now - batch[0])
-            taken += take
-            batch[1] -= take
-            if batch[1] <= 0:
-                queue.popleft()
-        self.waiting -= taken
-        self.counts[group] -= taken
-        return taken, waited
 
 
 class Simulation:
@@ -139,7 +79,7 @@ class Simulation:
                 self.screening[site] = Duration.exponential(60.0 / rate)
         self.free_at: dict[str, float] = {}
         self.corridor_of = {m.id: m.corridor for m in scenario.movements}
-        self.pickups: list[_Pickup] = []
+        self.pickups: list[Pickup] = []
         self.initial: dict[str, int] = {m.id: 0 for m in scenario.movements}
         for population in scenario.populations:
             pickup = self._pickup(scenario.movement(population.movement), population.site)
@@ -166,21 +106,21 @@ class Simulation:
 
     # -- set-up ---------------------------------------------------------------
 
-    def _pickup(self, movement: Movement, site: str) -> _Pickup:
+    def _pickup(self, movement: Movement, site: str) -> Pickup:
         for pickup in self.pickups:
             if pickup.movement.id == movement.id and pickup.site == site:
                 return pickup
-        pickup = _Pickup(len(self.pickups), movement, site)
+        pickup = Pickup(len(self.pickups), movement, site)
         self.pickups.append(pickup)
         return pickup
 
-    def _vehicles(self) -> list[_Vehicle]:
-        vehicles: list[_Vehicle] = []
+    def _vehicles(self) -> list[Vehicle]:
+        vehicles: list[Vehicle] = []
         for unit in self.scenario.fleet:
             kind = self.scenario.vehicle_kind(unit.kind)
             for n in range(unit.count):
                 vehicles.append(
-                    _Vehicle(
+                    Vehicle(
                         f"{unit.kind}-{unit.depot}-{n + 1}",
                         kind.id,
                         unit.depot,
@@ -191,12 +131,12 @@ class Simulation:
                 )
         return vehicles
 
-    def _planned_vehicles(self, plan: Plan) -> list[tuple[_Vehicle, tuple[PlannedTrip, ...]]]:
+    def _planned_vehicles(self, plan: Plan) -> list[tuple[Vehicle, tuple[PlannedTrip, ...]]]:
         if plan.scenario != self.scenario.id:
             raise InvalidInput(
                 f"the plan is for scenario {plan.scenario!r}, not {self.scenario.id!r}"
             )
-        out: list[tuple[_Vehicle, tuple[PlannedTrip, ...]]] = []
+        out: list[tuple[Vehicle, tuple[PlannedTrip, ...]]] = []
         for planned in plan.vehicles:
             try:
                 kind = self.scenario.vehicle_kind(planned.kind)
@@ -204,7 +144,7 @@ class Simulation:
                 raise InvalidInput(
                     f"plan vehicle {planned.id}: no vehicle kind {planned.kind!r} in the scenario"
                 ) from None
-            vehicle = _Vehicle(
+            vehicle = Vehicle(
                 planned.id, kind.id, planned.depot, planned.ready, kind.seats, kind.stretchers
             )
             trips = plan.trips_of(planned.id)
@@ -222,10 +162,10 @@ class Simulation:
         env = self.env
         # The timeline starts first so a halt from minute zero holds the first departures.
         for entry in self.model.timeline:
-            env.process(self._scripted(entry))
+            env.process(scripted(self, entry))
         for risk in self.model.incidents:
             if risk.rate_per_day > 0:
-                env.process(self._random_incidents(risk))
+                env.process(random_incidents(self, risk))
         if self.plan is None:
             for vehicle in self._vehicles():
                 env.process(self._drive(vehicle))
@@ -239,122 +179,29 @@ class Simulation:
 
     # -- holds and the shared wake-up ----------------------------------------
 
-    def _notify(self) -> None:
+    def notify(self) -> None:
         self.refused.clear()
         changed, self.changed = self.changed, self.env.event()
         changed.succeed()
 
-    def _hold(self, entry_movements: list[str], site: str | None, delta: int) -> None:
+    def hold(self, entry_movements: list[str], site: str | None, delta: int) -> None:
         if site is not None:
             self.site_held[site] = self.site_held.get(site, 0) + delta
         else:
             for movement in entry_movements:
                 self.held[movement] += delta
-        self._notify()
+        self.notify()
 
-    def _movements_on(self, entry: TimelineEntry) -> list[str]:
-        return [
-            m.id
-            for m in self.scenario.movements
-            if (entry.movement is None or entry.movement == m.id)
-            and (entry.corridor is None or entry.corridor == m.corridor)
-        ]
-
-    def _emit(self, what: str, **data: Any) -> None:
+    def emit(self, what: str, **data: Any) -> None:
         if self.observer is not None:
             self.observer(TraceEvent(self.env.now, what, data))
-
-    # -- incidents and the timeline ------------------------------------------
-
-    def _random_incidents(self, risk: IncidentRisk) -> Process:
-        rng = self.rng_incidents
-        rate = risk.rate_per_day / 1440.0
-        kinds = [w.value for w in risk.kinds]
-        kind_weights = [w.weight for w in risk.kinds]
-        severities = [int(w.value) for w in risk.severities]
-        severity_weights = [w.weight for w in risk.severities]
-        number = 0
-        while True:
-            yield self.env.timeout(rng.expovariate(rate))
-            number += 1
-            kind = rng.choices(kinds, kind_weights)[0]
-            severity = rng.choices(severities, severity_weights)[0]
-            verification = risk.verification.draw(rng)
-            suspension = risk.suspension.draw(rng)
-            notice = IncidentNotice(
-                f"{risk.corridor}-{number}", risk.corridor, kind, severity, self.env.now
-            )
-            self.env.process(
-                self._incident(notice, verification, suspension, severity >= risk.suspend_at)
-            )
-
-    def _incident(
-        self, notice: IncidentNotice, verification: float, suspension: float, suspends: bool
-    ) -> Process:
-        self.incidents += 1
-        self.gate.reported(notice)
-        if self.observer is not None:
-            self._emit(
-                "incident-reported",
-                incident=notice.id,
-                corridor=notice.corridor,
-                kind=notice.kind,
-                severity=notice.severity,
-            )
-        yield self.env.timeout(verification)
-        self.gate.verified(notice, self.env.now)
-        if self.observer is not None:
-            self._emit("incident-verified", incident=notice.id)
-        movements = [m.id for m in self.scenario.movements if m.corridor == notice.corridor]
-        if suspends:
-            self.halts += 1
-            self._hold(movements, None, 1)
-        else:
-            self._notify()
-        yield self.env.timeout(suspension)
-        if suspends:
-            self._hold(movements, None, -1)
-        self.gate.resumed(notice, self.env.now)
-        if self.observer is not None:
-            self._emit("movement-resumed", incident=notice.id)
-        self._notify()
-
-    def _scripted(self, entry: TimelineEntry) -> Process:
-        if entry.start > self.env.now:
-            yield self.env.timeout(entry.start)
-        if entry.action is Scripted.INCIDENT:
-            notice = IncidentNotice(
-                entry.position or f"scripted-{entry.start:g}",
-                entry.corridor or "",
-                entry.kind,
-                entry.severity,
-                self.env.now,
-            )
-            yield self.env.process(
-                self._incident(notice, entry.verification, entry.suspension, True)
-            )
-        elif entry.action is Scripted.HALT:
-            movements = self._movements_on(entry)
-            self.halts += 1
-            if self.observer is not None:
-                self._emit("halt-started", scope=entry.scope, note=entry.note)
-            self._hold(movements, entry.site, 1)
-            yield self.env.timeout(entry.end - entry.start)
-            if self.observer is not None:
-                self._emit("halt-ended", scope=entry.scope)
-            self._hold(movements, entry.site, -1)
 
     # -- vehicles --------------------------------------------------------------
 
     def _drive_minutes(self, minutes: float) -> float:
         return minutes * self.model.slowdown(self.env.now) if self.model.weather else minutes
 
-    def _carryable(self, vehicle: _Vehicle, pickup: _Pickup) -> int:
-        stretcher = pickup.counts[Group.WOUNDED_STRETCHER]
-        seated = pickup.waiting - stretcher
-        return min(stretcher, vehicle.stretchers) + min(seated, vehicle.seats)
-
-    def _choose(self, vehicle: _Vehicle, position: str) -> _Pickup | None:
+    def _choose(self, vehicle: Vehicle, position: str) -> Pickup | None:
         """Where to load next: here if people wait, else the movement furthest behind.
 
         "Furthest behind" is the largest share of a movement's people still
@@ -366,13 +213,13 @@ class Simulation:
             free = max(0, pickup.waiting - pickup.reserved)
             movement = pickup.movement.id
             free_by_movement[movement] = free_by_movement.get(movement, 0) + free
-        best: _Pickup | None = None
+        best: Pickup | None = None
         best_key: tuple[int, float, int, int] | None = None
         for order, pickup in enumerate(self.pickups):
             free = pickup.waiting - pickup.reserved
             if free <= 0 or (pickup.index, vehicle.kind) in self.refused:
                 continue
-            if self._carryable(vehicle, pickup) == 0:
+            if carryable(vehicle, pickup) == 0:
                 continue
             movement = pickup.movement.id
             share = free_by_movement[movement] / max(1, self.initial[movement])
@@ -381,7 +228,7 @@ class Simulation:
                 best, best_key = pickup, key
         return best
 
-    def _allowed_load(self, vehicle: _Vehicle, pickup: _Pickup, load: Load) -> Load:
+    def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.
 
         A load is tried whole, then without its lowest-priority group, and so
@@ -397,7 +244,7 @@ class Simulation:
                 return trial
         return ()
 
-    def _cross(self, vehicle: _Vehicle, movement: str, site: str, people: int) -> bool:
+    def _cross(self, vehicle: Vehicle, movement: str, site: str, people: int) -> bool:
         if self.held[movement] or self.site_held.get(site, 0):
             return False
         return self.gate.cross(movement, vehicle.id, site, self.env.now, people).allowed
@@ -409,25 +256,7 @@ class Simulation:
             return self.changed
         return simpy.AnyOf(self.env, [self.changed, self.env.timeout(max(after, MIN_RECHECK))])
 
-    def _planned_load(self, vehicle: _Vehicle, pickup: _Pickup) -> Load:
-        """Who would board now: priority groups first, stretcher cases in stretcher places."""
-        load: list[tuple[Group, int]] = []
-        seats, stretchers = vehicle.seats, vehicle.stretchers
-        for group in LOAD_ORDER:
-            waiting = pickup.counts[group]
-            if not waiting:
-                continue
-            if group is Group.WOUNDED_STRETCHER:
-                taken = min(waiting, stretchers)
-                stretchers -= taken
-            else:
-                taken = min(waiting, seats)
-                seats -= taken
-            if taken:
-                load.append((group, taken))
-        return tuple(load)
-
-    def _board(self, pickup: _Pickup, load: Load) -> dict[Group, int]:
+    def _board(self, pickup: Pickup, load: Load) -> dict[Group, int]:
         now = self.env.now
         aboard: dict[Group, int] = {}
         for group, count in load:
@@ -436,7 +265,7 @@ class Simulation:
             self.wait_assembly[group] += waited
         return aboard
 
-    def _route(self, pickup: _Pickup, destination: str) -> Route:
+    def _route(self, pickup: Pickup, destination: str) -> Route:
         movement = pickup.movement
         key = (movement.id, pickup.site, destination)
         route = self.routes.get(key)
@@ -466,7 +295,7 @@ class Simulation:
             self.wait_vehicle[group] += count * minutes
         self.longest = max(self.longest, minutes)
 
-    def _follow(self, vehicle: _Vehicle, trips: tuple[PlannedTrip, ...]) -> Process:
+    def _follow(self, vehicle: Vehicle, trips: tuple[PlannedTrip, ...]) -> Process:
         """Replay a vehicle's planned trips, then serve what is left by the dispatch policy.
 
         A planned trip never starts before its planned pickup minute (people
@@ -503,7 +332,7 @@ class Simulation:
                 yield self._wait_for_change()
         yield from self._drive(vehicle, position)
 
-    def _drive(self, vehicle: _Vehicle, start: str | None = None) -> Process:
+    def _drive(self, vehicle: Vehicle, start: str | None = None) -> Process:
         env = self.env
         position = start or vehicle.depot
         if start is None and vehicle.ready > 0:
@@ -515,13 +344,13 @@ class Simulation:
                 continue
             if pickup.site != position:
                 # Seats on the way are spoken for, so other vehicles go elsewhere.
-                capacity = self._carryable(vehicle, pickup)
+                capacity = carryable(vehicle, pickup)
                 pickup.reserved += capacity
                 yield env.timeout(self._drive_minutes(self.roads.minutes(position, pickup.site)))
                 pickup.reserved -= capacity
                 position = pickup.site
             while True:
-                load = self._planned_load(vehicle, pickup)
+                load = planned_load(vehicle, pickup)
                 if not load:
                     break
                 load = self._allowed_load(vehicle, pickup, load)
@@ -538,8 +367,8 @@ class Simulation:
 
     def _loaded_run(
         self,
-        vehicle: _Vehicle,
-        pickup: _Pickup,
+        vehicle: Vehicle,
+        pickup: Pickup,
         aboard: dict[Group, int],
         destination: str | None = None,
     ) -> Generator[simpy.Event, Any, str]:
@@ -549,7 +378,7 @@ class Simulation:
         people = sum(aboard.values())
         self.unloaded -= people
         if self.observer is not None:
-            self._emit(
+            self.emit(
                 "trip-dispatched",
                 vehicle=vehicle.id,
                 movement=movement,
@@ -580,14 +409,14 @@ class Simulation:
                 self.unloaded += people
                 self.turned_back += 1
                 if self.observer is not None:
-                    self._emit(
+                    self.emit(
                         "trip-turned-back",
                         vehicle=vehicle.id,
                         movement=movement,
                         site=stop.site,
                         people=people,
                     )
-                self._notify()
+                self.notify()
                 return pickup.site
             # The deal is asked as the vehicle reaches the checkpoint; once
             # admitted it is screened and passes even if a halt begins while
@@ -596,7 +425,7 @@ class Simulation:
             while not self._cross(vehicle, movement, stop.site, people):
                 yield self._wait_for_change()
             if self.observer is not None:
-                self._emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
+                self.emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
             if stop.screens and stop.site in self.screening:
                 yield env.timeout(self._screen(stop.site))
             self._still(aboard, env.now - arrived)
@@ -624,11 +453,11 @@ class Simulation:
         self.free_at[site] = ends
         return ends - now
 
-    def _break_down(self, vehicle: _Vehicle, aboard: dict[Group, int]) -> Process:
+    def _break_down(self, vehicle: Vehicle, aboard: dict[Group, int]) -> Process:
         repair = self.model.breakdowns.repair.draw(self.rng_breakdowns)
         self.breakdowns += 1
         if self.observer is not None:
-            self._emit("vehicle-broke-down", vehicle=vehicle.id, minutes=repair)
+            self.emit("vehicle-broke-down", vehicle=vehicle.id, minutes=repair)
         yield self.env.timeout(repair)
         self._still(aboard, repair)
 
@@ -640,7 +469,7 @@ class Simulation:
             for e in self.turn_backs
         )
 
-    def _arrive(self, vehicle: _Vehicle, movement: str, destination: str, people: int) -> None:
+    def _arrive(self, vehicle: Vehicle, movement: str, destination: str, people: int) -> None:
         now = self.env.now
         self.trips += 1
         self.moved += people
@@ -648,14 +477,14 @@ class Simulation:
         self.arrivals[movement].append((now, people))
         self.gate.arrived(movement, people, now)
         if self.observer is not None:
-            self._emit(
+            self.emit(
                 "trip-arrived",
                 vehicle=vehicle.id,
                 movement=movement,
                 destination=destination,
                 people=people,
             )
-        self._notify()
+        self.notify()
         if self.moved >= self.total and not self.done.triggered:
             self.done.succeed()
 
@@ -668,18 +497,9 @@ class Simulation:
             for group, queue in pickup.batches.items():
                 for joined, count in queue:
                     self.wait_assembly[group] += count * (end - joined)
-        grid = self.options.grid()
-        series: list[tuple[str, tuple[int, ...]]] = []
-        moved_by_deadline = 0
-        for movement in self.scenario.movements:
-            times = [t for t, _ in self.arrivals[movement.id]]
-            totals: list[int] = []
-            running = 0
-            for _, people in self.arrivals[movement.id]:
-                running += people
-                totals.append(running)
-            series.append((movement.id, tuple(_at(times, totals, minute) for minute in grid)))
-            moved_by_deadline += _at(times, totals, self.options.deadline_minutes)
+        series, moved_by_deadline = cumulative(
+            [(m.id, self.arrivals[m.id]) for m in self.scenario.movements], self.options
+        )
         return RunMetrics(
             index=index,
             cleared=cleared,
@@ -694,14 +514,8 @@ class Simulation:
             incidents=self.incidents,
             halts=self.halts,
             breakdowns=self.breakdowns,
-            series=tuple(series),
+            series=series,
         )
-
-
-def _at(times: list[float], totals: list[int], minute: float) -> int:
-    """Cumulative total at `minute` from step data (arrivals at exactly `minute` count)."""
-    position = bisect.bisect_right(times, minute)
-    return totals[position - 1] if position else 0
 
 
 def simulate(

@@ -7,6 +7,8 @@ bit when the same seed ran in two places.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MINUTES_PER_HOUR = 60.0
@@ -58,3 +60,34 @@ class RunMetrics:
     @property
     def waiting_assembly_total(self) -> float:
         return sum(minutes for _, minutes in self.waiting_assembly)
+
+
+Arrivals = Sequence[tuple[float, int]]
+"""(minute, people) for each trip that arrived, in time order."""
+
+
+def cumulative(
+    arrivals: Sequence[tuple[str, Arrivals]], options: RunOptions
+) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], int]:
+    """Per movement, people arrived by each minute of the grid; and in all, by the deadline.
+
+    Arrivals at exactly a grid minute count as arrived by it.
+    """
+    grid = options.grid()
+    series: list[tuple[str, tuple[int, ...]]] = []
+    by_deadline = 0
+    for movement, steps in arrivals:
+        times = [minute for minute, _ in steps]
+        totals: list[int] = []
+        running = 0
+        for _, people in steps:
+            running += people
+            totals.append(running)
+
+        def at(minute: float, times: list[float] = times, totals: list[int] = totals) -> int:
+            position = bisect.bisect_right(times, minute)
+            return totals[position - 1] if position else 0
+
+        series.append((movement, tuple(at(minute) for minute in grid)))
+        by_deadline += at(options.deadline_minutes)
+    return tuple(series), by_deadline
