@@ -21,190 +21,57 @@ so replaying the same events rebuilds the same book.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
+from corridor.domain.custody_events import (
+    AlertResolved,
+    Basis,
+    Counts,
+    CustodyEvent,
+    CustodyRefused,
+    HeadcountRecorded,
+    Outcome,
+    PeopleExited,
+    PeopleRegistered,
+    ProtectionAlertRaised,
+    TripArrived,
+    TripBoarded,
+    TripClosed,
+    TripDeparted,
+    TripHalted,
+    TripPlanned,
+    TripStage,
+    TripTurnedBack,
+    counts,
+)
 from corridor.domain.scenario import Group
 
-Counts = tuple[tuple[Group, int], ...]
-"""People by group, sorted by group, zero entries dropped: hashable and stable."""
-
-
-def counts(values: Mapping[Group, int]) -> Counts:
-    """Normalise a mapping of people by group into sorted `Counts`."""
-    return tuple(sorted((Group(g), int(n)) for g, n in values.items() if n))
-
-
-class CustodyRefused(Exception):
-    """A custody command contradicts the record; the message says what and why."""
-
-
-class Basis(StrEnum):
-    """How a boarding count was taken."""
-
-    MANIFEST = "manifest"
-    COUNT = "count"
-
-
-class Outcome(StrEnum):
-    """What a monitor found happened to the people a count was missing."""
-
-    TRANSFER = "transfer"
-    """Moved to another trip (an ambulance), which must show them on its counts."""
-    EXIT = "exit"
-    """Left the movement on the record (detained, returned, died, stayed)."""
-    RECOUNT = "recount"
-    """They were on board all along; the lower count was wrong."""
-
-
-class TripStage(StrEnum):
-    """planned -> boarding -> departed -> at checkpoint -> arrived -> closed;
-    or halted (and departed again), or turned back -> returned -> closed."""
-
-    PLANNED = "planned"
-    BOARDING = "boarding"
-    DEPARTED = "departed"
-    AT_CHECKPOINT = "at-checkpoint"
-    HALTED = "halted"
-    TURNED_BACK = "turned-back"
-    ARRIVED = "arrived"
-    RETURNED = "returned"
-    CLOSED = "closed"
-
-    @property
-    def carrying(self) -> bool:
-        """People are on board and in the operation's custody."""
-        return self in _CARRYING
-
-
-_CARRYING = frozenset(
-    {
-        TripStage.BOARDING,
-        TripStage.DEPARTED,
-        TripStage.AT_CHECKPOINT,
-        TripStage.HALTED,
-        TripStage.TURNED_BACK,
-    }
-)
-
-
-@dataclass(frozen=True)
-class PeopleRegistered:
-    movement: str
-    site: str
-    group: Group
-    count: int
-
-
-@dataclass(frozen=True)
-class PeopleExited:
-    """People left the waiting list on the record (they chose to stay, were refused)."""
-
-    movement: str
-    group: Group
-    count: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class TripPlanned:
-    trip: str
-    movement: str
-    vehicle: str
-    convoy: str = ""
-
-
-@dataclass(frozen=True)
-class TripDeparted:
-    trip: str
-    site: str
-    by: str
-
-
-@dataclass(frozen=True)
-class TripHalted:
-    trip: str
-    site: str
-    reason: str
-    by: str
-
-
-@dataclass(frozen=True)
-class TripTurnedBack:
-    trip: str
-    site: str
-    reason: str
-    by: str
-
-
-@dataclass(frozen=True)
-class TripBoarded:
-    trip: str
-    movement: str
-    vehicle: str
-    site: str
-    counts: Counts
-    basis: Basis
-    monitor: str
-
-
-@dataclass(frozen=True)
-class HeadcountRecorded:
-    trip: str
-    site: str
-    counts: Counts
-    monitor: str
-
-
-@dataclass(frozen=True)
-class TripArrived:
-    trip: str
-    site: str
-    counts: Counts
-    monitor: str
-
-
-@dataclass(frozen=True)
-class ProtectionAlertRaised:
-    alert: str
-    trip: str
-    vehicle: str
-    from_site: str
-    to_site: str
-    group: Group
-    missing: int
-
-
-@dataclass(frozen=True)
-class AlertResolved:
-    alert: str
-    monitor: str
-    outcome: Outcome
-    explanation: str
-    transfer_trip: str = ""
-
-
-@dataclass(frozen=True)
-class TripClosed:
-    trip: str
-    by: str
-
-
-CustodyEvent = (
-    TripPlanned
-    | TripDeparted
-    | TripHalted
-    | TripTurnedBack
-    | PeopleRegistered
-    | PeopleExited
-    | TripBoarded
-    | HeadcountRecorded
-    | TripArrived
-    | ProtectionAlertRaised
-    | AlertResolved
-    | TripClosed
-)
+__all__ = [
+    "Alert",
+    "AlertResolved",
+    "Basis",
+    "Counts",
+    "CustodyBook",
+    "CustodyEvent",
+    "CustodyRefused",
+    "HeadcountRecorded",
+    "Outcome",
+    "PeopleExited",
+    "PeopleRegistered",
+    "ProtectionAlertRaised",
+    "Tally",
+    "Trip",
+    "TripArrived",
+    "TripBoarded",
+    "TripClosed",
+    "TripDeparted",
+    "TripHalted",
+    "TripPlanned",
+    "TripStage",
+    "TripTurnedBack",
+    "counts",
+]
 
 
 @dataclass

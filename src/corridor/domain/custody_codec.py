@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from corridor.domain.custody import (
+from corridor.domain.custody_events import (
     AlertResolved,
     Basis,
     CustodyEvent,
