@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 from corridor.adapters.agreement_file import load_agreement_ref
 from corridor.adapters.scenario_file import bundled_path
 from corridor.bootstrap import open_store
+from corridor.domain.scenario import Group
 from corridor.entrypoints.cli.main import app
+from corridor.planning.plan import Load, Plan, PlannedTrip, PlannedVehicle
 from corridor.services.agreement import agreement_state
 
 RUNNER = CliRunner()
@@ -183,3 +185,34 @@ def test_a_bad_plan_file_exits_2(tmp_path: Path, content: str, message: str) -> 
     result = RUNNER.invoke(app, ["simulate", "tiny", "--runs", "1", "--plan", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_a_plan_that_does_not_fit_the_scenario_exits_2(tmp_path: Path) -> None:
+    """Every unknown vehicle kind, site and movement of the plan is named."""
+    plan = Plan(
+        scenario="tiny",
+        vehicles=(PlannedVehicle("v1", "hovercraft", "depot"),),
+        trips=(
+            PlannedTrip(
+                vehicle="v1",
+                sequence=0,
+                movement="gamma",
+                origin="town-a",
+                destination="atlantis",
+                loads=(Load(Group.CIVILIANS, 5),),
+                leave=0.0,
+                pickup=0.0,
+                depart=0.0,
+                arrive=60.0,
+            ),
+        ),
+        makespan=60.0,
+        lower_bound=0.0,
+        person_hours_waiting=0.0,
+        engine="hand",
+    )
+    (tmp_path / "plan.json").write_text(json.dumps(plan.to_dict()))
+    result = RUNNER.invoke(app, ["simulate", "tiny", "--runs", "1", "--plan", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    for fragment in ("no vehicle kind 'hovercraft'", "no movement 'gamma'", "no site 'atlantis'"):
+        assert fragment in result.output

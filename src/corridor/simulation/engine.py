@@ -132,27 +132,15 @@ class Simulation:
         return vehicles
 
     def _planned_vehicles(self, plan: Plan) -> list[tuple[Vehicle, tuple[PlannedTrip, ...]]]:
-        if plan.scenario != self.scenario.id:
-            raise InvalidInput(
-                f"the plan is for scenario {plan.scenario!r}, not {self.scenario.id!r}"
-            )
+        check_plan(self.scenario, plan)
         out: list[tuple[Vehicle, tuple[PlannedTrip, ...]]] = []
         for planned in plan.vehicles:
-            try:
-                kind = self.scenario.vehicle_kind(planned.kind)
-            except KeyError:
-                raise InvalidInput(
-                    f"plan vehicle {planned.id}: no vehicle kind {planned.kind!r} in the scenario"
-                ) from None
+            kind = self.scenario.vehicle_kind(planned.kind)
             vehicle = Vehicle(
                 planned.id, kind.id, planned.depot, planned.ready, kind.seats, kind.stretchers
             )
             trips = plan.trips_of(planned.id)
             for trip in trips:
-                if trip.movement not in self.initial:
-                    raise InvalidInput(
-                        f"plan trip {trip.vehicle}#{trip.sequence}: no movement {trip.movement!r}"
-                    )
                 self._pickup(self.scenario.movement(trip.movement), trip.origin)
             out.append((vehicle, trips))
         return out
@@ -516,6 +504,30 @@ class Simulation:
             breakdowns=self.breakdowns,
             series=series,
         )
+
+
+def check_plan(scenario: Scenario, plan: Plan) -> None:
+    """InvalidInput naming every vehicle and trip of `plan` the scenario does not know."""
+    if plan.scenario != scenario.id:
+        raise InvalidInput(f"the plan is for scenario {plan.scenario!r}, not {scenario.id!r}")
+    kinds = {k.id for k in scenario.vehicle_kinds}
+    sites = {s.id for s in scenario.sites}
+    movements = {m.id for m in scenario.movements}
+    problems: list[str] = []
+    for vehicle in plan.vehicles:
+        if vehicle.kind not in kinds:
+            problems.append(f"plan vehicle {vehicle.id}: no vehicle kind {vehicle.kind!r}")
+        if vehicle.depot not in sites:
+            problems.append(f"plan vehicle {vehicle.id}: no site {vehicle.depot!r}")
+    for trip in plan.trips:
+        where = f"plan trip {trip.vehicle}#{trip.sequence}"
+        if trip.movement not in movements:
+            problems.append(f"{where}: no movement {trip.movement!r}")
+        for site in (trip.origin, trip.destination):
+            if site not in sites:
+                problems.append(f"{where}: no site {site!r}")
+    if problems:
+        raise InvalidInput(f"the plan does not fit scenario {scenario.id}: " + "; ".join(problems))
 
 
 def simulate(

@@ -34,7 +34,7 @@ from corridor.planning.plan import Plan
 from corridor.services.agreement import AgreementAdopted
 from corridor.services.simulated_runs import record_simulated_run
 from corridor.simulation.deal import AgreementDeal, AgreementGate
-from corridor.simulation.engine import Simulation
+from corridor.simulation.engine import Simulation, check_plan
 from corridor.simulation.gate import GateFactory, OpenDeal
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunOptions
 from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study, run_seeds
@@ -109,12 +109,13 @@ def simulate(
     options = RunOptions(
         horizon_minutes=horizon * MINUTES_PER_HOUR, deadline_minutes=deadline * MINUTES_PER_HOUR
     )
-    study = Study(document.scenario, model, options, deal, _plan(plan) if plan else None)
+    replayed = _plan(plan) if plan else None
+    if replayed is not None:
+        check_plan(document.scenario, replayed)
+    study = Study(document.scenario, model, options, deal, replayed)
     total = runs * (1 + len(cells(study, variations)))
     runner: Runner = (
-        DaskCluster(scheduler)
-        if scheduler
-        else LocalProcesses(workers or min(os.cpu_count() or 1, runs))
+        DaskCluster(scheduler) if scheduler else LocalProcesses(workers or min(_cpus(), runs))
     )
     started = time.perf_counter()
     # Workers start before the progress bar's thread does (see LocalProcesses).
@@ -152,6 +153,13 @@ def simulate(
         _print(result)
 
 
+def _cpus() -> int:
+    """CPUs this process may use (its affinity, which containers narrow), not the host's."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _plan(path: Path) -> Plan:
     """A plan written by `corridor plan` (its plan.json, or the directory holding it)."""
     file = path / "plan.json" if path.is_dir() else path
@@ -180,7 +188,9 @@ def _record(
 ) -> None:
     """Run 0 again with its events kept, and write them as an operation in the ledger."""
     gate = AgreementGate(loaded.agreement, study.scenario, record=True)
-    Simulation(study.scenario, study.model, study.options, gate, run_seeds(seed, 0)).run(0)
+    Simulation(
+        study.scenario, study.model, study.options, gate, run_seeds(seed, 0), plan=study.plan
+    ).run(0)
     adoption = AgreementAdopted(
         operation=operation,
         agreement=loaded.agreement.id,
