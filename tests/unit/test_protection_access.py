@@ -6,7 +6,7 @@ import pytest
 
 from corridor.errors import Forbidden
 from corridor.protection.access import AccessRole, Permission, Principal, allowed
-from corridor.protection.redaction import REDACTED, redact
+from corridor.protection.redaction import REDACTED, redact, redact_event
 
 PERSONAL_VIEW = {
     "operation": "aleppo",
@@ -59,3 +59,14 @@ def test_a_role_without_the_permission_is_refused() -> None:
     principal.require(Permission.READ, "op")
     with pytest.raises(Forbidden, match="observer role may not count"):
         principal.require(Permission.COUNT, "op")
+
+
+@pytest.mark.parametrize("role", list(AccessRole))
+def test_personal_data_events_shrink_to_ids_for_roles_without_the_right(role: AccessRole) -> None:
+    """A stated purpose that names someone reaches neutral roles only."""
+    data = {"operation": "op", "person": "person-1", "purpose": "reunite Amal Haddad"}
+    shown = redact_event("personal-data-read", data, role)
+    if role in (AccessRole.LIAISON, AccessRole.OBSERVER):
+        assert shown == {"operation": "op", "person": "person-1"}
+    else:
+        assert shown == data

@@ -31,3 +31,18 @@ def strip_personal(value: Any) -> Any:
 def redact(value: Any, role: AccessRole) -> Any:
     """`value` as `role` may see it."""
     return value if sees_personal_data(role) else strip_personal(value)
+
+
+PERSONAL_DATA_EVENTS = frozenset({"person-registered", "personal-data-read", "person-erased"})
+"""Ledger events about personal data; their free text (a stated purpose, a reason,
+the ids a name matched) may itself identify someone."""
+KEPT_OF_PERSONAL_EVENTS = ("operation", "person")
+
+
+def redact_event(event_type: str, data: Any, role: AccessRole) -> Any:
+    """An event's data as `role` may see it: personal-data events shrink to ids."""
+    if sees_personal_data(role):
+        return data
+    if event_type in PERSONAL_DATA_EVENTS and isinstance(data, dict):
+        return {key: data[key] for key in KEPT_OF_PERSONAL_EVENTS if key in data}
+    return strip_personal(data)

@@ -92,7 +92,7 @@ def list_events(
         raise NotFound(f"operation {operation!r} has not been opened")
     page = []
     for event in ctx.ledger.read(after=after, stream=operation_stream(operation)):
-        page.append(event_view(event))
+        page.append(event_view(event, who.role))
         if len(page) >= limit:
             break
     return shown(who, page)
@@ -120,7 +120,7 @@ async def stream_events(
     feed = _feed(request, operation)
 
     def message(event: RecordedEvent) -> dict[str, Any]:
-        view = shown(who, event_view(event))
+        view = shown(who, event_view(event, who.role))
         return {"id": str(event.sequence), "event": event.type, "data": json.dumps(view)}
 
     async def events() -> AsyncIterator[dict[str, Any]]:

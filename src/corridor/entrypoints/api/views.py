@@ -11,10 +11,13 @@ from typing import Any
 from corridor.domain.custody import Alert, Tally, Trip
 from corridor.domain.events import AppendResult, RecordedEvent
 from corridor.domain.figures import side_by_side
+from corridor.protection.access import AccessRole
+from corridor.protection.redaction import redact_event
 from corridor.services.live import OperationRecord
 
 
-def event_view(event: RecordedEvent) -> dict[str, Any]:
+def event_view(event: RecordedEvent, role: AccessRole = AccessRole.OBSERVER) -> dict[str, Any]:
+    """One ledger event; personal-data events shrink to ids for roles without that right."""
     return {
         "sequence": event.sequence,
         "stream": event.stream,
@@ -22,7 +25,7 @@ def event_view(event: RecordedEvent) -> dict[str, Any]:
         "type": event.type,
         "actor": event.actor,
         "recorded_at": event.recorded_at,
-        "data": event.data(),
+        "data": redact_event(event.type, event.data(), role),
     }
 
 
