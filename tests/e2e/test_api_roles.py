@@ -144,7 +144,7 @@ def test_a_token_for_another_operation_is_refused(world: ApiWorld) -> None:
 
 
 def test_a_neutral_read_of_a_person_is_audited_with_its_purpose(world: ApiWorld) -> None:
-    """Reception reads a record; the ledger gets who, which record and why (why: neutral eyes only)."""
+    """A read is audited: who, which record, and why (the why for neutral roles only)."""
     person = _seeded(world)
     record = world.ok(world.get(R, f"{OP}/people/{person}", purpose="family reunion"))
     assert record["full_name"] == SEEDED_NAME
