@@ -122,6 +122,9 @@ def test_a_drop_raises_an_alert_that_blocks_closing_until_a_monitor_resolves_it(
     resolution = {"outcome": "exit", "explanation": "detained at Ramouseh"}
     assert world.post(C, f"{OP}/alerts/{alert}/resolve", resolution).status_code == 403
     world.ok(world.post(M, f"{OP}/alerts/{alert}/resolve", resolution))
+    seen = {role: world.ok(world.get(role, f"{OP}/alerts"))[0]["resolution"] for role in (M, L)}
+    assert seen[M]["explanation"] == "detained at Ramouseh"
+    assert seen[L] == {**seen[M], "explanation": "[withheld]"}
     world.ok(world.post(C, f"{OP}/trips/bus-2/close"))
     custody = world.ok(world.get(L, f"{OP}/custody"))
     fighters = next(t for t in custody["tallies"] if t["group"] == "fighters")

@@ -70,3 +70,13 @@ def test_personal_data_events_shrink_to_ids_for_roles_without_the_right(role: Ac
         assert shown == {"operation": "op", "person": "person-1"}
     else:
         assert shown == data
+
+
+@pytest.mark.parametrize("role", list(AccessRole))
+def test_a_monitors_explanation_of_a_drop_reaches_neutral_roles_only(role: AccessRole) -> None:
+    """What a monitor wrote about who left a bus is withheld from liaisons and observers."""
+    data = {"alert": "bus-1.alert-1", "outcome": "exit", "explanation": "Omar Darwish detained"}
+    shown = redact_event("protection-alert-resolved", data, role)
+    hidden = role in (AccessRole.LIAISON, AccessRole.OBSERVER)
+    assert ("Omar" in repr(shown)) is not hidden
+    assert shown["outcome"] == "exit"

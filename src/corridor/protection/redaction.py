@@ -39,10 +39,18 @@ the ids a name matched) may itself identify someone."""
 KEPT_OF_PERSONAL_EVENTS = ("operation", "person")
 
 
+FREE_TEXT_ABOUT_PEOPLE = {"protection-alert-resolved": ("explanation",)}
+"""Free text a monitor writes about particular people (who was taken off, who
+went to which ambulance): withheld from roles without personal-data rights."""
+
+
 def redact_event(event_type: str, data: Any, role: AccessRole) -> Any:
     """An event's data as `role` may see it: personal-data events shrink to ids."""
     if sees_personal_data(role):
         return data
     if event_type in PERSONAL_DATA_EVENTS and isinstance(data, dict):
         return {key: data[key] for key in KEPT_OF_PERSONAL_EVENTS if key in data}
+    if event_type in FREE_TEXT_ABOUT_PEOPLE and isinstance(data, dict):
+        hidden = FREE_TEXT_ABOUT_PEOPLE[event_type]
+        data = {key: (REDACTED if key in hidden else value) for key, value in data.items()}
     return strip_personal(data)

@@ -31,7 +31,8 @@ from corridor.entrypoints.api.models import (
 from corridor.entrypoints.api.routes_agreement import decided_events
 from corridor.entrypoints.api.views import alert_view, command_view, trip_view
 from corridor.errors import NotFound
-from corridor.protection.access import Permission, Principal
+from corridor.protection.access import Permission, Principal, sees_personal_data
+from corridor.protection.redaction import REDACTED
 from corridor.services.live import OperationRecord
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["trips"])
@@ -243,12 +244,14 @@ def close_trip(
 @router.get("/operations/{operation}/alerts", tags=["custody"])
 def list_alerts(operation: OperationId, who: Caller, ctx: Context) -> Any:
     who.require(Permission.READ, operation)
-    return shown(
-        who,
-        ctx.live.read(
-            operation, lambda r: [alert_view(r.book.alerts[a]) for a in sorted(r.book.alerts)]
-        ),
+    alerts = ctx.live.read(
+        operation, lambda r: [alert_view(r.book.alerts[a]) for a in sorted(r.book.alerts)]
     )
+    if not sees_personal_data(who.role):
+        for alert in alerts:
+            if "resolution" in alert:
+                alert["resolution"]["explanation"] = REDACTED
+    return shown(who, alerts)
 
 
 @router.post("/operations/{operation}/alerts/{alert}/resolve", tags=["custody"])
