@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from corridor.domain.scenario import Group, Link, Population
+from corridor.domain.scenario import FleetUnit, Group, Link, Population
 from corridor.errors import Infeasible
 from corridor.planning.model import Pacing, Window, build_model
 from corridor.planning.paths import Roads
@@ -135,3 +135,13 @@ def test_windows_too_short_for_the_whole_fleet_name_how_many_are_left() -> None:
     (shortfall,) = caught.value.shortfalls
     assert (shortfall.group, shortfall.where, shortfall.missing) == ("all", "town-a", 257)
     assert "at most 43 of 300" in shortfall.reason
+
+
+def test_two_fleet_units_of_one_kind_at_one_depot_give_distinct_vehicles() -> None:
+    """Buses ready at different times at one depot are numbered on, never twice."""
+    world = two_towns(buses=9)
+    extra = FleetUnit("bus", "depot", 3, lead_minutes=60.0)
+    model = build_model(replace(world, fleet=(*world.fleet, extra)))
+    buses = [v for v in model.vehicles if v.kind == "bus"]
+    assert [v.id for v in buses] == [f"bus@depot#{n:02d}" for n in range(1, 13)]
+    assert [v.ready for v in buses].count(60.0) == 3

@@ -182,13 +182,21 @@ def _demands(scenario: Scenario, notes: list[str]) -> tuple[Demand, ...]:
 
 
 def _vehicles(scenario: Scenario) -> tuple[Vehicle, ...]:
+    # Numbered per kind and depot across fleet units (two units of buses at one
+    # depot with different lead times), zero-padded so ids sort as numbers.
+    totals: dict[tuple[str, str], int] = {}
+    for unit in scenario.fleet:
+        totals[(unit.kind, unit.depot)] = totals.get((unit.kind, unit.depot), 0) + unit.count
+    numbered: dict[tuple[str, str], int] = {}
     vehicles: list[Vehicle] = []
     for unit in scenario.fleet:
         kind = scenario.vehicle_kind(unit.kind)
-        for n in range(unit.count):
+        width = len(str(totals[(unit.kind, unit.depot)]))
+        for _ in range(unit.count):
+            n = numbered[(unit.kind, unit.depot)] = numbered.get((unit.kind, unit.depot), 0) + 1
             vehicles.append(
                 Vehicle(
-                    id=f"{unit.kind}@{unit.depot}#{n + 1}",
+                    id=f"{unit.kind}@{unit.depot}#{n:0{width}d}",
                     kind=unit.kind,
                     depot=unit.depot,
                     ready=unit.lead_minutes,
