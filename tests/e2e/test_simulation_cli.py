@@ -216,3 +216,19 @@ def test_a_plan_that_does_not_fit_the_scenario_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     for fragment in ("no vehicle kind 'hovercraft'", "no movement 'gamma'", "no site 'atlantis'"):
         assert fragment in result.output
+
+
+def test_an_inline_disruption_section_reports_positions_in_the_scenario_file(
+    tmp_path: Path,
+) -> None:
+    """Errors inside `disruption:` point into the scenario file, under that key."""
+    text = bundled_path("tiny").read_text()
+    lines = len(text.splitlines())
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(
+        text + "\ndisruption:\n  incidents:\n    - {corridor: a-route, rate_per_day: -1}\n"
+    )
+    result = RUNNER.invoke(app, ["simulate", str(scenario), "--runs", "1"])
+    assert result.exit_code == 2, result.output
+    expected = f"tiny.yaml:{lines + 4}:41: disruption.incidents[0].rate_per_day"
+    assert expected in result.output

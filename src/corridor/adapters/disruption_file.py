@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -369,8 +369,11 @@ class _Reader:
         return False
 
 
-def parse_disruption(doc: MarkedDocument, scenario: Scenario) -> DisruptionModel:
-    """Validate a disruption document against its scenario; InvalidInput lists every problem."""
+def parse_disruption(doc: MarkedDocument, scenario: Scenario, prefix: str = "") -> DisruptionModel:
+    """Validate a disruption document against its scenario; InvalidInput lists every problem.
+
+    `prefix` names the section in field paths when it sits inside a scenario file.
+    """
     if doc.data is None:
         return DisruptionModel()
     if not isinstance(doc.data, dict):
@@ -381,15 +384,17 @@ def parse_disruption(doc: MarkedDocument, scenario: Scenario) -> DisruptionModel
         data = DisruptionFile.model_validate_json(json.dumps(doc.data), strict=True)
     except ValidationError as error:
         problems = problems_from(error, DisruptionFile, doc)
-        raise _invalid(doc.filename, problems) from None
+        raise _invalid(doc.filename, problems, prefix) from None
     reader = _Reader(doc, scenario)
     model = reader.read(data)
     if reader.problems:
-        raise _invalid(doc.filename, reader.problems)
+        raise _invalid(doc.filename, reader.problems, prefix)
     return model
 
 
-def _invalid(filename: str, problems: list[Problem]) -> InvalidInput:
+def _invalid(filename: str, problems: list[Problem], prefix: str = "") -> InvalidInput:
+    if prefix:
+        problems = [replace(p, path=f"{prefix}.{p.path}" if p.path else prefix) for p in problems]
     unique = sorted(set(problems), key=lambda p: (p.line, p.column, p.path, p.message))
     noun = "problem" if len(unique) == 1 else "problems"
     return InvalidInput(f"{filename}: {len(unique)} {noun} in the disruption model", unique)
@@ -422,4 +427,6 @@ def disruption_of(
             f"no disruption file {raw.value!r} beside the scenario",
         )
         raise InvalidInput("disruption file not found", [problem])
-    return parse_disruption(raw.document(), document.scenario)
+    return parse_disruption(
+        raw.document(), document.scenario, "disruption" if raw.is_inline else ""
+    )
