@@ -52,6 +52,9 @@ def write_plan(plan: Plan, out: Path, start: str | None = None) -> list[Path]:
             for name in FILES:
                 os.replace(staging / name, out / name)
             staging.rmdir()
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise CorridorError(f"could not write the plan to {out}: {error}") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -117,7 +120,8 @@ def _gantt(plan: Plan, path: Path) -> None:
     vehicles = [v.id for v in plan.vehicles if plan.trips_of(v.id)]
     movements = sorted({t.movement for t in plan.trips})
     colours = colormaps["tab10"]
-    height = max(3.0, 0.28 * len(vehicles) + 1.5)
+    # Rows shrink for large fleets so the image stays printable (at most 40 in).
+    height = min(40.0, max(3.0, 0.28 * len(vehicles) + 1.5))
     # A bare Figure (no pyplot) draws with the Agg canvas and keeps no global state.
     figure = Figure(figsize=(12, height))
     axes = figure.subplots()
@@ -140,8 +144,11 @@ def _gantt(plan: Plan, path: Path) -> None:
             )
             if loaded:
                 labelled.add(movement)
-    axes.set_yticks(range(len(vehicles)))
-    axes.set_yticklabels(vehicles, fontsize=6)
+    if len(vehicles) <= 150:
+        axes.set_yticks(range(len(vehicles)))
+        axes.set_yticklabels(vehicles, fontsize=6)
+    else:
+        axes.set_ylabel(f"{len(vehicles)} vehicles, in id order")
     axes.invert_yaxis()
     axes.set_xlabel("hours after the start")
     axes.set_title(
