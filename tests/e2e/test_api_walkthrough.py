@@ -170,28 +170,26 @@ def test_figures_show_claims_beside_the_ledger(world: ApiWorld) -> None:
     ]
 
 
-def test_incidents_are_reported_then_verified_once(world: ApiWorld) -> None:
-    """Report by a liaison, verify by a monitor; a second verification is refused."""
-    reported = world.ok(
-        world.post(
-            L,
-            f"{OP}/incidents",
-            {
-                "kind": "shooting",
-                "severity": 4,
-                "corridor": "ramouseh",
-                "site": "rashidin",
-            },
-        )
-    )
+def test_a_verified_attack_halts_both_sides_until_both_brokers_resume(world: ApiWorld) -> None:
+    """Report, verify (ICRC): T6 halts; Russia's resume alone is not enough, Turkey's ends it."""
+    reported = world.ok(world.post(L, f"{OP}/incidents", {
+        "kind": "shooting", "severity": 4, "corridor": "ramouseh", "site": "rashidin",
+        "at": IN_WINDOW,
+    }))  # fmt: skip
     incident = reported["events"][0]["data"]["incident"]
     world.ok(world.post(M, f"{OP}/incidents/{incident}/verify", {"organisation": "icrc"}))
-    assert (
-        world.post(M, f"{OP}/incidents/{incident}/refute", {"organisation": "icrc"}).status_code
-        == 409
-    )
+    refuted = world.post(M, f"{OP}/incidents/{incident}/refute", {"organisation": "icrc"})
+    assert refuted.status_code == 409
     listed = world.ok(world.get(L, f"{OP}/incidents"))
     assert [(i["incident"], i["status"]) for i in listed] == [(incident, "verified")]
+    halted = world.ok(world.get(L, f"{OP}/agreement"))["halted"]
+    assert sorted(halted) == ["east-aleppo", "foua-kefraya"]
+    assert {h["term"] for hs in halted.values() for h in hs} == {"T6"}
+    for guarantor in ("russia", "turkey"):
+        body = {"term": "T6", "organisation": guarantor, "at": IN_WINDOW}
+        assert world.ok(world.post(L, f"{OP}/resumes", body))["decision"]["allowed"]
+        still = world.ok(world.get(L, f"{OP}/agreement"))["halted"]
+        assert bool(still) is (guarantor == "russia")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Request
 
 from corridor.domain.agreement import ConfirmStage, RecordResume, consequences, decide
 from corridor.domain.agreement import Request as AgreementRequest
+from corridor.domain.agreement.explain import explain
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import operation_stream
 from corridor.entrypoints.api.auth import Caller, Context, shown
@@ -82,3 +83,29 @@ def decisions(operation: OperationId, who: Caller, ctx: Context) -> Any:
     """Every decision the engine took, with its request and the terms that decided it."""
     who.require(Permission.READ, operation)
     return shown(who, ctx.live.read(operation, lambda r: list(r.decisions)))
+
+
+@router.get("/operations/{operation}/agreement")
+def agreement(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """The deal the operation runs under, every term in plain words, and what halts now."""
+    who.require(Permission.READ, operation)
+
+    def view(record: OperationRecord) -> Any:
+        if record.agreement is None:
+            raise NotFound(f"operation {record.id!r} runs under no agreement")
+        deal = record.agreement.rules.agreement
+        return {
+            "id": deal.id,
+            "name": deal.name,
+            "parties": list(deal.parties),
+            "guarantors": list(deal.guarantors),
+            "monitors": list(deal.monitors),
+            "terms": [{"id": i, "kind": k, "text": t} for i, k, t in explain(deal)],
+            "halted": {
+                movement: [{"term": term, "incident": incident} for term, incident in halts]
+                for movement, halts in sorted(record.agreement.halted.items())
+                if halts
+            },
+        }
+
+    return shown(who, ctx.live.read(operation, view))
