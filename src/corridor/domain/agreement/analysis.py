@@ -99,6 +99,11 @@ def _targets(agreement: Agreement, scenario: Scenario) -> dict[str, int]:
     return targets
 
 
+def reachable(agreement: Agreement, scenario: Scenario) -> dict[str, int]:
+    """How many people of each movement the links, caps and stages ever let go."""
+    return _reach(agreement, _targets(agreement, scenario))
+
+
 def _links(agreement: Agreement, scenario: Scenario, index: dict[int, int]) -> list[Defect]:
     targets = _targets(agreement, scenario)
     reach = _reach(agreement, targets)
