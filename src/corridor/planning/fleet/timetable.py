@@ -50,19 +50,23 @@ class Departures:
     def __init__(self, pacings: tuple[Pacing, ...]) -> None:
         self._pacings = pacings
         self._times: dict[str, list[float]] = {}
-        self._people: dict[str, list[int]] = {}
+        self._totals: dict[str, list[int]] = {}
+        """Running totals: people departed up to and including each time."""
 
     def add(self, movement: str, minute: float, people: int) -> None:
         times = self._times.setdefault(movement, [])
-        people_list = self._people.setdefault(movement, [])
+        totals = self._totals.setdefault(movement, [])
         i = bisect_right(times, minute)
+        before = totals[i - 1] if i else 0
         times.insert(i, minute)
-        people_list.insert(i, people)
+        totals.insert(i, before)
+        for j in range(i, len(totals)):
+            totals[j] += people
 
     def by(self, movement: str, minute: float) -> int:
         """People of `movement` departed at or before `minute`."""
-        times = self._times.get(movement, [])
-        return sum(self._people.get(movement, [])[: bisect_right(times, minute + EPSILON)])
+        i = bisect_right(self._times.get(movement, []), minute + EPSILON)
+        return self._totals[movement][i - 1] if i else 0
 
     def allowed(self, movement: str, minute: float) -> int:
         """How many more people of `movement` may depart at `minute` under every pacing."""
@@ -70,7 +74,8 @@ class Departures:
         for p in self._pacings:
             if p.movement != movement:
                 continue
-            later = [t for t in self._times.get(movement, []) if t > minute + EPSILON]
+            times = self._times.get(movement, [])
+            later = times[bisect_right(times, minute + EPSILON) :]
             for t in [minute, *later]:
                 ceiling = int(p.ratio * self.by(p.partner, t) + 1e-9) + p.allowance
                 room = min(room, ceiling - self.by(movement, t))
