@@ -232,3 +232,17 @@ def test_an_inline_disruption_section_reports_positions_in_the_scenario_file(
     assert result.exit_code == 2, result.output
     expected = f"tiny.yaml:{lines + 4}:41: disruption.incidents[0].rate_per_day"
     assert expected in result.output
+
+
+def test_recording_into_an_operation_that_exists_writes_nothing(tmp_path: Path) -> None:
+    """The second recording under the same operation id is refused whole."""
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    args = ["east-aleppo-2016", "--runs", "1", "--workers", "1", "--horizon", "6"]
+    _simulate(*args, "--json", "--ledger", url, "--operation", "sim")
+    with open_store(url) as store:
+        before = store.head()
+    result = RUNNER.invoke(app, ["simulate", *args, "--ledger", url, "--operation", "sim"])
+    assert result.exit_code == 2, result.output
+    assert "already open" in result.output
+    with open_store(url) as store:
+        assert store.head() == before

@@ -3,10 +3,10 @@
 The run's events are the agreement's own (incidents reported and verified,
 requests with their decisions, trips dispatched, checkpoints crossed, stages
 confirmed, resumes), timed on the scenario's clock. They go on the stream of
-a new operation opened under the same agreement, after its opening events,
-in one command: the ledger then folds to the same agreement state the run
-ended with, and every reader (API, dashboard, `corridor ops`) sees it as any
-other operation.
+a new operation opened under the same agreement, right after its opening
+events, in one command: all of it is recorded or none. The ledger then folds
+to the agreement state the run ended with, and every reader (API, dashboard,
+`corridor ops`) sees it as any other operation.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from collections.abc import Sequence
 
 from corridor.domain.agreement import AgreementEvent
 from corridor.domain.events import AppendResult, NewEvent
-from corridor.domain.operation import operation_stream
+from corridor.domain.operation import opening_events, operation_stream
 from corridor.domain.scenario import Scenario
-from corridor.services.agreement import AgreementAdopted, open_with_agreement
+from corridor.domain.state import State
+from corridor.errors import IntegrityError, InvalidInput
+from corridor.services.agreement import AgreementAdopted
 from corridor.services.ports import LedgerStore
+from corridor.services.unit_of_work import run_command
 
 
 def record_simulated_run(
@@ -29,12 +32,17 @@ def record_simulated_run(
     events: Sequence[AgreementEvent],
     *,
     actor: str = "simulation",
-) -> tuple[AppendResult, AppendResult | None]:
-    """Open `operation` under the agreement, then append the run's events after it."""
-    opened = open_with_agreement(store, operation, scenario, adoption, actor=actor)
-    if not events:
-        return opened, None
+) -> AppendResult:
+    """Open `operation` under the agreement with the run's events after it: one command."""
+    if not operation or "/" in operation:
+        raise InvalidInput(f"operation id {operation!r} must be non-empty and contain no '/'")
     stream = operation_stream(operation)
-    version = opened.events[-1].version
-    drafts = [NewEvent(stream, e.type, e.payload()) for e in events]
-    return opened, store.append(drafts, expected_versions={stream: version}, actor=actor)
+
+    def command(state: State) -> list[NewEvent]:
+        if state.version(stream):
+            raise IntegrityError(f"operation {operation!r} is already open")
+        opening = opening_events(operation, scenario.name, scenario, adoption.scenario_digest)
+        run = [NewEvent(stream, e.type, e.payload()) for e in events]
+        return [*opening, NewEvent.of(stream, adoption), *run]
+
+    return run_command(store, command, actor=actor)

@@ -200,13 +200,10 @@ def _record(
         document=loaded.data,
     )
     with open_store(url) as store:
-        opened, appended = record_simulated_run(
-            store, operation, study.scenario, adoption, gate.events
-        )
-    last = appended.last_sequence if appended else opened.last_sequence
+        result = record_simulated_run(store, operation, study.scenario, adoption, gate.events)
     err_console.print(
         f"ledger: operation {operation!r} recorded with {len(gate.events)} events of run 0 "
-        f"(last sequence {last})"
+        f"(last sequence {result.last_sequence})"
     )
 
 
