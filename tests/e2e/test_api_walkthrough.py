@@ -34,7 +34,10 @@ def _plan_and_board(world: ApiWorld, trip: str, people: dict[str, int]) -> None:
 
 
 def _count(world: ApiWorld, trip: str, step: str, site: str, people: dict[str, int]) -> Any:
-    return world.ok(world.post(M, f"{OP}/trips/{trip}/{step}", {"site": site, "counts": people}))
+    body = {"site": site, "counts": people, "at": IN_WINDOW}
+    answer = world.ok(world.post(M, f"{OP}/trips/{trip}/{step}", body))
+    assert answer["ok"], answer.get("decision")
+    return answer
 
 
 def _release_first_stage(world: ApiWorld) -> None:
@@ -90,8 +93,10 @@ def test_a_convoy_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> 
     assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["stage"] == "closed"
     convoys = world.ok(world.get(L, f"{OP}/convoys"))
     assert convoys == [{"convoy": "convoy-1", "trips": ["amb-1"], "stages": ["closed"]}]
-    assert [d["decision"]["allowed"] for d in world.ok(world.get(L, f"{OP}/decisions"))] == [
-        True, True, True, True
+    decided = world.ok(world.get(L, f"{OP}/decisions"))
+    assert [(d["request"]["kind"], d["decision"]["allowed"]) for d in decided] == [
+        ("dispatch-trip", True), ("dispatch-trip", True), ("confirm-stage", True),
+        ("dispatch-trip", True), ("cross-checkpoint", True),
     ]  # fmt: skip
     summary = world.ok(world.get(L, OP))
     assert summary["people"]["arrived"] == 811
@@ -168,6 +173,17 @@ def test_figures_show_claims_beside_the_ledger(world: ApiWorld) -> None:
     assert [(c["by"], c["value"], c["difference"]) for c in arrived["claims"]] == [
         ("turkish-presidency", 8000, 8000)
     ]
+
+
+def test_a_crossing_the_deal_forbids_is_recorded_with_the_count(world: ApiWorld) -> None:
+    """A count at a site off the corridor stands, and the blocked crossing is recorded."""
+    _wounded_leave_first(world)
+    body = {"site": "jibreen", "counts": WOUNDED, "at": IN_WINDOW}
+    answer = world.ok(world.post(M, f"{OP}/trips/amb-1/headcounts", body))
+    assert answer["ok"] is False
+    assert "not on corridor" in answer["decision"]["explanation"]
+    assert [e["type"] for e in answer["events"]] == ["headcount-recorded", "decision-recorded"]
+    assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["last_site"] == "jibreen"
 
 
 def test_a_verified_attack_halts_both_sides_until_both_brokers_resume(world: ApiWorld) -> None:

@@ -80,6 +80,7 @@ class AtSite(Strict):
 class Headcount(Strict):
     site: Id
     counts: Counts
+    at: When = None
 
 
 class Stop(Strict):

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 
-from corridor.domain.agreement import DispatchTrip
+from corridor.domain.agreement import CrossCheckpoint, DispatchTrip
 from corridor.domain.custody import CustodyBook, CustodyEvent, TripStage, counts
 from corridor.domain.custody_codec import event_type, to_payload
-from corridor.domain.events import NewEvent
+from corridor.domain.events import AppendResult, NewEvent
 from corridor.domain.operation import operation_stream
 from corridor.entrypoints.api.auth import Caller, Context, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
@@ -171,12 +171,7 @@ def depart(
         return events + [NewEvent(stream, event_type(e), to_payload(e)) for e in moved]
 
     result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    answer = command_view(result)
-    stored = [e.data()["decision"] for e in result.events if e.type == "decision-recorded"]
-    if stored:
-        answer["decision"] = stored[0]
-        answer["ok"] = bool(stored[0]["allowed"])
-    return shown(who, answer)
+    return shown(who, _with_decision(command_view(result), result))
 
 
 @router.post("/operations/{operation}/trips/{trip}/headcounts", status_code=201)
@@ -188,11 +183,39 @@ def record_headcount(
     ctx: Context,
     request: Request,
 ) -> Any:
-    """A monitor's count at a checkpoint; any drop raises a protection alert."""
-    return _run(
-        ctx, who, request, operation, Permission.COUNT,
-        lambda book: book.record_headcount(trip, body.site, counts(body.counts), who.actor),
-    )  # fmt: skip
+    """A monitor's count at a checkpoint; any drop raises a protection alert.
+
+    Under an agreement the count is also the vehicle's request to cross: the
+    engine's decision is recorded with the count, and a blocked crossing is
+    answered with `ok: false` and the clause (the count itself always stands).
+    """
+    who.require(Permission.COUNT, operation)
+
+    def command(record: OperationRecord) -> list[NewEvent]:
+        people = counts(body.counts)
+        counted = record.book.record_headcount(trip, body.site, people, who.actor)
+        stream = operation_stream(operation)
+        events = [NewEvent(stream, event_type(e), to_payload(e)) for e in counted]
+        found = record.book.trips[trip]
+        if record.agreement is not None and found.stage is not TripStage.BOARDING:
+            total = sum(n for _, n in people)
+            asked = CrossCheckpoint(
+                found.movement, found.vehicle, body.site, moment(body.at), total
+            )
+            decided, _ = decided_events(record, asked)
+            events += decided
+        return events
+
+    result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
+    return shown(who, _with_decision(command_view(result), result))
+
+
+def _with_decision(answer: dict[str, Any], result: AppendResult) -> dict[str, Any]:
+    stored = [e.data()["decision"] for e in result.events if e.type == "decision-recorded"]
+    if stored:
+        answer["decision"] = stored[0]
+        answer["ok"] = bool(stored[0]["allowed"])
+    return answer
 
 
 @router.post("/operations/{operation}/trips/{trip}/halt")
