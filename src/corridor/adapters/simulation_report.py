@@ -40,12 +40,12 @@ deadline {{ s.deadline_hours }} h, horizon {{ s.horizon_hours }} h.
 Convergence: 95% CI half-width of mean clearance is
 {{ (100 * s.convergence.ci_half_width_ratio) | round(2) }}% of the mean
 ({{ "converged" if s.convergence.converged else "not converged" }}, threshold
-{{ (100 * s.convergence.threshold) | round(1) }}%).</p>
+{{ (100 * s.convergence.threshold) | round(1) }}%): {{ s.convergence.note }}.</p>
 <table>
 <tr><th>figure</th><th>p10</th><th>p50</th><th>p90</th><th>mean (95% CI)</th></tr>
 {% for label, key in rows %}{% set d = s[key] %}
-<tr><td>{{ label }}</td><td>{{ d.p10 }}</td><td>{{ d.p50 }}</td><td>{{ d.p90 }}</td>
-<td>{{ d.mean }} ({{ d.ci95[0] }} to {{ d.ci95[1] }})</td></tr>
+<tr><td>{{ label }}</td><td>{{ n(d.p10) }}</td><td>{{ n(d.p50) }}</td><td>{{ n(d.p90) }}</td>
+<td>{{ n(d.mean) }} ({{ n(d.ci95[0]) }} to {{ n(d.ci95[1]) }})</td></tr>
 {% endfor %}
 </table>
 <h2>Waiting by group (person-hours, p50 and p90 over runs)</h2>
@@ -53,8 +53,8 @@ Convergence: 95% CI half-width of mean clearance is
 <th>at pickup p50</th><th>at pickup p90</th></tr>
 {% for group in groups %}{% set a = s.waiting_vehicle_person_hours_by_group.get(group, {}) %}
 {% set p = s.waiting_assembly_person_hours_by_group.get(group, {}) %}
-<tr><td>{{ group }}</td><td>{{ a.p50 or 0 }}</td><td>{{ a.p90 or 0 }}</td>
-<td>{{ p.p50 or 0 }}</td><td>{{ p.p90 or 0 }}</td></tr>
+<tr><td>{{ group }}</td><td>{{ n(a.p50 or 0) }}</td><td>{{ n(a.p90 or 0) }}</td>
+<td>{{ n(p.p50 or 0) }}</td><td>{{ n(p.p90 or 0) }}</td></tr>
 {% endfor %}</table>
 {% for title, png in charts %}
 <h2>{{ title }}</h2>
@@ -180,8 +180,13 @@ def render_report(summary: dict[str, Any], runs: list[RunMetrics]) -> str:
         | set(summary["waiting_assembly_person_hours_by_group"])
     )
     return environment.from_string(_PAGE).render(
-        s=summary, rows=_ROWS, charts=charts, groups=groups
+        s=summary, rows=_ROWS, charts=charts, groups=groups, n=_number
     )
+
+
+def _number(value: float) -> str:
+    """Figures as people read them: thousands separated, one decimal."""
+    return f"{value:,.1f}"
 
 
 def write_report(directory: Path, summary: dict[str, Any], runs: list[RunMetrics]) -> Path:
