@@ -1,8 +1,8 @@
 """Solve a BEP instance: pick the engines by size, combine plans and bounds.
 
 Order of work: two constructions (earliest finish; transportation LP then
-longest trip first) give a first plan; the independent lower bounds are
-computed against it; the packed longest-first rule tries to beat it at a
+hardest trip first) give a first plan; the independent lower bounds are
+computed against it; the packed hardest-first rule tries to beat it at a
 target makespan between bound and plan; local search improves the plan until
 it meets the bound or its share of the time runs out; on small instances the
 exact engines then get the rest of the time, hinted with the heuristic plan:
@@ -25,7 +25,7 @@ from corridor.planning.bep.heuristic import construct, improve
 from corridor.planning.bep.instance import BepInstance, require_feasible
 from corridor.planning.bep.plan import BepPlan, BepResult, Route
 from corridor.planning.bep.timed import ARC_LIMIT, network_size, solve_timed
-from corridor.planning.bep.transport import construct_longest_first, construct_packed
+from corridor.planning.bep.transport import construct_hardest_first, construct_packed
 
 EXACT_SIZE_LIMIT = 1_500
 """Largest buses x pickup points x shelters handed to CP-SAT in `auto` mode."""
@@ -80,7 +80,7 @@ def solve_bep(
     use_exact = engine is Engine.EXACT or (engine is Engine.AUTO and size <= EXACT_SIZE_LIMIT)
 
     plan = min(
-        (construct(instance), construct_longest_first(instance), *incumbents),
+        (construct(instance), construct_hardest_first(instance), *incumbents),
         key=lambda candidate: candidate.makespan(instance),
     )
     bounds = lower_bounds(

@@ -3,9 +3,10 @@
 Step 1 is a transportation LP (HiGHS): people from pickup points to shelters
 minimising the sum of loaded distances, within shelter room. Its vertex
 solution is integral. Step 2 cuts each pickup-shelter flow into full busloads
-and schedules them longest first, so far trips are placed while buses are
-still free instead of forming a tail at the end. Two bus-choice rules:
-- earliest finish (the classic longest-first rule for makespan);
+and schedules them hardest first (earliest reach of the pickup plus the
+loaded leg), so far trips are placed while buses are still free instead of
+forming a tail at the end. Two bus-choice rules:
+- earliest finish (as in the classic longest-first rule for makespan);
 - packed: for a target makespan T, the bus that adds the least driving
   (a bus standing at the trip's shelter shuttles back at no detour) among
   those that still end by T; T is found by bisection.
@@ -90,12 +91,12 @@ def _repair(instance: BepInstance, flows: dict[tuple[int, int], int]) -> None:
                 moved += extra
 
 
-def construct_longest_first(instance: BepInstance) -> BepPlan:
-    """Transportation plan cut into busloads, scheduled longest trip first."""
+def construct_hardest_first(instance: BepInstance) -> BepPlan:
+    """Transportation plan cut into busloads, hardest first, each on the earliest bus."""
     t = np.array(instance.pickup_to_shelter, dtype=np.int64).reshape(
         instance.pickups, instance.shelters
     )
-    trips = _trips_longest_first(instance, t)
+    trips = _trips_hardest_first(instance, t)
     # Positions: shelters 0..S-1, then depots S..S+D-1; reach[pos, j] = distance to pickup j.
     depot_rows = np.array(instance.depot_to_pickup, dtype=np.int64).reshape(
         instance.depots, instance.pickups
@@ -113,14 +114,26 @@ def construct_longest_first(instance: BepInstance) -> BepPlan:
     return BepPlan(tuple(tuple(r) for r in routes))
 
 
-def _trips_longest_first(instance: BepInstance, t: np.ndarray) -> list[BepTrip]:
+def _trips_hardest_first(instance: BepInstance, t: np.ndarray) -> list[BepTrip]:
     trips: list[BepTrip] = []
     for (j, k), people in sorted(transport(instance).items()):
         while people > 0:
             load = min(instance.seats, people)
             trips.append(BepTrip(j, k, load))
             people -= load
-    trips.sort(key=lambda trip: (-int(t[trip.pickup, trip.shelter]), trip.pickup, trip.shelter))
+    # Hardest first: the earliest any bus can reach the pickup plus the loaded leg.
+    depot_rows = np.array(instance.depot_to_pickup, dtype=np.int64).reshape(
+        instance.depots, instance.pickups
+    )
+    fleet = np.array(instance.buses_at_depot) > 0
+    reach = depot_rows[fleet].min(axis=0) if fleet.any() else np.zeros(instance.pickups)
+    trips.sort(
+        key=lambda trip: (
+            -int(reach[trip.pickup] + t[trip.pickup, trip.shelter]),
+            trip.pickup,
+            trip.shelter,
+        )
+    )
     return trips
 
 
@@ -155,7 +168,7 @@ def construct_packed(instance: BepInstance, low: int, high: int) -> BepPlan | No
         instance.depots, instance.pickups
     )
     reach = np.vstack([t.T, depot_rows])
-    trips = _trips_longest_first(instance, t)
+    trips = _trips_hardest_first(instance, t)
     best = _packed(instance, high, trips, t, reach)
     if best is None:
         return None
