@@ -48,8 +48,10 @@ class Feed:
         self.task: asyncio.Task[None] | None = None
 
     async def start(self, after: int) -> None:
-        if self.task is None:
-            self.last = after if not self.events else self.last
+        # A poller that saw no subscribers has finished (`done`); one is started
+        # again for the next subscriber, carrying on from the last event read.
+        if self.task is None or self.task.done():
+            self.last = after if self.task is None else self.last
             self.task = asyncio.create_task(self._poll())
 
     async def _poll(self) -> None:
@@ -64,7 +66,6 @@ class Feed:
                     del self.events[: max(0, len(self.events) - PAGE)]
                     self.changed.notify_all()
             await asyncio.sleep(POLL_SECONDS)
-        self.task = None
 
 
 def _newer(feed: Feed, seen: int) -> bool:
