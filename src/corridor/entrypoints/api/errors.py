@@ -65,3 +65,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http(_: Request, error: HTTPException) -> JSONResponse:
         return error_response(error.status_code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        # A defect, not a refusal: the same shape, and no detail that could
+        # carry request data into a response.
+        return error_response(500, "internal error; the request may not have been recorded")
