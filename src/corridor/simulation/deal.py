@@ -69,6 +69,7 @@ class AgreementGate:
         self.events: list[AgreementEvent] = []
         self.version = 0
         self.refusals: dict[tuple[object, ...], Verdict] = {}
+        self.crossings: set[tuple[object, ...]] = set()
         self.edges = _window_edges(agreement, scenario, self.zero)
         monitors = agreement.monitors or tuple(
             o.id for o in scenario.organisations if o.role is Role.MONITOR
@@ -113,6 +114,7 @@ class AgreementGate:
         if not isinstance(event, _QUIET):
             self.version += 1
             self.refusals.clear()
+            self.crossings.clear()
         if self.record:
             self.events.append(event)
 
@@ -126,7 +128,14 @@ class AgreementGate:
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         key = ("cross", movement, site, self._span(minute))
-        return self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people), key)
+        if not self.record and key in self.crossings:
+            # An allowed crossing changes nothing a later decision reads, so
+            # until the state or the window changes the answer stands.
+            return ALLOWED
+        verdict = self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people), key)
+        if verdict.allowed:
+            self.crossings.add(key)
+        return verdict
 
     def recheck_after(self, minute: float) -> float | None:
         position = bisect.bisect_right(self.edges, minute)
