@@ -251,3 +251,20 @@ def test_a_deal_putting_the_wounded_first_holds_civilians_until_stretcher_cases_
         if e.kind == "trip-dispatched" and "civilians" in e.data["load"]
     )
     assert first_open_civilian < last_stretcher
+
+
+def test_remembered_answers_change_nothing_in_a_run() -> None:
+    """A recording gate (every crossing decided, every decision folded) gives the same run."""
+    scenario = aleppo_like(people=1_200)
+    priority = Priority(
+        id="T5", text="Wounded first.", movements=("east-aleppo",), first=(Group.WOUNDED_STRETCHER,)
+    )
+    deal = replace(_linked_deal(), terms=(*_linked_deal().terms, priority))
+    model = DisruptionModel(incidents=(IncidentRisk("ramouseh-road", 4.0, suspend_at=1),))
+    seeds = (5, 6, 7, 8)
+    remembered = simulate(scenario, model, gate=AgreementGate(deal, scenario), seeds=seeds)
+    recorded = simulate(
+        scenario, model, gate=AgreementGate(deal, scenario, record=True), seeds=seeds
+    )
+    assert remembered == recorded
+    assert remembered.halts > 0
