@@ -7,12 +7,12 @@ route is a walk depot -> p1 -> s1 -> p2 -> ... -> s_n, i.e. an Eulerian trail
 from p1 to s_n in the directed multigraph of its legs. Such a trail exists
 exactly when every node balances (in = out, except +1 out at p1 and +1 in at
 s_n) and the legs used form one connected piece; the route time is the sum of
-the legs, whatever their order. Balance is linear. Connectivity is added
-lazily: the model is solved, every bus whose legs fall apart yields a cut
-"a bus that loads inside node set C and does not start in C must use a leg
-leaving C" (posted for every bus), and the model is solved again. The bound of
-every round is a valid lower bound; a round whose answer is connected is an
-optimal plan. Hierholzer's algorithm turns counts back into an ordered route.
+the legs, whatever their order. Balance is linear. Connectivity is a
+single-commodity flow: the first pickup supplies it, every node the bus
+touches keeps one unit, and flow may only run along legs the bus uses.
+Without it the model lets a bus "teleport" between disconnected shuttle
+cycles and undercuts the true optimum. Hierholzer's algorithm turns counts
+back into an ordered route.
 
 People are not split per bus: `w[j,k]` people travel from j to k and must fit
 the `seats * sum_b x[b,j,k]` seats offered on that pair, which is exact
@@ -102,7 +102,9 @@ def _build(inst: BepInstance, lower_bound: int, upper_bound: int) -> _Model:
     a, t = inst.depot_to_pickup, inst.pickup_to_shelter
     depots = inst.bus_depot
     model = cp_model.CpModel()
-    total_trips = sum(inst.trips_needed(j) for j in range(n_p))
+    # Cap on legs per bus and pair: a trip that carries anyone moves at least
+    # one person, so no pair needs more loaded trips than there are people.
+    total_trips = inst.people
     makespan = model.new_int_var(lower_bound, max(upper_bound, lower_bound), "makespan")
     m = _Model(model, {}, {}, {}, {}, {})
     times: list[cp_model.LinearExprT] = []
@@ -180,9 +182,9 @@ def solve_exact(
         setattr(solver.parameters, name, value)
     status = solver.solve(m.model)
     if status == cp_model.INFEASIBLE:
-        # The makespan is capped at the hint's, so nothing at all means the
-        # lower bound given was already the hint's makespan.
-        return ExactOutcome(plan=None, bound=upper, optimal=False)
+        # The hint's plan fits the model, so this cannot happen with a hint;
+        # claim nothing beyond the bound we were given.
+        return ExactOutcome(plan=None, bound=lower_bound, optimal=False)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return ExactOutcome(plan=None, bound=lower_bound, optimal=False)
     bound = max(lower_bound, round(solver.best_objective_bound))

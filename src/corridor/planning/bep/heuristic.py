@@ -1,4 +1,4 @@
-"""Heuristic BEP planner: earliest-finish construction, then tail destroy-and-repair.
+"""Heuristic BEP planner: earliest-finish construction, local search, perturbation.
 
 Construction: the bus that could finish a trip earliest gets it; from where the
 bus stands it drives to the pickup point that minimises the arrival at a
@@ -8,11 +8,12 @@ The per-position best trip is cached and recomputed only when a pickup point
 empties or a shelter fills, so a step costs a heap operation, whatever the
 fleet size.
 
-Improvement (large neighbourhood search): remove the last trips of the bus
-that ends last and of a few other buses, put their people back, and rebuild
-with the same construction from the buses' current positions. A change is kept
-only if (makespan, buses at the makespan, total time) does not get worse, so
-the plan only improves. Everything random draws from one seeded generator.
+Improvement: local search on the bus that ends last (`local_search.py`),
+then rounds of perturbation: cut the last trips of that bus and a few others,
+put their people back, rebuild with the construction without that bus, and
+search again. A round is kept only if (makespan, buses at the makespan, total
+time) does not get worse, so the plan only improves. Everything random draws
+from one seeded generator.
 """
 
 from __future__ import annotations
@@ -46,10 +47,6 @@ class _State:
             room=list(instance.capacity),
             ends=[0] * instance.buses,
         )
-
-    def key(self) -> tuple[int, int, int]:
-        makespan = max(self.ends, default=0)
-        return (makespan, self.ends.count(makespan), sum(self.ends))
 
 
 class _Builder:
@@ -145,17 +142,6 @@ def construct(instance: BepInstance) -> BepPlan:
     state = _State.empty(instance)
     _Builder(state).run()
     return BepPlan(tuple(tuple(r) for r in state.routes))
-
-
-def _state_from(instance: BepInstance, plan: BepPlan) -> _State:
-    state = _State.empty(instance)
-    for bus, route in enumerate(plan.routes):
-        state.routes[bus] = list(route)
-        for trip in route:
-            state.remaining[trip.pickup] -= trip.load
-            state.room[trip.shelter] -= trip.load
-    state.ends = plan.route_times(instance)
-    return state
 
 
 def _key(ends: list[int]) -> tuple[int, int, int]:
