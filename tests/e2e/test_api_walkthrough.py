@@ -71,13 +71,12 @@ def _wounded_leave_first(world: ApiWorld) -> None:
 
 
 def test_a_dispatch_the_deal_forbids_is_recorded_and_the_trip_stays(world: ApiWorld) -> None:
-    """Before Foua's stage is confirmed, east Aleppo's dispatch is blocked by T3 and recorded."""
-    _plan_and_board(world, "bus-0", {"civilians": 10})
-    answer = world.ok(
-        world.post(M, f"{OP}/trips/bus-0/depart", {"site": "east-aleppo", "at": IN_WINDOW})
-    )
+    """A dispatch outside the deal's window is blocked by it and recorded; the trip stays."""
+    _plan_and_board(world, "bus-0", WOUNDED)
+    late = {"site": "east-aleppo", "at": "2017-03-01T10:00:00+02:00"}
+    answer = world.ok(world.post(M, f"{OP}/trips/bus-0/depart", late))
     assert answer["ok"] is False
-    assert "T3" in [t["id"] for t in answer["decision"]["terms"]]
+    assert "window" in [t["kind"] for t in answer["decision"]["terms"]]
     assert world.ok(world.get(L, f"{OP}/trips/bus-0"))["stage"] == "boarding"
     recorded = world.ok(world.get(L, f"{OP}/decisions"))
     assert [d["decision"]["allowed"] for d in recorded] == [False]
