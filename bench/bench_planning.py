@@ -17,7 +17,7 @@ from corridor.adapters.scenario_file import bundled_path, load_scenario_document
 from corridor.errors import NotFound
 from corridor.planning.fleet.engine import plan_scenario
 from corridor.planning.model import build_model
-from corridor.planning.terms import pacings_of, windows_of
+from corridor.planning.terms import pacings_of, stagings_of, windows_of
 
 BUDGET_SECONDS = 5.0
 SEARCH_SECONDS = 4.0
@@ -30,10 +30,11 @@ def _one(name: str, seed: int) -> dict[str, Any]:
     document = load_scenario_document(path)
     try:
         agreement = agreement_of(document, path).agreement
-        pacings, windows = pacings_of(agreement), windows_of(agreement, document.scenario.start)
+        pacings, stagings = pacings_of(agreement), stagings_of(agreement)
+        windows = windows_of(agreement, document.scenario.start)
     except NotFound:
-        pacings, windows = (), {}
-    model = build_model(document.scenario, pacings, windows)
+        pacings, windows, stagings = (), {}, ()
+    model = build_model(document.scenario, pacings, windows, stagings)
     plan = plan_scenario(model, time_limit=SEARCH_SECONDS, seed=seed)
     seconds = time.perf_counter() - started
     return {

@@ -13,7 +13,7 @@ from corridor.adapters.agreement_file import agreement_of
 from corridor.adapters.scenario_file import bundled_path, load_bundled, load_scenario_document
 from corridor.entrypoints.cli.main import app
 from corridor.planning.plan import Plan
-from corridor.planning.terms import windows_of
+from corridor.planning.terms import stagings_of, windows_of
 from tests.support.plan_check import violations
 
 runner = CliRunner()
@@ -103,8 +103,8 @@ def test_bad_arguments_exit_2_with_a_clear_message(tmp_path: Path, args, message
     assert not (tmp_path / "p").exists()
 
 
-def test_the_bundled_east_aleppo_plan_keeps_to_its_agreement_windows(tmp_path: Path) -> None:
-    """East Aleppo is planned under its deal's windows; the checker accepts the written plan."""
+def test_the_bundled_east_aleppo_plan_keeps_to_its_agreement(tmp_path: Path) -> None:
+    """East Aleppo is planned under its deal's windows and stages; the checker agrees."""
     out = tmp_path / "aleppo"
     result = runner.invoke(
         app, ["plan", "east-aleppo-2016", "--out", str(out), "--json", "--time-limit", "2"]
@@ -113,7 +113,9 @@ def test_the_bundled_east_aleppo_plan_keeps_to_its_agreement_windows(tmp_path: P
     document = load_scenario_document(bundled_path("east-aleppo-2016"))
     agreement = agreement_of(document, bundled_path("east-aleppo-2016")).agreement
     windows = windows_of(agreement, document.scenario.start)
+    stagings = stagings_of(agreement)
     assert set(windows) == {"east-aleppo", "foua-kefraya"}
+    assert {s.movement for s in stagings} == {"east-aleppo", "foua-kefraya"}
     plan = Plan.from_dict(json.loads((out / "plan.json").read_text()))
-    assert violations(document.scenario, plan, windows=windows) == []
+    assert violations(document.scenario, plan, windows=windows, stagings=stagings) == []
     assert json.loads(result.stdout)["people_moved"] == document.scenario.people()

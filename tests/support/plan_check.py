@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from corridor.domain.scenario import Group, Scenario
-from corridor.planning.model import Pacing, Window
+from corridor.planning.model import Pacing, Staging, Window
 from corridor.planning.plan import Plan, PlannedTrip
 
 TOLERANCE = 1e-6
@@ -40,6 +40,7 @@ def violations(
     plan: Plan,
     pacings: Iterable[Pacing] = (),
     windows: dict[str, tuple[Window, ...]] | None = None,
+    stagings: Iterable[Staging] = (),
 ) -> list[str]:
     """Every rule the plan breaks, in words; empty when the plan is valid."""
     found: list[str] = []
@@ -113,6 +114,7 @@ def violations(
         if n > limit:
             found.append(f"{site_id}: {n} {group.value}, {limit} places")
     found.extend(_pacing(plan, pacings))
+    found.extend(_stages(plan, stagings))
     if abs(plan.makespan - max((t.arrive for t in plan.trips), default=0.0)) > TOLERANCE:
         found.append("makespan is not the last arrival")
     waiting = sum(t.people * t.depart for t in plan.trips) / 60
@@ -166,4 +168,32 @@ def _pacing(plan: Plan, pacings: Iterable[Pacing]) -> list[str]:
                 problems.append(
                     f"pacing {p.movement}/{p.partner} broken at {t}: {ahead} vs {behind}"
                 )
+    return problems
+
+
+def _stages(plan: Plan, stagings: Iterable[Staging]) -> list[str]:
+    """Each vehicle's first person falls in a stage whose partner arrivals are in."""
+    problems: list[str] = []
+    for st in stagings:
+        ours = sorted((t for t in plan.trips if t.movement == st.movement), key=lambda t: t.depart)
+        departed = 0
+        for t in ours:
+            stage = next((k for k, end in enumerate(st.ends) if departed + 1 <= end), None)
+            if stage is None:
+                problems.append(f"{t.vehicle} leaves beyond the last stage of {st.movement}")
+            else:
+                arrived = sum(
+                    x.people
+                    for x in plan.trips
+                    if x.movement == st.partner and x.arrive <= t.depart + TOLERANCE
+                )
+                if arrived < st.needs[stage]:
+                    problems.append(
+                        f"{t.vehicle} leaves {st.movement} stage {stage + 1} at {t.depart} "
+                        f"with {arrived} of {st.partner} arrived, {st.needs[stage]} needed"
+                    )
+            departed += t.people
+        times = [t.depart for t in ours]
+        if len(set(times)) != len(times):
+            problems.append(f"two vehicles of {st.movement} leave at the same minute")
     return problems

@@ -13,7 +13,7 @@ from corridor.errors import Infeasible
 from corridor.planning.fleet.engine import Progress, plan_scenario
 from corridor.planning.fleet.exact import solve_exact
 from corridor.planning.fleet.greedy import construct, nearest_quota
-from corridor.planning.model import Pacing, Window, build_model
+from corridor.planning.model import Pacing, Staging, Window, build_model
 from corridor.planning.plan import Plan, PlannedVehicle, makespan_of, person_hours_waiting
 from tests.support.plan_check import violations
 from tests.support.planning_world import two_towns
@@ -213,3 +213,23 @@ def test_a_rule_that_corners_itself_does_not_sink_the_plan(monkeypatch) -> None:
     monkeypatch.setattr(engine, "construct", cornered)
     plan = plan_scenario(model, iterations=6, time_limit=60.0, exact=False)
     assert violations(scenario, plan, pacings, windows) == []
+
+
+def test_staged_links_hold_each_stage_until_the_partner_has_arrived() -> None:
+    """Alpha's second stage waits for 100 of beta to arrive; the checker confirms it."""
+    scenario = two_towns(civilians=200, stretcher=0, seated=0, other_civilians=150)
+    stagings = (
+        Staging("alpha", "beta", (80, 200), (0, 100)),
+        Staging("beta", "alpha", (150,), (0,)),
+    )
+    plan = plan_scenario(build_model(scenario, stagings=stagings), iterations=4, exact=False)
+    assert violations(scenario, plan, stagings=stagings) == []
+    beta_arrivals = sorted(t.arrive for t in plan.trips if t.movement == "beta")
+    alpha = sorted((t for t in plan.trips if t.movement == "alpha"), key=lambda t: t.depart)
+    departed, second_stage = 0, []
+    for t in alpha:
+        if departed >= 80:
+            second_stage.append(t.depart)
+        departed += t.people
+    # The 100th beta arrival is the third 40-seat bus (40, 80, 120).
+    assert min(second_stage) >= beta_arrivals[2]

@@ -8,7 +8,7 @@ import pytest
 
 from corridor.domain.scenario import FleetUnit, Group, Link, Population
 from corridor.errors import Infeasible
-from corridor.planning.model import Pacing, Window, build_model
+from corridor.planning.model import Pacing, Staging, Window, build_model
 from corridor.planning.paths import Roads
 from tests.support.planning_world import two_towns
 
@@ -145,3 +145,14 @@ def test_two_fleet_units_of_one_kind_at_one_depot_give_distinct_vehicles() -> No
     buses = [v for v in model.vehicles if v.kind == "bus"]
     assert [v.id for v in buses] == [f"bus@depot#{n:02d}" for n in range(1, 13)]
     assert [v.ready for v in buses].count(60.0) == 3
+
+
+def test_people_beyond_the_last_stage_are_a_shortfall() -> None:
+    """Stages that cover 250 of 314 people leave 64 named as short."""
+    world = two_towns()
+    staging = Staging("alpha", "beta", (100, 250), (0, 50))
+    with pytest.raises(Infeasible) as caught:
+        build_model(world, stagings=[staging])
+    (shortfall,) = caught.value.shortfalls
+    assert (shortfall.group, shortfall.where, shortfall.missing) == ("all", "alpha", 64)
+    assert "cover 250 of 314" in shortfall.reason

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from corridor.domain.agreement.terms import Agreement, PacedLink
+from corridor.domain.agreement.terms import Agreement, PacedLink, Stage, StagedLink
 from corridor.domain.agreement.terms import Window as WindowTerm
 from corridor.planning.fleet.engine import plan_scenario
-from corridor.planning.model import Pacing, Window, build_model
-from corridor.planning.terms import pacings_of, windows_of
+from corridor.planning.model import Pacing, Staging, Window, build_model
+from corridor.planning.terms import pacings_of, stagings_of, windows_of
 from tests.support.plan_check import violations
 from tests.support.planning_world import two_towns
 
@@ -33,6 +33,9 @@ def _agreement() -> Agreement:
                 "T2", "night run", ("beta",), date(2020, 1, 1), date(2020, 1, 1), 22 * 60, 2 * 60
             ),
             PacedLink("T3", "two for one", "alpha", "beta", 2.0, 40),
+            StagedLink(
+                "T4", "half then half", "beta", "alpha", "icrc", (Stage(75, 0), Stage(75, 100))
+            ),
         ),
     )
 
@@ -40,6 +43,11 @@ def _agreement() -> Agreement:
 def test_paced_links_become_pacings() -> None:
     """A paced link keeps its movements, ratio and allowance."""
     assert pacings_of(_agreement()) == (Pacing("alpha", "beta", 2.0, 40),)
+
+
+def test_staged_links_become_stagings_with_cumulative_ends() -> None:
+    """Stages of 75 and 75 against 0 and 100 become ends (75, 150) and needs (0, 100)."""
+    assert stagings_of(_agreement()) == (Staging("beta", "alpha", (75, 150), (0, 100)),)
 
 
 def test_window_hours_become_minutes_after_the_start() -> None:
@@ -51,10 +59,12 @@ def test_window_hours_become_minutes_after_the_start() -> None:
 
 
 def test_a_plan_under_the_agreement_keeps_its_windows_and_pacing() -> None:
-    """Planning with the terms of a deal gives a plan the checker accepts under them."""
+    """Planning under a deal's windows, pacing and stages gives a plan that keeps them."""
     scenario = two_towns()
     pacings = pacings_of(_agreement())
     windows = windows_of(_agreement(), scenario.start)
-    plan = plan_scenario(build_model(scenario, pacings, windows), iterations=5, exact=False)
-    assert violations(scenario, plan, pacings, windows) == []
+    stagings = stagings_of(_agreement())
+    model = build_model(scenario, pacings, windows, stagings)
+    plan = plan_scenario(model, iterations=5, exact=False)
+    assert violations(scenario, plan, pacings, windows, stagings) == []
     assert min(t.depart for t in plan.trips) >= 60.0

@@ -51,6 +51,28 @@ class Pacing:
 
 
 @dataclass(frozen=True)
+class Staging:
+    """Staged reciprocity: stage k of `movement` leaves once `needs[k]` of `partner` arrived.
+
+    `ends[k]` is the movement's cumulative count at the end of stage k. A
+    vehicle belongs to the stage of the first person it carries, and nobody
+    leaves beyond the last stage (as the agreement engine decides).
+    """
+
+    movement: str
+    partner: str
+    ends: tuple[int, ...]
+    needs: tuple[int, ...]
+
+    def needed(self, departed: int) -> int | None:
+        """Arrivals of the partner needed before the next vehicle; None past the stages."""
+        for end, need in zip(self.ends, self.needs, strict=True):
+            if departed + 1 <= end:
+                return need
+        return None
+
+
+@dataclass(frozen=True)
 class Vehicle:
     """One vehicle with its places, depot and the minute it is ready there."""
 
@@ -104,6 +126,7 @@ class PlanningModel:
     """Unloaded travel between depots, destinations and pickups."""
     windows: Mapping[str, tuple[Window, ...]] = field(default_factory=dict)
     pacings: tuple[Pacing, ...] = ()
+    stagings: tuple[Staging, ...] = ()
     notes: tuple[str, ...] = ()
 
     def empty(self, source: str, target: str) -> float:
@@ -126,6 +149,7 @@ def build_model(
     scenario: Scenario,
     pacings: Iterable[Pacing] = (),
     windows: Mapping[str, Iterable[Window]] | None = None,
+    stagings: Iterable[Staging] = (),
 ) -> PlanningModel:
     """Reduce `scenario` to a planning model; raise `Infeasible` with every shortfall."""
     roads = Roads(scenario.links)
@@ -157,6 +181,7 @@ def build_model(
         empty_minutes=empty,
         windows={m: tuple(ws) for m, ws in sorted((windows or {}).items())},
         pacings=tuple(pacings),
+        stagings=tuple(stagings),
         notes=tuple(notes),
     )
     shortfalls = check_feasible(model)
@@ -284,6 +309,25 @@ def check_feasible(model: PlanningModel) -> list[Shortfall]:
     shortfalls.extend(_capacity_shortfalls(model))
     shortfalls.extend(_pacing_shortfalls(model))
     shortfalls.extend(_window_shortfalls(model))
+    shortfalls.extend(_staging_shortfalls(model))
+    return shortfalls
+
+
+def _staging_shortfalls(model: PlanningModel) -> list[Shortfall]:
+    shortfalls: list[Shortfall] = []
+    for staging in model.stagings:
+        waiting = sum(d.count for d in model.demands if d.movement == staging.movement)
+        covered = staging.ends[-1] if staging.ends else 0
+        if waiting > covered:
+            shortfalls.append(
+                Shortfall(
+                    "all",
+                    staging.movement,
+                    waiting - covered,
+                    f"the stages linking {staging.movement} to {staging.partner} "
+                    f"cover {covered} of {waiting}",
+                )
+            )
     return shortfalls
 
 

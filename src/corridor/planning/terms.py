@@ -1,20 +1,21 @@
 """The agreement terms a fleet plan must respect, in the planner's minutes.
 
-Paced links become `Pacing` values as they stand. A window term gives, for
-each day from its first to its last, the hours its movements may run; those
-become intervals in minutes after the scenario's start. Window hours are read
+Paced links become `Pacing` values as they stand, staged links `Staging`
+values (stage ends, and the partner arrivals each stage waits for). A window
+term gives, for each day from its first to its last, the hours its movements
+may run; those become intervals in minutes after the scenario's start. Window hours are read
 in the scenario's local time (the agreement and scenario of one operation
-share a time zone). Staged links, suspensions and caps act on an operation as
-it runs and are the simulator's concern, not the plan's.
+share a time zone). Suspensions and caps act on an operation as it runs and
+are the simulator's concern, not the plan's.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from corridor.domain.agreement.terms import Agreement, PacedLink
+from corridor.domain.agreement.terms import Agreement, PacedLink, StagedLink
 from corridor.domain.agreement.terms import Window as WindowTerm
-from corridor.planning.model import Pacing, Window
+from corridor.planning.model import Pacing, Staging, Window
 
 
 def pacings_of(agreement: Agreement) -> tuple[Pacing, ...]:
@@ -23,6 +24,19 @@ def pacings_of(agreement: Agreement) -> tuple[Pacing, ...]:
         Pacing(t.movement, t.linked, t.ratio, t.allowance)
         for t in agreement.terms
         if isinstance(t, PacedLink)
+    )
+
+
+def stagings_of(agreement: Agreement) -> tuple[Staging, ...]:
+    """Every staged link: the movement's stage ends and the partner arrivals each needs.
+
+    The agreement counts the partner's people confirmed arrived by its monitor;
+    a plan counts them arrived at their destination.
+    """
+    return tuple(
+        Staging(t.movement, t.linked, t.movement_ends(), t.linked_ends())
+        for t in agreement.terms
+        if isinstance(t, StagedLink)
     )
 
 

@@ -2,7 +2,8 @@
 
 Registers itself as the `scenario` command of the `plan` group, which routes
 `corridor plan <scenario>` here. When the scenario has an agreement, its
-windows and paced links bind the plan (`--ignore-agreement` plans without).
+windows, paced and staged links bind the plan (`--ignore-agreement` plans
+without them).
 Prints clearance time, lower bound, gap and person-hours waiting; the search
 shows a Rich progress bar on stderr.
 """
@@ -24,9 +25,9 @@ from corridor.adapters.scenario_file import (
 from corridor.entrypoints.cli.output import console, emit_json, err_console
 from corridor.entrypoints.cli.plan import SCENARIO_COMMAND, app
 from corridor.errors import InvalidInput, NotFound, Problem
-from corridor.planning.model import Pacing, Window, build_model
+from corridor.planning.model import Pacing, Staging, Window, build_model
 from corridor.planning.plan import Plan
-from corridor.planning.terms import pacings_of, windows_of
+from corridor.planning.terms import pacings_of, stagings_of, windows_of
 
 if TYPE_CHECKING:
     from corridor.planning.fleet.engine import Progress as SearchProgress
@@ -46,7 +47,7 @@ def plan_scenario_command(
     seed: int = typer.Option(0, "--seed", help="Seed of the search's random choices."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object for machines."),
     ignore_agreement: bool = typer.Option(
-        False, "--ignore-agreement", help="Plan without the deal's windows and pacing."
+        False, "--ignore-agreement", help="Plan without the deal's windows, pacing and stages."
     ),
 ) -> None:
     """Plan buses and ambulances to clear a scenario; write trips and charts to DIR."""
@@ -60,8 +61,8 @@ def plan_scenario_command(
 
     path = resolve_scenario(scenario)
     document = load_scenario_document(path)
-    pacings, windows = _terms(document, path, ignore_agreement)
-    model = build_model(document.scenario, pacings, windows)
+    pacings, windows, stagings = _terms(document, path, ignore_agreement)
+    model = build_model(document.scenario, pacings, windows, stagings)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -98,15 +99,16 @@ def plan_scenario_command(
 
 def _terms(
     document: ScenarioDocument, path: Path, ignore: bool
-) -> tuple[tuple[Pacing, ...], dict[str, tuple[Window, ...]]]:
-    """The agreement's paced links and windows, when the scenario has an agreement."""
+) -> tuple[tuple[Pacing, ...], dict[str, tuple[Window, ...]], tuple[Staging, ...]]:
+    """The agreement's paced links, windows and stages, when the scenario has one."""
     if ignore:
-        return (), {}
+        return (), {}, ()
     try:
         agreement = agreement_of(document, path).agreement
     except NotFound:
-        return (), {}
-    return pacings_of(agreement), windows_of(agreement, document.scenario.start)
+        return (), {}, ()
+    windows = windows_of(agreement, document.scenario.start)
+    return pacings_of(agreement), windows, stagings_of(agreement)
 
 
 def _summary(plan: Plan, files: list[Path]) -> dict[str, Any]:

@@ -32,8 +32,8 @@ def _whole(value: float) -> bool:
 
 
 def small_enough(model: PlanningModel) -> bool:
-    """Whether the exact model applies: few trips, no pacing, whole minutes."""
-    if model.pacings or not model.vehicles:
+    """Whether the exact model applies: few trips, no pacing or stages, whole minutes."""
+    if model.pacings or model.stagings or not model.vehicles:
         return False
     places = max(v.places for v in model.vehicles)
     if math.ceil(model.people() / places) + len(model.vehicles) > MAX_SLOTS:

@@ -12,12 +12,14 @@ checked at every departure of A, since only A's departures can break it.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Mapping
 
 from corridor.planning.model import Leg, Pacing, PlanningModel, Window
 
 EPSILON = 1e-7
+STAGED_GAP = 1.0
+"""Minutes between two departures of a movement under a staged link."""
 
 
 class Checkpoints:
@@ -81,6 +83,18 @@ class Departures:
                 room = min(room, ceiling - self.by(movement, t))
         return max(0, room)
 
+    def last(self, movement: str) -> float | None:
+        times = self._times.get(movement)
+        return times[-1] if times else None
+
+    def reached(self, movement: str, people: int) -> float | None:
+        """The first minute by which `people` of `movement` are counted; None if never yet."""
+        if people <= 0:
+            return 0.0
+        totals = self._totals.get(movement, [])
+        i = bisect_left(totals, people)
+        return self._times[movement][i] if i < len(totals) else None
+
     def next_partner_departure(self, movement: str, minute: float) -> float | None:
         """The next minute after `minute` when a partner of a pacing of `movement` departs."""
         found: float | None = None
@@ -113,6 +127,8 @@ class Timetable:
         self.model = model
         self.checkpoints = Checkpoints(model.headway)
         self.departures = Departures(model.pacings)
+        self.arrivals = Departures(())
+        self.staged = {s.movement for s in model.stagings}
 
     def departure(self, leg: Leg, ready: float, people: int) -> tuple[float, int] | None:
         """Earliest (departure minute, people allowed) at or after `ready`, or None."""
@@ -132,6 +148,13 @@ class Timetable:
                     break
             if moved:
                 continue
+            if leg.movement in self.staged:
+                staged = self._staged(leg.movement, minute)
+                if staged is None:
+                    return None
+                if staged > minute + EPSILON:
+                    minute = staged
+                    continue
             if not self.departures.paced(leg.movement):
                 return minute, people
             allowed = self.departures.allowed(leg.movement, minute)
@@ -143,7 +166,30 @@ class Timetable:
             minute = later
         return None
 
+    def _staged(self, movement: str, minute: float) -> float | None:
+        """The first minute at or after `minute` at which the stages let one more vehicle go.
+
+        Vehicles of a staged movement leave one at a time, `STAGED_GAP` apart,
+        in the order they are booked, so each belongs to one stage.
+        """
+        last = self.departures.last(movement)
+        if last is not None:
+            minute = max(minute, last + STAGED_GAP)
+        departed = self.departures.by(movement, float("inf"))
+        for staging in self.model.stagings:
+            if staging.movement != movement:
+                continue
+            need = staging.needed(departed)
+            if need is None:
+                return None
+            reached = self.arrivals.reached(staging.partner, need)
+            if reached is None:
+                return None
+            minute = max(minute, reached)
+        return minute
+
     def book(self, leg: Leg, depart: float, people: int) -> None:
         for site, offset in leg.checkpoints:
             self.checkpoints.book(site, depart + offset)
         self.departures.add(leg.movement, depart, people)
+        self.arrivals.add(leg.movement, depart + leg.minutes, people)
