@@ -20,7 +20,7 @@ from corridor.planning.model import build_model
 from corridor.planning.terms import pacings_of, stagings_of, windows_of
 
 BUDGET_SECONDS = 5.0
-SEARCH_SECONDS = 4.0
+SEARCH_SECONDS = 3.5
 """Time limit of the search; model building and bounds take the rest of the budget."""
 
 
