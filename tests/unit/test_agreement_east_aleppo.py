@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -70,13 +71,16 @@ def wounded_out(state: AgreementState, movement: str) -> AgreementState:
     return state
 
 
-def test_east_aleppo_waits_for_foua_and_for_its_own_wounded(start: AgreementState) -> None:
-    """At the outset east Aleppo's buses are blocked by T3 (stage 1 link) and T5 (wounded first)."""
+def test_east_aleppo_buses_wait_until_the_wounded_are_ahead(start: AgreementState) -> None:
+    """At the outset only T5 holds east Aleppo's buses: no wounded person has left yet."""
     decision = decide(start, trip(EA, 40))
-    assert blockers(decision) == ["T3", "T5"]
-    assert "stage 1 of east-aleppo needs stage 1 of foua-kefraya confirmed by icrc; 0 of 656" in (
+    assert blockers(decision) == ["T5"]
+    assert "wounded-stretcher, wounded-seated of east-aleppo would fall behind" in (
         decision.explanation
     )
+    ambulance = decide(start, trip(EA, 2, Group.WOUNDED_STRETCHER))
+    assert ambulance.allowed
+    assert "stage 1 of east-aleppo is released without condition" in ambulance.explanation
 
 
 def test_foua_opens_the_exchange_without_condition(start: AgreementState) -> None:
@@ -88,14 +92,19 @@ def test_foua_opens_the_exchange_without_condition(start: AgreementState) -> Non
 
 
 def test_the_deal_runs_stage_by_stage_through_a_halt_and_a_resume(start: AgreementState) -> None:
-    """Each stage opens only when the other side's stage is confirmed; a halt stops both."""
+    """Each second stage opens only when the other side's first is confirmed; a halt stops both."""
     state = wounded_out(start, FK)
     state = send(state, FK, 656 - 112)
-    # Kefraya (stage 2 of foua-kefraya) waits for half of east Aleppo.
-    assert blockers(decide(state, trip(FK, 1))) == ["T4"]
-    state = confirm(state, FK, 656)
     state = wounded_out(state, EA)
     state = send(state, EA, 17_500 - 811)
+    # Kefraya (stage 2 of foua-kefraya) waits for half of east Aleppo, and the
+    # rest of east Aleppo (its stage 2) for Foua.
+    assert blockers(decide(state, trip(FK, 1))) == ["T4"]
+    decision = decide(state, trip(EA, 40))
+    assert blockers(decision) == ["T3"]
+    assert "stage 2 of east-aleppo needs stage 2 of foua-kefraya confirmed by icrc; 0 of 656" in (
+        decision.explanation
+    )
 
     # A verified shooting on the Ramouseh corridor halts both sides under T6.
     state = state.fold(
@@ -114,27 +123,22 @@ def test_the_deal_runs_stage_by_stage_through_a_halt_and_a_resume(start: Agreeme
     assert second.allowed
     assert "lifts the halt" in second.explanation
 
-    # Stage 2 of east Aleppo needs all of Kefraya confirmed.
-    decision = decide(state, trip(EA, 40))
-    assert blockers(decision) == ["T3"]
-    assert "stage 2 of east-aleppo needs stage 2 of foua-kefraya confirmed by icrc; 0 of 656" in (
-        decision.explanation
-    )
-    state = confirm(state, EA, 17_500)
-    state = send(state, FK, 656)
     state = confirm(state, FK, 640)
     decision = decide(state, trip(EA, 40))
-    assert blockers(decision) == ["T3"]
     assert decision.explanation == (
         "Blocked by T3 (staged link east-aleppo <- foua-kefraya): stage 2 of east-aleppo needs "
         "stage 2 of foua-kefraya confirmed by icrc; 640 of 656 confirmed."
     )
     state = confirm(state, FK, 16)
     state = send(state, EA, 17_500)
+    assert blockers(decide(state, trip(FK, 1))) == ["T4"]
+    state = confirm(state, EA, 17_500)
+    state = send(state, FK, 656)
     assert state.people(EA) == 35_000
+    assert state.people(FK) == 1_312
     last = decide(state, trip(EA, 1))
     assert blockers(last) == ["T3"]
-    assert "its stages cover 35,000 of east-aleppo" in last.explanation
+    assert "its stages cover 35,000 of east-aleppo, and 35,000 have gone" in last.explanation
 
 
 def test_an_attack_on_the_foua_convoys_needs_two_of_three_guarantors(
@@ -155,8 +159,10 @@ def test_an_attack_on_the_foua_convoys_needs_two_of_three_guarantors(
 
 
 def test_nothing_moves_after_the_window_closes(start: AgreementState) -> None:
-    """On 23 December T2 blocks Foua's wounded, who were free the day before."""
+    """On 1 January 2017 T2 blocks Foua's wounded, who were free on 31 December."""
     late = DispatchTrip(
-        FK, "amb", datetime(2016, 12, 23, 9, tzinfo=DAMASCUS), ((Group.WOUNDED_SEATED, 4),)
+        FK, "amb", datetime(2017, 1, 1, 9, tzinfo=DAMASCUS), ((Group.WOUNDED_SEATED, 4),)
     )
     assert blockers(decide(start, late)) == ["T2"]
+    in_time = replace(late, at=datetime(2016, 12, 31, 23, 59, tzinfo=DAMASCUS))
+    assert decide(start, in_time).allowed

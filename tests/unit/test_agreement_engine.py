@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -196,7 +197,17 @@ def test_a_trip_beyond_the_last_stage_is_blocked() -> None:
     state = run(state, *[civilians("north", 51) for _ in range(20)])
     decision = decide(state, civilians("north", 1))
     assert not decision.allowed
-    assert "stages cover 1,020 of north" in decision.explanation
+    assert "stages cover 1,020 of north, and 1,020 have gone" in decision.explanation
+
+
+def test_a_trip_that_starts_in_a_released_stage_may_finish_its_load_past_it() -> None:
+    """With 490 of stage 1's 500 gone, a bus of 40 may leave; the next one may not."""
+    state = AgreementState.start(deal(staged()), world())
+    state = run(state, civilians("south", 100), ConfirmStage("south", "icrc", 100, at(16, 9)))
+    state = run(state, civilians("north", 490), civilians("north", 40))
+    decision = decide(state, civilians("north", 1))
+    assert not decision.allowed
+    assert dict(decision.findings[0].figures)["stage"] == 2
 
 
 @pytest.mark.parametrize(
@@ -296,3 +307,20 @@ def test_explain_gives_one_plain_line_per_term() -> None:
         "then stage 2: 520 of north go once 100 of south are confirmed by icrc."
     )
     assert text["T3"].endswith("until all of russia and turkey record a resume.")
+
+
+@pytest.mark.parametrize(
+    ("wounded_gone", "leaving", "allowed"),
+    [(0, 1, False), (2, 100, True), (2, 101, False), (20, 1000, True)],
+)
+def test_proportional_priority_keeps_the_wounded_at_least_as_far_along(
+    wounded_gone: int, leaving: int, allowed: bool
+) -> None:
+    """With 20 wounded and 1,000 civilians, 2 wounded gone let 100 civilians go, not 101."""
+    paced_priority = replace(priority(), pace="proportional", keep_households=False)
+    state = AgreementState.start(deal(paced_priority), world(wounded=20))
+    if wounded_gone:
+        gone = DispatchTrip("north", "amb", at(16, 9), ((Group.WOUNDED_SEATED, wounded_gone),))
+        state = run(state, gone)
+    decision = decide(state, civilians("north", leaving))
+    assert decision.allowed is allowed

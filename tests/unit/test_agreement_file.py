@@ -323,7 +323,7 @@ def test_explain_prints_one_line_per_term_of_the_bundled_deal() -> None:
     data = json.loads(result.stdout)
     assert [t["id"] for t in data["terms"]] == ["T1", "T2", "T3", "T4", "T5", "T6", "T7"]
     staged = data["terms"][2]["explanation"]
-    assert "17,500 (50%) of east-aleppo go once 656 (50%) of foua-kefraya" in staged
+    assert "17,500 (the rest) of east-aleppo go once 656 (50%) of foua-kefraya" in staged
     assert "Opposition-source version" in data["version_note"]
 
 

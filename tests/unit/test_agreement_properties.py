@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -120,6 +121,7 @@ priorities = st.builds(
     st.just(("north",)),
     st.sampled_from(((Group.WOUNDED_SEATED,), ())),
     st.booleans(),
+    st.sampled_from(("strict", "proportional")),
 )
 terms = st.one_of(windows(), staged_links(), paced_links(), suspensions(), caps, priorities)
 
@@ -255,19 +257,24 @@ class Model:
                     if theirs_total > confirmed:
                         break
                     released = mine_total
-                if after > released:
+                if after - trip.people + 1 > released:
                     broken.append(t.id)
             elif isinstance(t, PacedLink) and t.movement == m:
                 if after > t.ratio * self.total(t.linked) + t.allowance + 1e-6:
                     broken.append(t.id)
             elif isinstance(t, Priority) and m in t.movements:
                 population = {Group.WOUNDED_SEATED: 20, Group.CIVILIANS: 1000}
-                waiting = sum(
-                    max(population[g] - self.dispatched.get((m, g), 0) - trip.people_of(g), 0)
-                    for g in t.first
+                first_after = sum(
+                    self.dispatched.get((m, g), 0) + trip.people_of(g) for g in t.first
                 )
+                first_total = sum(population[g] for g in t.first)
+                waiting = max(first_total - first_after, 0)
                 others = sum(n for g, n in trip.load if g not in t.first)
                 split = any(h.aboard != h.size for h in trip.households)
+                if t.pace == "proportional" and others and waiting:
+                    others_share = Fraction(after - first_after, 1020 - first_total)
+                    if others_share <= Fraction(first_after, first_total):
+                        waiting = 0
                 if (others and waiting) or (t.keep_households and split):
                     broken.append(t.id)
         return broken

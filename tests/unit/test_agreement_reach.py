@@ -85,9 +85,16 @@ def greedy(agreement: Agreement) -> dict[str, int]:
 def test_the_analysis_reaches_exactly_as_far_as_the_engine_lets_people_go(
     agreement: Agreement,
 ) -> None:
-    """Greedy dispatching stops where the fixpoint says; a stage cycle means someone is stuck."""
+    """Greedy dispatching gets at least as far as the fixpoint says, exactly so without stages.
+
+    A trip may overshoot a released stage by its own load, so with staged
+    links large loads can go further than the people-by-people fixpoint.
+    """
     reach = reachable(agreement, world())
-    assert greedy(agreement) == reach
+    got = greedy(agreement)
+    assert all(got[m] >= reach[m] for m in reach), (got, reach)
+    if not any(isinstance(t, StagedLink) for t in agreement.terms):
+        assert got == reach
     cycles = [d for d in analyse(agreement, world()) if d.severity == ERROR]
     if cycles:
         assert reach["north"] < 1020 or reach["south"] < 200

@@ -101,7 +101,12 @@ def to_term(term: object, scenario: Scenario) -> Term:
         )
     if isinstance(term, PriorityTerm):
         return Priority(
-            term.id, term.text, tuple(term.movements), tuple(term.first), term.keep_households
+            term.id,
+            term.text,
+            tuple(term.movements),
+            tuple(term.first),
+            term.keep_households,
+            term.pace,
         )
     assert isinstance(term, CapTerm)
     return Cap(term.id, term.text, term.movement, term.limit, term.group)

@@ -110,6 +110,9 @@ class PriorityTerm(TermBase):
     movements: list[Id] = Field(min_length=1)
     first: list[Group] = Field(default_factory=list)
     keep_households: bool = False
+    pace: Literal["strict", "proportional"] = "strict"
+    """strict: nobody else leaves while one of `first` waits; proportional: the share
+    of `first` moved never falls behind the share of everyone else moved."""
 
 
 class CapTerm(TermBase):

@@ -18,6 +18,12 @@ from corridor.domain.agreement.state import AgreementState
 from corridor.domain.agreement.terms import StagedLink, Window
 
 ONE_DAY = timedelta(days=1)
+PROPORTIONAL = "proportional"
+
+
+def rules_people(state: AgreementState, movement: str) -> int:
+    """Everyone the scenario has for a movement (cached on the rulebook)."""
+    return state.rules.people(movement)
 
 
 def inside(window: Window, zone: ZoneInfo, at: datetime) -> tuple[bool, str]:
@@ -149,11 +155,18 @@ def stage_of(ends: tuple[int, ...], people: int) -> int:
 
 
 def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
-    """Stage k of the movement needs stage k of the linked side confirmed by the named monitor."""
+    """Stage k of the movement needs stage k of the linked side confirmed by the named monitor.
+
+    A trip belongs to the stage of the first person it carries: a vehicle is
+    not split at a stage boundary, so a released stage may be overshot by at
+    most one load. Judging by the last person instead would stall any stage
+    whose size is not a multiple of the loads, and with it the other side.
+    """
     findings: list[Finding] = []
-    after = state.people(trip.movement) + trip.people
+    before = state.people(trip.movement)
+    after = before + trip.people
     for link, ends, linked_ends in rules.staged:
-        stage = stage_of(ends, after)
+        stage = stage_of(ends, before + 1)
         if stage > len(ends):
             covered = ends[-1] if ends else 0
             findings.append(
@@ -162,8 +175,8 @@ def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> l
                     link.kind,
                     link.label,
                     False,
-                    "its stages cover {:,} of {}; this trip would bring {:,}",
-                    (covered, trip.movement, after),
+                    "its stages cover {:,} of {}, and {:,} have gone",
+                    (covered, trip.movement, before),
                     (("stage", stage), ("after", after), ("covered", covered)),
                 )
             )
@@ -229,9 +242,20 @@ def priorities(state: AgreementState, rules: MovementRules, trip: DispatchTrip) 
     for term, first in rules.priorities:
         others = sum(n for g, n in trip.load if g not in term.first)
         waiting = 0
+        first_total = first_after = 0
         for group in term.first:
-            left = population.get((trip.movement, group), 0) - state.people(trip.movement, group)
-            waiting += max(left - trip.people_of(group), 0)
+            total = population.get((trip.movement, group), 0)
+            after = state.people(trip.movement, group) + trip.people_of(group)
+            waiting += max(total - after, 0)
+            first_total += total
+            first_after += after
+        behind = False
+        if term.pace == PROPORTIONAL and others and waiting:
+            # Shares compared by cross-multiplying, so no rounding decides.
+            everyone = rules_people(state, trip.movement)
+            others_after = state.people(trip.movement) + trip.people - first_after
+            behind = others_after * first_total > first_after * (everyone - first_total)
+            waiting = waiting if behind else 0
         split = (
             sorted(h.household for h in trip.households if h.aboard != h.size)
             if term.keep_households and trip.households
@@ -241,9 +265,15 @@ def priorities(state: AgreementState, rules: MovementRules, trip: DispatchTrip) 
         args: tuple[object, ...]
         if split:
             template, args = "households {} would be split across trips", (", ".join(split),)
+        elif others and waiting and behind:
+            template = "{} of {} would fall behind everyone else ({:,} still wait)"
+            args = (first, trip.movement, waiting)
         elif others and waiting:
             template = "{:,} {} of {} still wait to leave first"
             args = (waiting, first, trip.movement)
+        elif others and term.pace == PROPORTIONAL and first_total > first_after:
+            template = "{} of {} stay at least as far along as everyone else"
+            args = (first, trip.movement)
         elif others:
             template = "no {} of {} left waiting" if first else "households travel whole"
             args = (first, trip.movement) if first else ()

@@ -84,7 +84,13 @@ def describe(term: Term, timezone: str = "") -> str:
         )
     if isinstance(term, Priority):
         parts = []
-        if term.first:
+        if term.first and term.pace == "proportional":
+            parts.append(
+                f"{_list([g.value for g in term.first])} of {_list(list(term.movements))} "
+                "are never behind: the share of them moved is always at least the share of "
+                "everyone else moved"
+            )
+        elif term.first:
             parts.append(
                 f"{_list([g.value for g in term.first])} of {_list(list(term.movements))} "
                 "leave before anyone else"

@@ -7,7 +7,7 @@ dict instead of scanning the deal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from corridor.domain.agreement.analysis import is_guarantor
@@ -52,6 +52,8 @@ class Rulebook:
     population: dict[tuple[str, Group], int]
     roles: dict[str, Role]
     suspensions: dict[str, Suspension]
+    totals: dict[str, int] = field(default_factory=dict)
+    """People per movement, every group together."""
 
     @classmethod
     def build(cls, agreement: Agreement, scenario: Scenario) -> Rulebook:
@@ -101,6 +103,7 @@ class Rulebook:
             population=population,
             roles={o.id: o.role for o in scenario.organisations},
             suspensions={t.id: t for t in agreement.terms if isinstance(t, Suspension)},
+            totals={m.id: scenario.people(m.id) for m in scenario.movements},
         )
 
     def is_monitor(self, organisation: str) -> bool:
@@ -116,4 +119,5 @@ class Rulebook:
         return organisation in term.lifted_by and self.is_guarantor(organisation)
 
     def people(self, movement: str) -> int:
-        return sum(n for (m, _), n in self.population.items() if m == movement)
+        """Everyone the scenario has waiting for a movement."""
+        return self.totals.get(movement, 0)

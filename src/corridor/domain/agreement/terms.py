@@ -186,6 +186,9 @@ class Priority:
     movements: tuple[str, ...]
     first: tuple[Group, ...]
     keep_households: bool = False
+    pace: str = "strict"
+    """`strict`: nobody else leaves while one of `first` waits. `proportional`:
+    the share of `first` moved never falls behind the share of everyone else."""
 
     kind = TermKind.PRIORITY
 
