@@ -22,8 +22,12 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 setup: $(VENV)/.synced
 
+# The main job: open the East Aleppo demo operation in a fresh embedded ledger,
+# print its summary, then serve the live operations API on 127.0.0.1:8000 with
+# that operation loaded and a coordinator token printed.
 run: setup
 	$(BIN)/corridor demo
+	$(BIN)/corridor serve --demo --host 127.0.0.1 --port 8000
 
 demo: run
 
