@@ -140,15 +140,24 @@ def test_a_disruption_option_overrides_the_scenarios_section(tmp_path: Path) -> 
     assert "other.yaml:2:30: timeline[0].movement: no movement 'nobody'" in result.output
 
 
-def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for() -> None:
-    """East Aleppo runs under its bundled agreement; --open-deal drops every term."""
-    args = ("east-aleppo-2016", "--runs", "1", "--horizon", "24", "--json", "--workers", "1")
-    dealt = json.loads(_simulate(*args))
-    opened = json.loads(_simulate(*args, "--open-deal"))
+def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    """With Foua/Kefraya halted, the bundled deal stops East Aleppo at its first stage."""
+    halt = tmp_path / "halt.yaml"
+    halt.write_text("timeline:\n  - {action: halt, corridor: foua-kefraya, from: +0m, to: +5d}\n")
+    args = ("east-aleppo-2016", "--runs", "1", "--horizon", "100", "--json", "--workers", "1")
+    dealt = json.loads(_simulate(*args, "--disruption", str(halt)))
+    opened = json.loads(_simulate(*args, "--disruption", str(halt), "--open-deal"))
     assert dealt["deal"] == "aleppo-18-dec-2016"
     assert opened["deal"] == "open"
-    # The staged exchange holds East Aleppo back until Foua/Kefraya's first stage is out.
-    assert dealt["moved_by_deadline"]["p50"] < opened["moved_by_deadline"]["p50"]
+    # Stage 1 of East Aleppo is half its people (17,500); the next stage waits
+    # for Foua/Kefraya's, which the halt never lets happen. The trip that
+    # reaches the boundary leaves whole (at most one bus of 50 beyond it).
+    held = dealt["series"]["moved"]["east-aleppo"]["p50"][-1]
+    free = opened["series"]["moved"]["east-aleppo"]["p50"][-1]
+    assert 17_500 <= held <= 17_500 + 50 < free
+    assert dealt["series"]["moved"]["foua-kefraya"]["p50"][-1] == 0
 
 
 def test_a_run_recorded_in_a_ledger_folds_back_to_what_it_moved(tmp_path: Path) -> None:
