@@ -58,7 +58,7 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
         NOON,
         code=1,
     )
-    assert [t["id"] for t in blocked["terms"]] == ["T3", "T5"]
+    assert [t["id"] for t in blocked["terms"]] == ["T5"]
     allowed = ops(
         db,
         "dispatch",
