@@ -33,6 +33,9 @@ EXACT_SIZE_LIMIT = 1_500
 BOUND_SHARE = 0.4
 """Share of the time limit the LP bound's bisection may use at most."""
 
+PACKED_SHARE = 0.6
+"""Point of the time limit by which the packed construction's bisection stops."""
+
 HEURISTIC_BEFORE_EXACT = 1.0
 """Seconds of local search at most before the exact engines take over."""
 
@@ -88,7 +91,9 @@ def solve_bep(
     )
     bound = max(bounds.values())
     if plan.makespan(instance) > bound:
-        packed = construct_packed(instance, bound, plan.makespan(instance))
+        packed = construct_packed(
+            instance, bound, plan.makespan(instance), deadline=started + time_limit * PACKED_SHARE
+        )
         if packed is not None and packed.makespan(instance) < plan.makespan(instance):
             plan = packed
     used = "heuristic"

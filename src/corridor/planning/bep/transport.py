@@ -15,6 +15,8 @@ Bus choice is vectorised with numpy over the fleet.
 
 from __future__ import annotations
 
+import time
+
 import highspy
 import numpy as np
 
@@ -159,8 +161,14 @@ def _packed(
     return BepPlan(tuple(tuple(r) for r in routes))
 
 
-def construct_packed(instance: BepInstance, low: int, high: int) -> BepPlan | None:
-    """The packed rule at the smallest target in [low, high] it can meet (bisection)."""
+def construct_packed(
+    instance: BepInstance, low: int, high: int, deadline: float | None = None
+) -> BepPlan | None:
+    """The packed rule at the smallest target in [low, high] it can meet (bisection).
+
+    With a `deadline` (perf_counter seconds) the bisection stops early and the
+    best plan so far is returned.
+    """
     t = np.array(instance.pickup_to_shelter, dtype=np.int64).reshape(
         instance.pickups, instance.shelters
     )
@@ -174,6 +182,8 @@ def construct_packed(instance: BepInstance, low: int, high: int) -> BepPlan | No
         return None
     high = best.makespan(instance)
     while high - low > max(1, high // 1000):
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         middle = (low + high) // 2
         plan = _packed(instance, middle, trips, t, reach)
         if plan is None:
