@@ -17,11 +17,16 @@ from typing import Any
 
 import pytest
 
+from corridor.adapters.ledger import postgres as postgres_store
+from corridor.adapters.ledger import sqlite as sqlite_store
 from corridor.domain.chain import GENESIS_HASH, seal
 from corridor.domain.clock import SteppingClock
-from corridor.domain.events import NewEvent, RecordedEvent
+from corridor.domain.events import EventFacts, NewEvent, RecordedEvent
+from corridor.domain.fold import Reducers
+from corridor.domain.state import fold
 from corridor.errors import ConcurrencyError, IntegrityError, InvalidInput, LedgerCorrupted
 from corridor.services import ports
+from corridor.services.payloads import parse_payload
 from corridor.services.ports import LedgerStore
 
 START = "2016-12-15T05:00:00Z"
@@ -109,6 +114,65 @@ class LedgerStoreContract:
         assert [e.sequence for e in store.read(stream="operation/b")] == [2, 4, 6]
         assert [e.sequence for e in store.read(after=2, stream="operation/a")] == [3, 5]
 
+    def test_replay_folds_what_a_fold_of_every_read_event_folds(self, store: LedgerStore) -> None:
+        """replay() gives reducers the same events and payload values, and the same state."""
+        store.append(
+            [
+                event(kind="operation-opened", operation="a", name="A", scenario="tiny"),
+                event(kind="note-recorded", operation="a", text="حلب 1234567890123456789"),
+                event("operation/b", kind="from-the-future", big=2**70, small=-(2**63) - 1),
+            ],
+            actor="coordinator",
+        )
+        store.append([event(kind="note-recorded", operation="a", text="x", n=0.1)], actor="m-7")
+        assert store.replay().dump() == fold(store.read(), loads=parse_payload).dump()
+
+        def recorder(seen: list[tuple[Any, ...]]) -> Reducers:
+            table = Reducers()
+            for kind in ("note-recorded", "from-the-future"):
+
+                @table.on(kind)
+                def record(document: dict[str, Any], event: EventFacts, data: Any) -> None:
+                    fields = (event.sequence, event.stream, event.version, event.type)
+                    seen.append((*fields, event.payload, event.actor, event.recorded_at, data))
+                    assert event.data() == data
+
+            return table
+
+        replayed: list[tuple[Any, ...]] = []
+        folded: list[tuple[Any, ...]] = []
+        state = store.replay(recorder(replayed))
+        expected = fold(store.read(), recorder(folded), loads=parse_payload)
+        assert replayed == folded
+        assert [r[0] for r in replayed] == [2, 3, 4]
+        assert replayed[1][-1] == {"big": 2**70, "small": -(2**63) - 1}
+        assert state.dump() == expected.dump()
+        assert (state.head, dict(state.versions)) == (
+            store.head(),
+            {"operation/a": 3, "operation/b": 1},
+        )
+
+    def test_replay_in_small_batches_folds_the_same_state(
+        self, store: LedgerStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Batch edges change nothing: a long number in one batch, none in the next."""
+        for module in (ports, sqlite_store, postgres_store):
+            name = "SCAN_BATCH" if module is ports else "BATCH"
+            monkeypatch.setattr(module, name, 2)
+        store.append([event(kind="operation-opened", operation="a", name="A", scenario="t")])
+        for n in range(6):
+            store.append([event(kind="note-recorded", operation="a", text=str(10**20 * n))])
+        state = store.replay()
+        assert state.dump() == fold(store.read(), loads=parse_payload).dump()
+        notes = state.document["operations"]["a"]["notes"]
+        assert [note["text"] for note in notes] == [str(10**20 * n) for n in range(6)]
+        assert state.head == store.head()
+
+    def test_replay_of_an_empty_ledger_is_the_empty_state(self, store: LedgerStore) -> None:
+        """An empty ledger replays to the genesis head and an empty document."""
+        state = store.replay()
+        assert (state.head, dict(state.document), dict(state.versions)) == (store.head(), {}, {})
+
     def test_a_command_whose_second_event_breaks_a_key_leaves_nothing(
         self, store: LedgerStore, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -138,6 +202,20 @@ class LedgerStoreContract:
         assert store.head().sequence == 2
         retried = store.append([event(), event("operation/b")], {"operation/a": 2})
         assert [e.version for e in retried.events] == [3, 1]
+
+    def test_expected_versions_are_checked_on_every_stream_of_a_command(
+        self, store: LedgerStore, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Versions of many streams, read a few at a time, are each the stream's own."""
+        monkeypatch.setattr(sqlite_store, "STREAMS_PER_QUERY", 2)
+        streams = [f"operation/{n}" for n in range(5)]
+        store.append([event(s) for s in streams[:4]] + [event(streams[0])])
+        expected = dict.fromkeys(streams[1:4], 1) | {streams[0]: 2, streams[4]: 0}
+        result = store.append([event(s) for s in streams], expected)
+        assert [e.version for e in result.events] == [3, 2, 2, 2, 1]
+        with pytest.raises(ConcurrencyError):
+            store.append([event(streams[3])], expected)
+        assert store.head().sequence == 10
 
     def test_expecting_version_zero_means_the_stream_must_be_new(self, store: LedgerStore) -> None:
         """Version 0 is the expected version of a stream with no events."""

@@ -20,9 +20,18 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
-__all__ = ["AppendResult", "Fact", "Head", "NewEvent", "RecordedEvent", "fact_payload"]
+__all__ = [
+    "AppendResult",
+    "EventFacts",
+    "Fact",
+    "Head",
+    "NewEvent",
+    "RecordedEvent",
+    "ReplayedEvent",
+    "fact_payload",
+]
 
 GENESIS_HASH = "0" * 64
 """The previous hash of the first event of every ledger."""
@@ -74,6 +83,48 @@ class RecordedEvent:
     """Sequence number of the first event of the command this event belongs to."""
     previous_hash: str
     hash: str
+
+    def data(self) -> Any:
+        """The payload as Python values."""
+        return json.loads(self.payload)
+
+
+class EventFacts(Protocol):
+    """What a reducer may read of an event: a `RecordedEvent` or a `ReplayedEvent`."""
+
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def stream(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def payload(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def recorded_at(self) -> str: ...
+    def data(self) -> Any: ...
+
+
+class ReplayedEvent(NamedTuple):
+    """An event as replay hands it to a reducer: what happened, without its chain fields.
+
+    Replay reads only these columns and builds one tuple per event that has a
+    reducer, which costs a fraction of a `RecordedEvent`; the hashes, the
+    command and the idempotency key belong to the ledger's integrity, not to
+    the state folded from it.
+    """
+
+    sequence: int
+    stream: str
+    version: int
+    type: str
+    payload: str
+    actor: str
+    recorded_at: str
 
     def data(self) -> Any:
         """The payload as Python values."""

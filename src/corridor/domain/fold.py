@@ -19,6 +19,12 @@ newer ledger. `State.dump()` is the canonical JSON of the document plus the
 head it was folded to: replaying the same events gives byte-identical dumps.
 The state also knows each stream's version, so a command decided on it can
 append with those versions as its expected versions.
+
+Two ways in, one result: `fold(events)` takes recorded events one by one;
+`Folding` takes replay rows in batches, as a store reads them (see
+`LedgerStore.replay`), builds a `ReplayedEvent` only for events that have a
+reducer and is told the head at the end. Both apply the same reducers in the
+same order, so their dumps are byte-identical.
 """
 
 from __future__ import annotations
@@ -29,12 +35,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corridor.domain.canonical import canonical_bytes
-from corridor.domain.events import Head, RecordedEvent
+from corridor.domain.events import EventFacts, Head, RecordedEvent, ReplayedEvent
 
-__all__ = ["REDUCERS", "Reducer", "Reducers", "State", "fold"]
+__all__ = ["REDUCERS", "Folding", "Reducer", "Reducers", "ReplayRow", "State", "fold"]
 
-Reducer = Callable[[dict[str, Any], RecordedEvent, Any], None]
+Reducer = Callable[[dict[str, Any], EventFacts, Any], None]
 """`reducer(document, event, data)`: apply one event (`data` is its parsed payload)."""
+
+ReplayRow = tuple[int, str, int, str, str, str, str]
+"""`(sequence, stream, version, type, payload, actor, recorded_at)`, as a store reads it."""
 
 
 class Reducers:
@@ -102,3 +111,30 @@ def fold(
             reducer(document, last, loads(last.payload))
     head = Head() if last is None else Head(last.sequence, last.hash)
     return State(head, document, versions)
+
+
+class Folding:
+    """A fold in progress, fed replay rows batch by batch; `state(head)` finishes it."""
+
+    def __init__(self, reducers: Reducers = REDUCERS) -> None:
+        self._document: dict[str, Any] = {}
+        self._versions: dict[str, int] = {}
+        self._lookup = reducers._by_type.get  # the dict's own get: no method call per event
+
+    def add(self, rows: Iterable[ReplayRow], loads: Callable[[str], Any] = json.loads) -> None:
+        """Apply `rows` in order; `loads` parses the payloads of those that have a reducer."""
+        # Runs once per event of a million-event ledger: locals only, and a
+        # tuple (not a dataclass) for the reducer's view of the event.
+        document = self._document
+        versions = self._versions
+        lookup = self._lookup
+        make = tuple.__new__
+        for row in rows:
+            versions[row[1]] = row[2]
+            reducer = lookup(row[3])
+            if reducer is not None:
+                reducer(document, make(ReplayedEvent, row), loads(row[4]))
+
+    def state(self, head: Head) -> State:
+        """The folded state, at `head` (the last row added)."""
+        return State(head, self._document, self._versions)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from corridor.domain.canonical import canonical_json
-from corridor.domain.events import NewEvent, RecordedEvent
+from corridor.domain.events import EventFacts, NewEvent
 from corridor.domain.fold import REDUCERS
 from corridor.domain.scenario import Scenario
 
@@ -175,7 +175,7 @@ def _operation(document: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
 
 
 @REDUCERS.on(OperationOpened.TYPE)
-def _opened(document: dict[str, Any], event: RecordedEvent, data: Any) -> None:
+def _opened(document: dict[str, Any], event: EventFacts, data: Any) -> None:
     document.setdefault("operations", {})[data["operation"]] = {
         "name": data["name"],
         "scenario_id": data["scenario"],
@@ -188,7 +188,7 @@ def _opened(document: dict[str, Any], event: RecordedEvent, data: Any) -> None:
 
 
 @REDUCERS.on(ScenarioLoaded.TYPE)
-def _scenario(document: dict[str, Any], event: RecordedEvent, data: Any) -> None:
+def _scenario(document: dict[str, Any], event: EventFacts, data: Any) -> None:
     _operation(document, data)["scenario"] = {
         key: data[key]
         for key in ("scenario", "name", "content_hash", "sites", "links", "vehicles", "people")
@@ -196,14 +196,15 @@ def _scenario(document: dict[str, Any], event: RecordedEvent, data: Any) -> None
 
 
 @REDUCERS.on(MovementDeclared.TYPE)
-def _movement(document: dict[str, Any], event: RecordedEvent, data: Any) -> None:
+def _movement(document: dict[str, Any], event: EventFacts, data: Any) -> None:
     _operation(document, data)["movements"][data["movement"]] = {
         key: data[key] for key in ("name", "origin", "corridor", "destinations", "people")
     }
 
 
 @REDUCERS.on(NoteRecorded.TYPE)
-def _note(document: dict[str, Any], event: RecordedEvent, data: Any) -> None:
-    _operation(document, data)["notes"].append(
+def _note(document: dict[str, Any], event: EventFacts, data: Any) -> None:
+    # The most frequent event of a long ledger: `_operation` inlined.
+    document.setdefault("operations", {})[data["operation"]]["notes"].append(
         {"sequence": event.sequence, "text": data["text"], "by": event.actor}
     )

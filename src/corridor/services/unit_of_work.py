@@ -11,16 +11,12 @@ command returns the first result instead of deciding again.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import orjson
 
 from corridor.domain.events import AppendResult, NewEvent
-from corridor.domain.state import State, fold
+from corridor.domain.state import State
 from corridor.errors import ConcurrencyError
+from corridor.services.payloads import parse_payload
 from corridor.services.ports import LedgerStore
 
 __all__ = ["Decide", "parse_payload", "replay", "run_command"]
@@ -31,25 +27,9 @@ Decide = Callable[[State], Sequence[NewEvent]]
 ATTEMPTS = 5
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
-
-
-def parse_payload(text: str) -> Any:
-    """Payload text to values: orjson for speed, the standard parser for long numbers.
-
-    orjson reads integers beyond 64 bits as floats (or refuses them), while
-    canonical JSON allows integers of any size; a payload with a run of 19 or
-    more digits therefore goes to the standard parser, so both give the same
-    values and replay stays byte-identical whichever parser ran.
-    """
-    if _LONG_NUMBER.search(text):
-        return json.loads(text)
-    return orjson.loads(text)
-
-
 def replay(store: LedgerStore) -> State:
-    """The state folded from every event in the ledger."""
-    return fold(store.read(), loads=parse_payload)
+    """The state folded from every event in the ledger (`LedgerStore.replay`)."""
+    return store.replay()
 
 
 def run_command(

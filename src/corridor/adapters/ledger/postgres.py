@@ -33,7 +33,7 @@ Driver errors are translated here: an unreachable server is
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from itertools import starmap
 from typing import Any
@@ -43,8 +43,10 @@ import sqlalchemy as sa
 
 from corridor.adapters.ledger.migrate import upgrade_connection
 from corridor.adapters.ledger.schema import COLUMNS
+from corridor.domain.chain import StoredRow
 from corridor.domain.clock import Clock
 from corridor.domain.events import Head, RecordedEvent
+from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, StoreUnavailable
 from corridor.services.ports import LedgerStore, WriteTransaction
 
@@ -53,6 +55,10 @@ __all__ = ["PostgresLedgerStore", "sqlalchemy_url"]
 BATCH = 5_000
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _SELECT = f"SELECT {COLUMNS} FROM events"
+_REPLAY = (
+    "SELECT sequence, stream, version, type, payload, actor, recorded_at "
+    "FROM events ORDER BY sequence"
+)
 
 
 def sqlalchemy_url(url: str) -> sa.URL:
@@ -85,11 +91,14 @@ class _PostgresTransaction(WriteTransaction):
         return Head(row[0], row[1]) if row else Head()
 
     def versions(self, streams: Iterable[str]) -> dict[str, int]:
+        # One MAX per stream, each read from the end of the (stream, version)
+        # index; a GROUP BY over the streams would read all their events.
         rows = self._db.execute(
-            "SELECT stream, MAX(version) FROM events WHERE stream = ANY(%s) GROUP BY stream",
+            "SELECT name, (SELECT MAX(version) FROM events WHERE stream = name)"
+            " FROM unnest(%s::text[]) AS wanted(name)",
             (list(streams),),
         ).fetchall()
-        return dict(rows)
+        return {name: version for name, version in rows if version is not None}
 
     def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
         rows = self._db.execute(
@@ -193,14 +202,19 @@ class PostgresLedgerStore(LedgerStore):
             _rollback(db)
             raise _translate(error, f"cannot commit to ledger {self._safe_url}") from None
 
-    def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
-        # A server-side cursor on a connection of its own: rows stream in
-        # batches from one snapshot, memory stays flat however long the ledger.
+    def _reader(self) -> tuple[Any, psycopg.Connection[Any]]:
+        """A pooled connection of its own for a long read, and its driver connection."""
         try:
             pooled = self._engine.raw_connection()
         except sa.exc.DBAPIError as error:
             raise StoreUnavailable(f"cannot read ledger {self._safe_url}: {error.orig}") from None
         db: psycopg.Connection[Any] = pooled.driver_connection  # type: ignore[assignment]
+        return pooled, db
+
+    def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
+        # A server-side cursor on a connection of its own: rows stream in
+        # batches from one snapshot, memory stays flat however long the ledger.
+        pooled, db = self._reader()
         make = RecordedEvent
         try:
             with db.transaction(), db.cursor(name="corridor_read") as cursor:
@@ -213,6 +227,41 @@ class PostgresLedgerStore(LedgerStore):
                     )
                 while rows := cursor.fetchmany(BATCH):
                     yield from starmap(make, rows)
+        except psycopg.Error as error:
+            raise _translate(error, f"cannot read ledger {self._safe_url}") from None
+        finally:
+            pooled.close()
+
+    def _stored_rows(self) -> Iterator[Sequence[StoredRow]]:
+        pooled, db = self._reader()
+        try:
+            with db.transaction(), db.cursor(name="corridor_verify") as cursor:
+                cursor.execute(f"{_SELECT} ORDER BY sequence")
+                while rows := cursor.fetchmany(BATCH):
+                    yield rows
+        except psycopg.Error as error:
+            raise _translate(error, f"cannot read ledger {self._safe_url}") from None
+        finally:
+            pooled.close()
+
+    def _scan(self, each: Callable[[Sequence[ReplayRow]], None]) -> Head:
+        pooled, db = self._reader()
+        try:
+            # REPEATABLE READ: the head hash read after the rows comes from
+            # the same snapshot as the rows.
+            with db.transaction():
+                db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                last = 0
+                with db.cursor(name="corridor_replay") as cursor:
+                    cursor.execute(_REPLAY)
+                    while rows := cursor.fetchmany(BATCH):
+                        each(rows)
+                        last = rows[-1][0]
+                if not last:
+                    return Head()
+                row = db.execute("SELECT hash FROM events WHERE sequence = %s", (last,)).fetchone()
+                assert row is not None, "the last replayed event is in the same snapshot"
+                return Head(last, row[0])
         except psycopg.Error as error:
             raise _translate(error, f"cannot read ledger {self._safe_url}") from None
         finally:

@@ -14,6 +14,10 @@ Durability and order, and why:
   fail late on the primary key; worse, a reader's snapshot taken before the
   lock could be stale. Taking the lock first makes appends strictly serial,
   so the hash chain stays one line. Waiting writers queue on `busy_timeout`.
+- Reads (`read`, replay's `_scan`) open a connection of their own, marked
+  `query_only`. A larger page cache and memory-mapping the file were measured
+  and left out: within noise for a replay, and mapped pages would count in
+  the reader's memory.
 - The connection runs in autocommit mode (`isolation_level=None`) so that the
   module's own implicit transactions never interleave with ours.
 
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import starmap
 from pathlib import Path
@@ -34,8 +38,10 @@ import sqlalchemy as sa
 
 from corridor.adapters.ledger.migrate import upgrade_connection
 from corridor.adapters.ledger.schema import COLUMNS
+from corridor.domain.chain import StoredRow
 from corridor.domain.clock import Clock
 from corridor.domain.events import Head, RecordedEvent
+from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, IntegrityError, StoreUnavailable
 from corridor.services.ports import LedgerStore, WriteTransaction
 
@@ -43,9 +49,15 @@ __all__ = ["SQLiteLedgerStore"]
 
 BUSY_TIMEOUT_MS = 30_000
 BATCH = 5_000
+STREAMS_PER_QUERY = 500
+READ_PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", "PRAGMA query_only = ON")
 
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _SELECT = f"SELECT {COLUMNS} FROM events"
+_REPLAY = (
+    "SELECT sequence, stream, version, type, payload, actor, recorded_at "
+    "FROM events ORDER BY sequence"
+)
 
 
 def _translate(error: sqlite3.Error, where: str) -> Exception:
@@ -69,15 +81,21 @@ class _SQLiteTransaction(WriteTransaction):
         return Head(row[0], row[1]) if row else Head()
 
     def versions(self, streams: Iterable[str]) -> dict[str, int]:
+        # One MAX per stream, each answered from the end of the (stream,
+        # version) index; `stream IN (...) GROUP BY stream` would walk every
+        # event of those streams, a cost that grows with the ledger.
         names = list(streams)
-        if not names:
-            return {}
-        marks = ", ".join("?" * len(names))
-        rows = self._db.execute(
-            f"SELECT stream, MAX(version) FROM events WHERE stream IN ({marks}) GROUP BY stream",
-            names,
-        ).fetchall()
-        return dict(rows)
+        found: dict[str, int] = {}
+        for start in range(0, len(names), STREAMS_PER_QUERY):
+            chunk = names[start : start + STREAMS_PER_QUERY]
+            marks = ", ".join(["(?)"] * len(chunk))
+            rows = self._db.execute(
+                f"WITH wanted(name) AS (VALUES {marks}) "
+                "SELECT name, (SELECT MAX(version) FROM events WHERE stream = name) FROM wanted",
+                chunk,
+            )
+            found.update((name, version) for name, version in rows if version is not None)
+        return found
 
     def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
         row = self._db.execute(
@@ -178,13 +196,27 @@ class SQLiteLedgerStore(LedgerStore):
                 self._db.execute("ROLLBACK")
             raise _translate(error, f"cannot commit to ledger {self.path}") from None
 
+    def _reader(self) -> sqlite3.Connection:
+        """A read-only connection inside one read transaction (one WAL snapshot)."""
+        reader = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            for pragma in READ_PRAGMAS:
+                reader.execute(pragma)
+            reader.execute("BEGIN")
+        except BaseException:
+            reader.close()
+            raise
+        return reader
+
     def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
-        # A separate connection, so a long replay never holds the writer's
+        # A separate connection, so a long read never holds the writer's
         # connection and sees one consistent snapshot (WAL read transaction).
         try:
-            reader = sqlite3.connect(self.path, isolation_level=None)
-            reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            reader.execute("BEGIN")
+            reader = self._reader()
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        make = RecordedEvent
+        try:
             if stream is None:
                 cursor = reader.execute(f"{_SELECT} WHERE sequence > ? ORDER BY sequence", (after,))
             else:
@@ -192,12 +224,45 @@ class SQLiteLedgerStore(LedgerStore):
                     f"{_SELECT} WHERE sequence > ? AND stream = ? ORDER BY sequence",
                     (after, stream),
                 )
-        except sqlite3.Error as error:
-            raise _translate(error, f"cannot read ledger {self.path}") from None
-        make = RecordedEvent
-        try:
             while rows := cursor.fetchmany(BATCH):
                 yield from starmap(make, rows)
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        finally:
+            reader.close()
+
+    def _stored_rows(self) -> Iterator[Sequence[StoredRow]]:
+        try:
+            reader = self._reader()
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        try:
+            cursor = reader.execute(f"{_SELECT} ORDER BY sequence")
+            while rows := cursor.fetchmany(BATCH):
+                yield rows
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        finally:
+            reader.close()
+
+    def _scan(self, each: Callable[[Sequence[ReplayRow]], None]) -> Head:
+        try:
+            reader = self._reader()
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        try:
+            cursor = reader.execute(_REPLAY)
+            last = 0
+            while rows := cursor.fetchmany(BATCH):
+                each(rows)
+                last = rows[-1][0]
+            if not last:
+                return Head()
+            # The head hash from the same snapshot: one row, not a hash per event.
+            (digest,) = reader.execute(
+                "SELECT hash FROM events WHERE sequence = ?", (last,)
+            ).fetchone()
+            return Head(last, digest)
         except sqlite3.Error as error:
             raise _translate(error, f"cannot read ledger {self.path}") from None
         finally:
