@@ -1,6 +1,16 @@
-"""Use cases for API tokens: issue (shown once), authenticate, list, revoke."""
+"""Use cases for API tokens: issue (shown once), authenticate, list, revoke.
+
+`TokenCache` remembers the callers of recently checked tokens, so a request
+costs one hash and one lookup instead of a query. An entry lives `ttl`
+seconds: a token revoked by another process (`corridor users revoke`) stops
+working within that time, one revoked through the cache at once.
+"""
 
 from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
 from corridor.errors import InvalidInput, Unauthorized
@@ -14,6 +24,8 @@ from corridor.protection.tokens import (
 from corridor.services.protection_ports import TokenStore
 
 MAX_LABEL = 200
+CACHE_SECONDS = 1.0
+CACHE_SIZE = 10_000
 
 
 def issue_token(
@@ -58,3 +70,53 @@ def authenticate(store: TokenStore, token: str | None) -> Principal:
 
 def revoke_token(store: TokenStore, token_id: str, clock: Clock | None = None) -> TokenRecord:
     return store.revoke(token_id, format_instant((clock or SystemClock()).now()))
+
+
+class TokenCache:
+    """Recently authenticated tokens by hash; failures are never remembered."""
+
+    def __init__(
+        self,
+        store: TokenStore,
+        ttl: float = CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        size: int = CACHE_SIZE,
+    ) -> None:
+        self.store = store
+        self.ttl = ttl
+        self.clock = clock
+        self.size = size
+        self._known: dict[str, tuple[Principal, float]] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, token: str | None) -> Principal | None:
+        """The caller of `token` if it was checked less than `ttl` seconds ago (no query)."""
+        if not token:
+            return None
+        hit = self._known.get(token_hash(token))
+        if hit is None or hit[1] <= self.clock():
+            return None
+        return hit[0]
+
+    def authenticate(self, token: str | None) -> Principal:
+        """As `authenticate`, remembering the answer for `ttl` seconds."""
+        found = self.cached(token)
+        if found is not None:
+            return found
+        principal = authenticate(self.store, token)
+        assert token is not None  # authenticate refuses a missing token
+        with self._lock:
+            if len(self._known) >= self.size:
+                now = self.clock()
+                self._known = {h: e for h, e in self._known.items() if e[1] > now}
+                if len(self._known) >= self.size:
+                    self._known.clear()
+            self._known[token_hash(token)] = (principal, self.clock() + self.ttl)
+        return principal
+
+    def revoke(self, token_id: str, clock: Clock | None = None) -> TokenRecord:
+        """Revoke through the store and forget the token here at once."""
+        record = revoke_token(self.store, token_id, clock)
+        with self._lock:
+            self._known = {h: e for h, e in self._known.items() if e[0].token_id != token_id}
+        return record

@@ -3,7 +3,11 @@
 `LiveOperations` keeps, per operation, a projection folded from the
 operation's stream: whether it is open, its movements, the custody book,
 figure claims and incidents. It catches up by reading only the events after
-the last one it saw, so a read costs one small query however long the ledger.
+the last one it saw, and only when the ledger's head has moved since it last
+looked, so a read costs one tiny query however long the ledger. Views built
+from a record (`view`) are kept until the record changes; the events a
+command appended are applied to the record at once when nothing else was
+appended in between, so a write is one append and no read.
 
 A command is decided on a copy of the projection and appended with the
 stream's version as the expected version. When another process appended
@@ -36,7 +40,7 @@ from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
 from corridor.domain.figures import Claimant, ClaimRecorded, Figure
 from corridor.domain.operation import operation_stream
 from corridor.domain.scenario import Group, Scenario
-from corridor.errors import ConcurrencyError, IntegrityError, NotFound
+from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, NotFound
 from corridor.services.ports import LedgerStore
 
 ATTEMPTS = 12
@@ -65,8 +69,14 @@ class OperationRecord:
     resolve: ResolveAgreement | None = None
     agreement: AgreementState | None = None
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    checked_head: int = -1
+    """The ledger's head when the record was last caught up: no read while it stays."""
+    views: dict[str, Any] = field(default_factory=dict)
+    """Views built from this state, by name; emptied by every event applied."""
 
     def apply(self, event: RecordedEvent) -> None:
+        if self.views:
+            self.views = {}
         self.version = event.version
         self.last_sequence = event.sequence
         kind = event.type
@@ -142,11 +152,30 @@ class LiveOperations:
         record = self._records.get(operation)
         if record is None:
             record = self._records[operation] = OperationRecord(operation, resolve=self.resolve)
+        head = self.ledger.head().sequence
+        if head == record.checked_head:
+            return record  # nothing appended anywhere since the last look
         for event in self.ledger.read(
             after=record.last_sequence, stream=operation_stream(operation)
         ):
             record.apply(event)
+        # Appends are serial, so every event up to `head` was in that read.
+        record.checked_head = max(head, record.last_sequence)
         return record
+
+    def _appended(self, operation: str, result: AppendResult) -> None:
+        """Apply a command's own events when they follow the record's last look directly."""
+        with self._lock:
+            record = self._records.get(operation)
+            if record is None or result.replayed:
+                return
+            if result.first_sequence != record.checked_head + 1:
+                return  # others appended in between: the next read catches up
+            stream = operation_stream(operation)
+            for event in result.events:
+                if event.stream == stream:
+                    record.apply(event)
+            record.checked_head = result.last_sequence
 
     def read(self, operation: str, reader: Callable[[OperationRecord], Any]) -> Any:
         """Apply `reader` to the current record of an open operation."""
@@ -155,6 +184,39 @@ class LiveOperations:
             if not record.opened:
                 raise NotFound(f"operation {operation!r} has not been opened")
             return reader(record)
+
+    def view(self, operation: str, name: str, build: Callable[[OperationRecord], Any]) -> Any:
+        """`build` applied to the current record of an open operation, kept until it changes.
+
+        `name` must tell apart every different `build` (a view and whom it is for).
+        """
+        with self._lock:
+            record = self._caught_up(operation)
+            if not record.opened:
+                raise NotFound(f"operation {operation!r} has not been opened")
+            if name not in record.views:
+                record.views[name] = build(record)
+            return record.views[name]
+
+    def current_view(self, operation: str, name: str) -> Any | None:
+        """The kept view `name` if the ledger has not moved since; never waits, never reads.
+
+        None means: ask `view` (the record is busy, stale, or the view not built).
+        """
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            record = self._records.get(operation)
+            if record is None or name not in record.views:
+                return None
+            try:
+                if self.ledger.head().sequence != record.checked_head:
+                    return None
+            except CorridorError:
+                return None
+            return record.views[name]
+        finally:
+            self._lock.release()
 
     def known(self, operation: str) -> bool:
         with self._lock:
@@ -192,7 +254,7 @@ class LiveOperations:
                     raise IntegrityError(str(refused)) from None
                 expected = {stream: record.version}
             try:
-                return self.ledger.append(
+                result = self.ledger.append(
                     events, expected, actor=actor, idempotency_key=idempotency_key
                 )
             except ConcurrencyError:
@@ -200,6 +262,9 @@ class LiveOperations:
                     raise
                 # Spread the retries of competing processes so they do not collide again.
                 time.sleep(random.uniform(0, 0.005 * attempt))
+                continue
+            self._appended(operation, result)
+            return result
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def custody(

@@ -9,6 +9,7 @@ from corridor.bootstrap import open_store
 from corridor.entrypoints.api.agreements import resolve_agreement
 from corridor.entrypoints.api.threaded_ledger import ThreadedLedger
 from corridor.protection.keys import MasterKey
+from corridor.services.access_tokens import TokenCache
 from corridor.services.live import LiveOperations
 from corridor.services.personal_data import PersonalData
 from corridor.services.ports import LedgerStore
@@ -28,8 +29,10 @@ class ApiContext:
     max_body: int = MAX_BODY_BYTES
     live: LiveOperations = field(init=False)
     personal: PersonalData | None = field(init=False)
+    callers: TokenCache = field(init=False)
 
     def __post_init__(self) -> None:
+        self.callers = TokenCache(self.tokens)
         self.live = LiveOperations(self.ledger, resolve_agreement)
         self.personal = (
             PersonalData(self.ledger, self.vault, self.key) if self.key is not None else None

@@ -15,7 +15,7 @@ from corridor.domain.agreement import IncidentRefuted, IncidentReported, Inciden
 from corridor.domain.events import NewEvent
 from corridor.domain.figures import ClaimRecorded
 from corridor.domain.operation import opening_events, operation_stream
-from corridor.entrypoints.api.auth import Caller, Context, shown
+from corridor.entrypoints.api.auth import Caller, Context, kept_json, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.guard import idempotency_key
 from corridor.entrypoints.api.models import (
@@ -70,10 +70,10 @@ def open_operation(body: OpenOperation, who: Caller, ctx: Context, request: Requ
 
 
 @router.get("/operations/{operation}", tags=["operations"])
-def operation_summary(operation: OperationId, who: Caller, ctx: Context) -> Any:
+async def operation_summary(operation: OperationId, who: Caller, ctx: Context) -> Any:
     """Trips by stage, people by where they are, open alerts, incidents."""
     who.require(Permission.READ, operation)
-    return shown(who, ctx.live.read(operation, summary_view))
+    return await kept_json(ctx, who, operation, "summary", summary_view)
 
 
 @router.get("/operations/{operation}/custody", tags=["custody"])

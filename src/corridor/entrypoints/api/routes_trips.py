@@ -15,7 +15,7 @@ from corridor.domain.custody import CustodyBook, CustodyEvent, TripStage, counts
 from corridor.domain.custody_codec import event_type, to_payload
 from corridor.domain.events import AppendResult, NewEvent
 from corridor.domain.operation import operation_stream
-from corridor.entrypoints.api.auth import Caller, Context, shown
+from corridor.entrypoints.api.auth import Caller, Context, kept_json, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.guard import idempotency_key
 from corridor.entrypoints.api.models import (
@@ -60,15 +60,14 @@ def _movement_known(record: OperationRecord, movement: str) -> None:
         raise NotFound(f"no movement {movement!r} in operation {record.id!r}")
 
 
+def _trips_view(record: OperationRecord) -> list[dict[str, Any]]:
+    return [trip_view(record, record.book.trips[t]) for t in sorted(record.book.trips)]
+
+
 @router.get("/operations/{operation}/trips")
-def list_trips(operation: OperationId, who: Caller, ctx: Context) -> Any:
+async def list_trips(operation: OperationId, who: Caller, ctx: Context) -> Any:
     who.require(Permission.READ, operation)
-    return shown(
-        who,
-        ctx.live.read(
-            operation, lambda r: [trip_view(r, r.book.trips[t]) for t in sorted(r.book.trips)]
-        ),
-    )
+    return await kept_json(ctx, who, operation, "trips", _trips_view)
 
 
 @router.get("/operations/{operation}/trips/{trip}")
