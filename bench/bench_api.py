@@ -2,8 +2,9 @@
 
 Figures:
 - `reads`: operation summary and trip list requested at a fixed 200 requests/s
-  (half each) by an open-loop generator; p50/p99 latency in ms (goal: p99 at
-  most 50 ms on SQLite) and the rate actually achieved;
+  (half each) by an open-loop generator in its own process (`bench/load.py`);
+  p50/p99 latency in ms from each request's due time (goal: p99 at most 50 ms
+  on SQLite) and the rate actually achieved;
 - `headcount_writes_per_s` on SQLite and PostgreSQL (full durability: WAL with
   synchronous=FULL; PostgreSQL's default fsync), one client writing counts one
   after another, beside the ledger's raw single-command rate measured in the
@@ -107,46 +108,16 @@ def _percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 2)
 
 
-async def _reads(url: str, token: str, seconds: float) -> dict[str, Any]:
-    latencies: list[float] = []
-    failures = 0
-    interval = 1 / READ_RATE
-    paths = [OP, f"{OP}/trips"]
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(base_url=url, headers=_auth(token), limits=limits,
-                                 timeout=30) as client:  # fmt: skip
-
-        async def one(path: str) -> None:
-            nonlocal failures
-            started = time.perf_counter()
-            try:
-                reply = await client.get(path)
-            except httpx.HTTPError:
-                failures += 1
-                return
-            if reply.status_code != 200:
-                failures += 1
-            latencies.append((time.perf_counter() - started) * 1000)
-
-        tasks = []
-        begin = time.perf_counter()
-        total = int(seconds * READ_RATE)
-        for number in range(total):
-            # Open loop: requests leave on schedule whether or not earlier ones returned.
-            delay = begin + number * interval - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(paths[number % 2])))
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - begin
-    return {
-        "target_per_s": READ_RATE,
-        "achieved_per_s": round(total / elapsed, 1),
-        "requests": total,
-        "failures": failures,
-        "p50_ms": _percentile(latencies, 0.50) if latencies else None,
-        "p99_ms": _percentile(latencies, 0.99) if latencies else None,
-    }
+def _reads(url: str, token: str, seconds: float) -> dict[str, Any]:
+    """Summary and trip list, half each, at READ_RATE from a generator in its own process."""
+    command = [sys.executable, str(ROOT / "bench" / "load.py"), url, token,
+               str(READ_RATE), str(seconds), OP, f"{OP}/trips"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0:
+        raise RuntimeError(f"the load generator failed: {done.stderr.strip()[-500:]}")
+    figures: dict[str, Any] = json.loads(done.stdout)
+    figures["generator"] = "bench/load.py (open loop, 32 keep-alive connections, own process)"
+    return figures
 
 
 def _writes(url: str, tokens: dict[str, str], trips: list[str], count: int) -> float:
@@ -222,7 +193,7 @@ def _store_figures(db_url: str, folder: Path, quick: bool, with_reads: bool) -> 
     with server(db_url, folder) as (url, tokens):
         trips = _board(url, tokens, 20)
         if with_reads:
-            figures["reads"] = asyncio.run(_reads(url, tokens["observer"], read_seconds))
+            figures["reads"] = _reads(url, tokens["observer"], read_seconds)
         figures["headcount_writes_per_s"] = _writes(url, tokens, trips, writes)
         if with_reads:
             figures["sse"] = asyncio.run(_fan_out(url, tokens, trips[0], sse_events))
