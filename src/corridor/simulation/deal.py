@@ -30,10 +30,12 @@ from corridor.domain.agreement import (
     IncidentVerified,
     RecordResume,
     Request,
+    TripDispatched,
     Window,
     consequences,
     decide,
 )
+from corridor.domain.agreement.checks import dispatch_reads
 from corridor.domain.scenario import Role, Scenario, SiteKind
 from corridor.simulation.gate import ALLOWED, IncidentNotice, Load, Verdict
 
@@ -49,6 +51,10 @@ def start_time(scenario: Scenario) -> datetime:
 _QUIET = (DecisionRecorded, CheckpointCrossed, IncidentReported)
 """Events after which every decision would be the same as before."""
 
+_REMEMBERED = 4096
+"""Most dispatch answers a gate keeps; past it they are forgotten at once (old
+figures seldom come back, as people only ever leave)."""
+
 
 class AgreementGate:
     """The deal's terms deciding every request of one run.
@@ -57,7 +63,9 @@ class AgreementGate:
     the same question (a full bus of civilians, again). A refusal is therefore
     remembered until the state changes in a way that can alter a decision or
     time passes a window's edge; within that span `decide` would give the same
-    answer, so the run is the same, only cheaper.
+    answer, so the run is the same, only cheaper. A crossing reads only the
+    windows and the standing halts, so its answer is kept until the halts
+    change, however many trips leave or arrive meanwhile.
     """
 
     def __init__(self, agreement: Agreement, scenario: Scenario, *, record: bool = False) -> None:
@@ -68,8 +76,12 @@ class AgreementGate:
         self.record = record
         self.events: list[AgreementEvent] = []
         self.version = 0
-        self.refusals: dict[tuple[object, ...], Verdict] = {}
-        self.crossings: set[tuple[object, ...]] = set()
+        self.answers: dict[tuple[object, ...], Verdict] = {}
+        """Answers to dispatches, keyed by what the decision reads (`dispatch_reads`)."""
+        self.reads: dict[str, tuple[object, ...]] = {}
+        """`dispatch_reads` per movement, for the current state."""
+        self.crossings: dict[tuple[object, ...], Verdict] = {}
+        """Answers to crossings, kept while the standing halts stay the same."""
         self.edges = _window_edges(agreement, scenario, self.zero)
         monitors = agreement.monitors or tuple(
             o.id for o in scenario.organisations if o.role is Role.MONITOR
@@ -91,11 +103,7 @@ class AgreementGate:
     def at(self, minute: float) -> datetime:
         return self.zero + timedelta(minutes=minute)
 
-    def _ask(self, request: Request, key: tuple[object, ...] | None = None) -> Verdict:
-        if key is not None:
-            remembered = self.refusals.get(key)
-            if remembered is not None:
-                return remembered
+    def _ask(self, request: Request) -> Verdict:
         decision = decide(self.state, request)
         for event in consequences(request, decision):
             # A recorded decision changes no later decision, only the count of
@@ -104,17 +112,16 @@ class AgreementGate:
                 self._apply(event)
         if decision.allowed:
             return ALLOWED
-        verdict = Verdict(False, decision.explanation)
-        if key is not None:
-            self.refusals[key] = verdict
-        return verdict
+        return Verdict(False, decision.explanation)
 
     def _apply(self, event: AgreementEvent) -> None:
+        halts = self.state.halts
         self.state = self.state.apply(event)
         if not isinstance(event, _QUIET):
             self.version += 1
-            self.refusals.clear()
-            self.crossings.clear()
+            self.reads.clear()
+            if self.state.halts is not halts:
+                self.crossings.clear()
         if self.record:
             self.events.append(event)
 
@@ -122,19 +129,65 @@ class AgreementGate:
         """Which stretch between window edges `minute` falls in."""
         return bisect.bisect_right(self.edges, minute)
 
+    def _dispatch_key(self, movement: str, minute: float, load: Load) -> tuple[object, ...]:
+        """Under which key a dispatch's answer is remembered.
+
+        Unrecorded, the key is what the decision reads, so an answer holds
+        while trips of unrelated movements come and go. A recorded run keys by
+        the state's version, so it records a decision after every change.
+        """
+        if self.record:
+            return (movement, load, self._span(minute), self.version)
+        reads = self.reads.get(movement)
+        if reads is None:
+            reads = self.reads[movement] = dispatch_reads(self.state, movement)
+        return (movement, load, self._span(minute), reads)
+
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
-        key = ("dispatch", movement, load, self._span(minute))
-        return self._ask(DispatchTrip(movement, vehicle, self.at(minute), load), key)
+        key = self._dispatch_key(movement, minute, load)
+        known = self.answers.get(key)
+        if known is not None and not known.allowed:
+            return known
+        if known is not None and not self.record:
+            # Decided already by `may_dispatch` on the same figures: the trip
+            # leaves as `consequences` would have it, without asking again.
+            self._apply(TripDispatched(movement, vehicle, load, self.at(minute)))
+            return ALLOWED
+        verdict = self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
+        if not verdict.allowed:
+            self._remember(key, verdict)
+        return verdict
+
+    def _remember(self, key: tuple[object, ...], verdict: Verdict) -> None:
+        if len(self.answers) >= _REMEMBERED:
+            self.answers.clear()
+        self.answers[key] = verdict
+
+    def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
+        """The deal's answer to a dispatch, without dispatching or recording it.
+
+        A refusal is remembered as `dispatch` remembers it (the answer does not
+        depend on the vehicle), so a later dispatch of the same load reuses it.
+        """
+        key = self._dispatch_key(movement, minute, load)
+        known = self.answers.get(key)
+        if known is None:
+            decision = decide(self.state, DispatchTrip(movement, "", self.at(minute), load))
+            known = ALLOWED if decision.allowed else Verdict(False, decision.explanation)
+            self._remember(key, known)
+        return known.allowed
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         key = ("cross", movement, site, self._span(minute))
-        if not self.record and key in self.crossings:
-            # An allowed crossing changes nothing a later decision reads, so
-            # until the state or the window changes the answer stands.
-            return ALLOWED
-        verdict = self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people), key)
-        if verdict.allowed:
-            self.crossings.add(key)
+        if not self.record:
+            # A crossing reads the windows and the halts only, and an allowed
+            # one changes nothing a later decision reads: until the halts or
+            # the window change, the answer stands.
+            known = self.crossings.get(key)
+            if known is not None:
+                return known
+        verdict = self._ask(CrossCheckpoint(movement, vehicle, site, self.at(minute), people))
+        self.crossings[key] = verdict
         return verdict
 
     def recheck_after(self, minute: float) -> float | None:

@@ -16,8 +16,10 @@ from corridor.domain.agreement.requests import DispatchTrip
 from corridor.domain.agreement.rulebook import MovementRules
 from corridor.domain.agreement.state import AgreementState
 from corridor.domain.agreement.terms import StagedLink, Window
+from corridor.domain.scenario import Group
 
 ONE_DAY = timedelta(days=1)
+_GROUPS = tuple(Group)
 PROPORTIONAL = "proportional"
 
 
@@ -57,7 +59,7 @@ def windows(rules: MovementRules, movement: str, at: datetime) -> list[Finding]:
                 Finding(
                     window.id,
                     window.kind,
-                    window.label,
+                    rules.labels[window.id],
                     True,
                     "{} is inside {}, {}",
                     (shown, span, hours),
@@ -68,7 +70,7 @@ def windows(rules: MovementRules, movement: str, at: datetime) -> list[Finding]:
             Finding(
                 window.id,
                 window.kind,
-                window.label,
+                rules.labels[window.id],
                 False,
                 "{} is outside {}, {} for {}",
                 (shown, span, hours, movement),
@@ -89,7 +91,7 @@ def suspensions(state: AgreementState, rules: MovementRules, movement: str) -> l
                 Finding(
                     term.id,
                     term.kind,
-                    term.label,
+                    rules.labels[term.id],
                     True,
                     "no verified incident halts {}",
                     (movement,),
@@ -118,8 +120,33 @@ def suspensions(state: AgreementState, rules: MovementRules, movement: str) -> l
             term.needed,
             ", ".join(resumed),
         )
-        findings.append(Finding(term.id, term.kind, term.label, False, template, args, figures))
+        findings.append(
+            Finding(term.id, term.kind, rules.labels[term.id], False, template, args, figures)
+        )
     return findings
+
+
+def dispatch_reads(state: AgreementState, movement: str) -> tuple[object, ...]:
+    """Every figure of `state` that deciding a dispatch of `movement` reads.
+
+    Besides the request's own load and time, a dispatch decision reads only
+    these: the movement's people by group, its standing halts and who resumed
+    them, the linked sides' confirmations (staged) and people (paced). Two
+    states with equal reads give every dispatch of the movement the same
+    decision, so a caller may remember decisions under this key. Keep it in
+    step with the checks above and below.
+    """
+    rules = state.rules.movements.get(movement)
+    dispatched = state.dispatched
+    people = tuple([dispatched.get((movement, group), 0) for group in _GROUPS])
+    halts = tuple((halt, state.halts[halt]) for halt in state.halts_on(movement))
+    if rules is None:
+        return (people, halts)
+    staged = tuple(
+        state.confirmed_by(link.linked, link.confirmed_by) for link, _, _ in rules.staged
+    )
+    paced = tuple(state.people(link.linked) for link in rules.paced)
+    return (people, halts, staged, paced)
 
 
 def caps(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
@@ -136,7 +163,7 @@ def caps(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> lis
             Finding(
                 cap.id,
                 cap.kind,
-                cap.label,
+                rules.labels[cap.id],
                 ok,
                 "{:,} {} of {} after this trip, {} the cap of {:,}",
                 (after, who, trip.movement, "within" if ok else "over", cap.limit),
@@ -173,7 +200,7 @@ def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> l
                 Finding(
                     link.id,
                     link.kind,
-                    link.label,
+                    rules.labels[link.id],
                     False,
                     "its stages cover {:,} of {}, and {:,} have gone",
                     (covered, trip.movement, before),
@@ -181,7 +208,11 @@ def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> l
                 )
             )
             continue
-        findings.append(_stage_finding(state, link, stage, linked_ends, after, trip.movement))
+        findings.append(
+            _stage_finding(
+                state, link, stage, linked_ends, after, trip.movement, rules.labels[link.id]
+            )
+        )
     return findings
 
 
@@ -192,6 +223,7 @@ def _stage_finding(
     linked_ends: tuple[int, ...],
     after: int,
     movement: str,
+    label: str,
 ) -> Finding:
     start = linked_ends[stage - 2] if stage > 1 else 0
     quota = linked_ends[stage - 1] - start
@@ -211,7 +243,7 @@ def _stage_finding(
     else:
         template = "stage {} of {} needs stage {} of {} confirmed by {}; {:,} of {:,} confirmed"
     args = (stage, movement, stage, link.linked, link.confirmed_by, in_stage, quota)
-    return Finding(link.id, link.kind, link.label, ok, template, args, figures)
+    return Finding(link.id, link.kind, label, ok, template, args, figures)
 
 
 def paced(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
@@ -225,7 +257,7 @@ def paced(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> li
             Finding(
                 link.id,
                 link.kind,
-                link.label,
+                rules.labels[link.id],
                 ok,
                 "{:,} of {} after this trip, {} the {:,} allowed by {:,} of {}",
                 (after, trip.movement, "within" if ok else "over", ceiling, linked, link.linked),
@@ -285,5 +317,7 @@ def priorities(state: AgreementState, rules: MovementRules, trip: DispatchTrip) 
             ("others_aboard", others),
             ("split", split),
         )
-        findings.append(Finding(term.id, term.kind, term.label, ok, template, args, figures))
+        findings.append(
+            Finding(term.id, term.kind, rules.labels[term.id], ok, template, args, figures)
+        )
     return findings

@@ -96,11 +96,9 @@ def _confirm(state: AgreementState, confirmation: ConfirmStage) -> list[Finding]
     if confirmation.people <= 0:
         findings.append(_scenario("confirmation", "a confirmation must count at least one person"))
     elif after > dispatched:
-        reason = (
-            f"{monitor} would have confirmed {after:,} of {movement} but only "
-            f"{dispatched:,} have been dispatched"
-        )
-        findings.append(_scenario("confirmation", reason))
+        template = "{} would have confirmed {:,} of {} but only {:,} have been dispatched"
+        over = (monitor, after, movement, dispatched)
+        findings.append(Finding("", "scenario", "confirmation", False, template, over))
     rules = state.rules.movements.get(movement, NO_RULES)
     for link, ends in rules.confirmed_for:
         if link.confirmed_by != monitor:
@@ -109,12 +107,12 @@ def _confirm(state: AgreementState, confirmation: ConfirmStage) -> list[Finding]
         start = ends[stage - 2] if stage > 1 else 0
         counted = min(after, ends[-1] if ends else 0) - start
         quota = ends[stage - 1] - start if ends else 0
-        reason = (
-            f"counts toward stage {stage} of {movement}: {max(counted, 0):,} of {quota:,} "
-            f"confirmed by {monitor} after this"
-        )
+        template = "counts toward stage {} of {}: {:,} of {:,} confirmed by {} after this"
+        args = (stage, movement, max(counted, 0), quota, monitor)
         figures = (("stage", stage), ("confirmed_after", after), ("stage_quota", quota))
-        findings.append(Finding(link.id, link.kind, link.label, True, reason, (), figures))
+        findings.append(
+            Finding(link.id, link.kind, rules.labels[link.id], True, template, args, figures)
+        )
     return findings
 
 

@@ -7,6 +7,7 @@ dict instead of scanning the deal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,8 @@ class MovementRules:
     """Each priority term with its first groups as text."""
     confirmed_for: tuple[tuple[StagedLink, tuple[int, ...]], ...] = ()
     """Staged links that count confirmations of this movement (it is their linked side)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Term id -> its label, worded once here rather than on every decision."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,12 @@ class Rulebook:
                 first = ", ".join(g.value for g in term.first)
                 for m in term.movements:
                     add(m, "priorities", (term, first))
+        labels = {t.id: t.label for t in agreement.terms}
         movements = {
-            m: MovementRules(**{k: tuple(v) for k, v in kinds.items()})  # type: ignore[arg-type]
+            m: MovementRules(
+                **{k: tuple(v) for k, v in kinds.items()},  # type: ignore[arg-type]
+                labels=labels,
+            )
             for m, kinds in per.items()
         }
         corridors = {c.id: frozenset(c.sites) for c in scenario.corridors}

@@ -83,17 +83,17 @@ class AgreementState:
         """The state after `event`. Total: events that change nothing still count."""
         counted = self.events + 1
         if isinstance(event, DecisionRecorded):
-            return replace(self, decisions=self.decisions + 1, events=counted)
+            return self._evolve(decisions=self.decisions + 1, events=counted)
         if isinstance(event, TripDispatched):
             return self._dispatched(event, counted)
         if isinstance(event, StageConfirmed):
             key = (event.movement, event.monitor)
             confirmed = dict(self.confirmed)
             confirmed[key] = confirmed.get(key, 0) + event.people
-            return replace(self, confirmed=confirmed, events=counted)
+            return self._evolve(confirmed=confirmed, events=counted)
         if isinstance(event, IncidentReported):
             if event.incident in self.incidents:
-                return replace(self, events=counted)
+                return self._evolve(events=counted)
             incidents = dict(self.incidents)
             incidents[event.incident] = Incident(
                 event.incident,
@@ -104,7 +104,7 @@ class AgreementState:
                 event.reporter,
                 event.at.isoformat(),
             )
-            return replace(self, incidents=incidents, events=counted)
+            return self._evolve(incidents=incidents, events=counted)
         if isinstance(event, IncidentVerified):
             return self._verified(event, counted)
         if isinstance(event, IncidentRefuted):
@@ -112,7 +112,7 @@ class AgreementState:
         if isinstance(event, ResumeRecorded):
             return self._resumed(event, counted)
         if isinstance(event, CheckpointCrossed):
-            return replace(self, events=counted)
+            return self._evolve(events=counted)
         raise TypeError(f"not an agreement event: {event!r}")
 
     def people(self, movement: str, group: Group | None = None) -> int:
@@ -138,14 +138,14 @@ class AgreementState:
         total[event.movement] = total.get(event.movement, 0) + people
         trips = dict(self.trips)
         trips[event.movement] = trips.get(event.movement, 0) + 1
-        return replace(
-            self, dispatched=dispatched, dispatched_total=total, trips=trips, events=counted
+        return self._evolve(
+            dispatched=dispatched, dispatched_total=total, trips=trips, events=counted
         )
 
     def _verified(self, event: IncidentVerified, counted: int) -> AgreementState:
         incident = self.incidents.get(event.incident)
         if incident is None or incident.status != REPORTED:
-            return replace(self, events=counted)
+            return self._evolve(events=counted)
         incidents = dict(self.incidents)
         incidents[incident.id] = replace(incident, status=VERIFIED)
         halts = dict(self.halts)
@@ -157,7 +157,7 @@ class AgreementState:
     def _refuted(self, event: IncidentRefuted, counted: int) -> AgreementState:
         incident = self.incidents.get(event.incident)
         if incident is None or incident.status == REFUTED:
-            return replace(self, events=counted)
+            return self._evolve(events=counted)
         incidents = dict(self.incidents)
         incidents[incident.id] = replace(incident, status=REFUTED)
         halts = {h: g for h, g in self.halts.items() if h[1] != incident.id}
@@ -166,7 +166,7 @@ class AgreementState:
     def _resumed(self, event: ResumeRecorded, counted: int) -> AgreementState:
         term = self.rules.suspensions.get(event.term)
         if term is None or not self.rules.can_lift(term, event.guarantor):
-            return replace(self, events=counted)
+            return self._evolve(events=counted)
         halts: dict[Halt, frozenset[str]] = {}
         for halt, guarantors in self.halts.items():
             if halt[0] == term.id:
@@ -181,9 +181,20 @@ class AgreementState:
         for halt in sorted(halts):
             for movement in self.rules.suspensions[halt[0]].movements:
                 halted.setdefault(movement, []).append(halt)
-        return replace(
-            self,
+        return self._evolve(
             halts=halts,
             halted={m: tuple(h) for m, h in halted.items()},
-            **changes,  # type: ignore[arg-type]
+            **changes,
         )
+
+    def _evolve(self, **changes: object) -> AgreementState:
+        """A copy with `changes`: `dataclasses.replace` without its per-call checks.
+
+        States are derived on every event of every simulated run, where the
+        generic `replace` (which re-runs `__init__`) costs more than the change.
+        """
+        derived = object.__new__(type(self))
+        fields = derived.__dict__
+        fields.update(self.__dict__)
+        fields.update(changes)
+        return derived
