@@ -194,15 +194,16 @@ class Simulation:
 
         "Furthest behind" is the largest share of a movement's people still
         unserved, so linked movements progress in step; within it, the pickup
-        with the most people waiting.
+        with the most people waiting. A vehicle does not drive to a pickup
+        elsewhere whose load the deal would refuse now (a later stage waiting
+        on the other side): it serves the next movement, or waits where it is.
         """
         free_by_movement: dict[str, int] = {}
         for pickup in self.pickups:
             free = max(0, pickup.waiting - pickup.reserved)
             movement = pickup.movement.id
             free_by_movement[movement] = free_by_movement.get(movement, 0) + free
-        best: Pickup | None = None
-        best_key: tuple[int, float, int, int] | None = None
+        ranked: list[tuple[tuple[int, float, int, int], Pickup]] = []
         for order, pickup in enumerate(self.pickups):
             free = pickup.waiting - pickup.reserved
             if free <= 0 or (pickup.index, vehicle.kind) in self.refused:
@@ -211,10 +212,21 @@ class Simulation:
                 continue
             movement = pickup.movement.id
             share = free_by_movement[movement] / max(1, self.initial[movement])
-            key = (int(pickup.site == position), share, free, -order)
-            if best_key is None or key > best_key:
-                best, best_key = pickup, key
-        return best
+            ranked.append(((int(pickup.site == position), share, free, -order), pickup))
+        ranked.sort(key=lambda item: item[0], reverse=True)
+        for _, pickup in ranked:
+            if pickup.site == position or self._deal_would_let_leave(vehicle, pickup):
+                return pickup
+        return None
+
+    def _deal_would_let_leave(self, vehicle: Vehicle, pickup: Pickup) -> bool:
+        """Whether the deal would let some part of a load leave `pickup` now."""
+        load = planned_load(vehicle, pickup)
+        movement = pickup.movement.id
+        return any(
+            self.gate.may_dispatch(movement, self.env.now, load[:size])
+            for size in range(len(load), 0, -1)
+        )
 
     def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.

@@ -47,6 +47,10 @@ class Gate(Protocol):
         """May this load leave for `movement` now? When allowed, the trip has left."""
         ...
 
+    def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
+        """Would this load be let leave for `movement` now? Asks only; nothing leaves."""
+        ...
+
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         """May this loaded vehicle pass the checkpoint `site` now? When allowed, it has."""
         ...
@@ -87,6 +91,9 @@ class OpenDeal:
 
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
         return ALLOWED
+
+    def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
+        return True
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         return ALLOWED
