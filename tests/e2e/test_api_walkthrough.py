@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+from corridor.adapters.agreement_file import load_agreement_ref
+from corridor.domain.agreement import StagedLink
+from corridor.domain.scenario import Group
 from corridor.protection.access import AccessRole
 from tests.support.api_world import OPERATION, ApiWorld, api_world
 
@@ -25,6 +28,16 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
 
 WOUNDED = {"wounded-stretcher": 270, "wounded-seated": 541}
 
+_DEAL = load_agreement_ref("east-aleppo-2016")
+_T3 = _DEAL.agreement.term("T3")
+assert isinstance(_T3, StagedLink)
+FOUA_STAGE = _T3.linked_ends()[1]
+"""Foua/Kefraya people the ICRC must confirm before east Aleppo's second stage."""
+FK_WOUNDED = {
+    g.value: _DEAL.scenario.people("foua-kefraya", g)
+    for g in (Group.WOUNDED_STRETCHER, Group.WOUNDED_SEATED)
+}
+
 
 def _plan_and_board(world: ApiWorld, trip: str, people: dict[str, int]) -> None:
     body = {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "convoy-1"}
@@ -41,10 +54,10 @@ def _count(world: ApiWorld, trip: str, step: str, site: str, people: dict[str, i
 
 
 def _release_first_stage(world: ApiWorld) -> None:
-    """656 leave Foua/Kefraya (wounded first) and the ICRC confirms them, releasing T3."""
+    """Foua's stage leaves Foua/Kefraya (wounded first); the ICRC confirms it, releasing T3."""
     first = [
-        ("fk-1", {"wounded-stretcher": 32, "wounded-seated": 80}),
-        ("fk-2", {"civilians": 544}),
+        ("fk-1", FK_WOUNDED),
+        ("fk-2", {"civilians": FOUA_STAGE - sum(FK_WOUNDED.values())}),
     ]
     for trip, people in first:
         world.ok(
@@ -57,7 +70,12 @@ def _release_first_stage(world: ApiWorld) -> None:
             world.post(M, f"{OP}/trips/{trip}/depart", {"site": "foua", "at": IN_WINDOW})
         )
         assert departed["decision"]["allowed"], departed["decision"]["explanation"]
-    body = {"movement": "foua-kefraya", "organisation": "icrc", "people": 656, "at": IN_WINDOW}
+    body = {
+        "movement": "foua-kefraya",
+        "organisation": "icrc",
+        "people": FOUA_STAGE,
+        "at": IN_WINDOW,
+    }
     assert world.ok(world.post(M, f"{OP}/stages", body))["decision"]["allowed"]
 
 
@@ -185,7 +203,7 @@ def test_a_crossing_the_deal_forbids_is_recorded_with_the_count(world: ApiWorld)
     assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["last_site"] == "jibreen"
 
 
-def test_a_verified_attack_halts_both_sides_until_both_brokers_resume(world: ApiWorld) -> None:
+def test_a_verified_attack_halts_every_side_until_both_brokers_resume(world: ApiWorld) -> None:
     """Report, verify (ICRC): T6 halts; Russia's resume alone is not enough, Turkey's ends it."""
     reported = world.ok(world.post(L, f"{OP}/incidents", {
         "kind": "shooting", "severity": 4, "corridor": "ramouseh", "site": "rashidin",
@@ -198,7 +216,7 @@ def test_a_verified_attack_halts_both_sides_until_both_brokers_resume(world: Api
     listed = world.ok(world.get(L, f"{OP}/incidents"))
     assert [(i["incident"], i["status"]) for i in listed] == [(incident, "verified")]
     halted = world.ok(world.get(L, f"{OP}/agreement"))["halted"]
-    assert sorted(halted) == ["east-aleppo", "foua-kefraya"]
+    assert sorted(halted) == ["east-aleppo", "foua-kefraya", "madaya-zabadani"]
     assert {h["term"] for hs in halted.values() for h in hs} == {"T6"}
     for guarantor in ("russia", "turkey"):
         body = {"term": "T6", "organisation": guarantor, "at": IN_WINDOW}

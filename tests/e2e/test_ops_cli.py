@@ -118,7 +118,7 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
         NOON,
     )
     state = ops(db, "state", "aleppo")
-    assert state["dispatched"] == {"east-aleppo": 0, "foua-kefraya": 32}
+    assert state["dispatched"] == {"east-aleppo": 0, "foua-kefraya": 32, "madaya-zabadani": 0}
     assert state["halts"] == []
     listed = ops(db, "decisions", "aleppo")["decisions"]
     assert [d["allowed"] for d in listed] == [False, True, False, True, True, True]

@@ -114,8 +114,11 @@ def test_the_bundled_east_aleppo_plan_keeps_to_its_agreement(tmp_path: Path) -> 
     agreement = agreement_of(document, bundled_path("east-aleppo-2016")).agreement
     windows = windows_of(agreement, document.scenario.start)
     stagings = stagings_of(agreement)
-    assert set(windows) == {"east-aleppo", "foua-kefraya"}
-    assert {s.movement for s in stagings} == {"east-aleppo", "foua-kefraya"}
+    # Every movement of the bundled deal, Madaya/Zabadani included, has a window and a stage.
+    everyone = {m.id for m in document.scenario.movements}
+    assert everyone == {"east-aleppo", "foua-kefraya", "madaya-zabadani"}
+    assert set(windows) == everyone
+    assert {s.movement for s in stagings} == everyone
     plan = Plan.from_dict(json.loads((out / "plan.json").read_text()))
     assert violations(document.scenario, plan, windows=windows, stagings=stagings) == []
     assert json.loads(result.stdout)["people_moved"] == document.scenario.people()

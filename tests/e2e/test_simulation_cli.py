@@ -145,8 +145,11 @@ def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for(
 ) -> None:
     """With Foua/Kefraya halted, the bundled deal stops East Aleppo at its first stage."""
     halt = tmp_path / "halt.yaml"
-    halt.write_text("timeline:\n  - {action: halt, corridor: foua-kefraya, from: +0m, to: +5d}\n")
-    args = ("east-aleppo-2016", "--runs", "1", "--horizon", "100", "--json", "--workers", "1")
+    halt.write_text("timeline:\n  - {action: halt, corridor: foua-kefraya, from: +0m, to: +6d}\n")
+    # The horizon (140 h) ends inside the halt and leaves the open deal time
+    # to take East Aleppo past its first stage while it also serves the
+    # distant Madaya/Zabadani pickups.
+    args = ("east-aleppo-2016", "--runs", "1", "--horizon", "140", "--json", "--workers", "1")
     dealt = json.loads(_simulate(*args, "--disruption", str(halt)))
     opened = json.loads(_simulate(*args, "--disruption", str(halt), "--open-deal"))
     assert dealt["deal"] == "aleppo-18-dec-2016"
@@ -158,6 +161,8 @@ def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for(
     free = opened["series"]["moved"]["east-aleppo"]["p50"][-1]
     assert 17_500 <= held <= 17_500 + 50 < free
     assert dealt["series"]["moved"]["foua-kefraya"]["p50"][-1] == 0
+    # Madaya/Zabadani's stage waits on Foua/Kefraya's last one, so it never starts.
+    assert dealt["series"]["moved"]["madaya-zabadani"]["p50"][-1] == 0
 
 
 def test_a_run_recorded_in_a_ledger_folds_back_to_what_it_moved(tmp_path: Path) -> None:

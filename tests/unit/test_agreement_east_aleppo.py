@@ -17,6 +17,7 @@ from corridor.domain.agreement import (
     IncidentVerified,
     RecordResume,
     Request,
+    StagedLink,
     consequences,
     decide,
 )
@@ -24,13 +25,30 @@ from corridor.domain.scenario import Group
 
 DAMASCUS = timezone(timedelta(hours=2))
 NOON = datetime(2016, 12, 18, 12, tzinfo=DAMASCUS)
-EA, FK = "east-aleppo", "foua-kefraya"
+EA, FK, MZ = "east-aleppo", "foua-kefraya", "madaya-zabadani"
+DEAL = load_agreement_ref("east-aleppo-2016")
+
+
+def staged_link(term_id: str) -> StagedLink:
+    term = DEAL.agreement.term(term_id)
+    assert isinstance(term, StagedLink)
+    return term
+
+
+def sizes(ends: tuple[int, ...]) -> list[int]:
+    """Stage sizes from cumulative stage ends."""
+    return [b - a for a, b in zip((0, *ends), ends, strict=False)]
+
+
+def wounded(movement: str) -> int:
+    return sum(
+        DEAL.scenario.people(movement, g) for g in (Group.WOUNDED_STRETCHER, Group.WOUNDED_SEATED)
+    )
 
 
 @pytest.fixture(scope="module")
 def start() -> AgreementState:
-    loaded = load_agreement_ref("east-aleppo-2016")
-    return AgreementState.start(loaded.agreement, loaded.scenario)
+    return AgreementState.start(DEAL.agreement, DEAL.scenario)
 
 
 def trip(movement: str, people: int, group: Group = Group.CIVILIANS) -> DispatchTrip:
@@ -84,26 +102,36 @@ def test_east_aleppo_buses_wait_until_the_wounded_are_ahead(start: AgreementStat
 
 
 def test_foua_opens_the_exchange_without_condition(start: AgreementState) -> None:
-    """Foua's wounded may leave at once; the allowing terms are T2, T6, T7, T4 and T5."""
+    """Foua's wounded may leave at once; the allowing terms are T2, T6, T7, T10, T4 and T5."""
     decision = decide(start, trip(FK, 16, Group.WOUNDED_STRETCHER))
     assert decision.allowed
-    assert [t for t, _ in decision.terms] == ["T2", "T6", "T7", "T4", "T5"]
+    assert [t for t, _ in decision.terms] == ["T2", "T6", "T7", "T10", "T4", "T5"]
     assert "stage 1 of foua-kefraya is released without condition" in decision.explanation
+
+
+def test_the_deal_encodes_the_reported_stage_figures() -> None:
+    """Foua/Kefraya goes as reported: 1,250, 1,250, then 1,500 for Madaya/Zabadani's 1,500."""
+    assert sizes(staged_link("T4").movement_ends()) == [1_250, 1_250, 1_500]
+    assert sizes(staged_link("T9").movement_ends()) == [0, 0, 1_500]
+    assert sizes(staged_link("T9").linked_ends()) == [1_250, 1_250, 1_500]
 
 
 def test_the_deal_runs_stage_by_stage_through_a_halt_and_a_resume(start: AgreementState) -> None:
     """Each second stage opens only when the other side's first is confirmed; a halt stops both."""
+    half, everyone = staged_link("T3").movement_ends()
+    foua, kefraya, _ = staged_link("T4").movement_ends()
     state = wounded_out(start, FK)
-    state = send(state, FK, 656 - 112)
+    state = send(state, FK, foua - wounded(FK))
     state = wounded_out(state, EA)
-    state = send(state, EA, 17_500 - 811)
+    state = send(state, EA, half - wounded(EA))
     # Kefraya (stage 2 of foua-kefraya) waits for half of east Aleppo, and the
     # rest of east Aleppo (its stage 2) for Foua.
     assert blockers(decide(state, trip(FK, 1))) == ["T4"]
     decision = decide(state, trip(EA, 40))
     assert blockers(decision) == ["T3"]
-    assert "stage 2 of east-aleppo needs stage 2 of foua-kefraya confirmed by icrc; 0 of 656" in (
-        decision.explanation
+    assert (
+        f"stage 2 of east-aleppo needs stage 2 of foua-kefraya confirmed by icrc; 0 of {foua:,}"
+        in decision.explanation
     )
 
     # A verified shooting on the Ramouseh corridor halts both sides under T6.
@@ -123,22 +151,70 @@ def test_the_deal_runs_stage_by_stage_through_a_halt_and_a_resume(start: Agreeme
     assert second.allowed
     assert "lifts the halt" in second.explanation
 
-    state = confirm(state, FK, 640)
+    state = confirm(state, FK, foua - 16)
     decision = decide(state, trip(EA, 40))
     assert decision.explanation == (
         "Blocked by T3 (staged link east-aleppo <- foua-kefraya): stage 2 of east-aleppo needs "
-        "stage 2 of foua-kefraya confirmed by icrc; 640 of 656 confirmed."
+        f"stage 2 of foua-kefraya confirmed by icrc; {foua - 16:,} of {foua:,} confirmed."
     )
     state = confirm(state, FK, 16)
-    state = send(state, EA, 17_500)
+    state = send(state, EA, everyone - half)
     assert blockers(decide(state, trip(FK, 1))) == ["T4"]
-    state = confirm(state, EA, 17_500)
-    state = send(state, FK, 656)
-    assert state.people(EA) == 35_000
-    assert state.people(FK) == 1_312
+    state = confirm(state, EA, half)
+    state = send(state, FK, kefraya - foua)
+    assert state.people(EA) == state.rules.people(EA)
     last = decide(state, trip(EA, 1))
     assert blockers(last) == ["T3"]
-    assert "its stages cover 35,000 of east-aleppo, and 35,000 have gone" in last.explanation
+    assert f"its stages cover {everyone:,} of east-aleppo, and {everyone:,} have gone" in (
+        last.explanation
+    )
+    walk_through_the_madaya_zabadani_stage(state)
+
+
+def walk_through_the_madaya_zabadani_stage(state: AgreementState) -> None:
+    """Stage 3: Foua/Kefraya's last people go first; Madaya/Zabadani once the ICRC confirms them."""
+    fk_before, fk_all = staged_link("T4").movement_ends()[1:]
+    mz_all = staged_link("T9").movement_ends()[-1]
+    exchange = fk_all - fk_before
+    decision = decide(state, trip(MZ, 50))
+    assert decision.explanation == (
+        "Blocked by T9 (staged link madaya-zabadani <- foua-kefraya): stage 3 of madaya-zabadani "
+        f"needs stage 3 of foua-kefraya confirmed by icrc; 0 of {exchange:,} confirmed."
+    )
+    third = decide(state, trip(FK, 50))
+    assert third.allowed
+    assert "stage 3 of foua-kefraya is released without condition" in third.explanation
+    state = send(state, FK, exchange)
+    assert state.people(FK) == state.rules.people(FK)
+    # Confirming Kefraya too (the first two stages in all) releases nothing on the Madaya side.
+    state = confirm(state, FK, fk_before - state.confirmed_by(FK, "icrc"))
+    assert blockers(decide(state, trip(MZ, 50))) == ["T9"]
+    state = confirm(state, FK, exchange - 1)
+    assert f"{exchange - 1:,} of {exchange:,} confirmed" in decide(state, trip(MZ, 50)).explanation
+    state = confirm(state, FK, 1)
+    released = decide(state, trip(MZ, 50))
+    assert released.allowed
+    assert (
+        f"stage 3 of madaya-zabadani released: stage 3 of foua-kefraya confirmed by icrc "
+        f"({exchange:,} of {exchange:,})"
+    ) in released.explanation
+    state = send(state, MZ, mz_all)
+    assert state.people(MZ) == mz_all == state.rules.people(MZ)
+    assert blockers(decide(state, trip(MZ, 1))) == ["T9"]
+
+
+def test_an_attack_on_the_madaya_convoys_halts_every_side(start: AgreementState) -> None:
+    """Under T10, a verified attack on the Madaya/Zabadani road halts Foua's wounded too."""
+    state = start.fold(
+        [
+            IncidentReported("i3", "shelling", 4, MZ, "madaya", "sarc", NOON),
+            IncidentVerified("i3", "sarc", NOON),
+        ]
+    )
+    assert blockers(decide(state, trip(FK, 16, Group.WOUNDED_STRETCHER))) == ["T10"]
+    state, _ = ask(state, RecordResume("T10", "turkey", NOON))
+    state, _ = ask(state, RecordResume("T10", "iran", NOON))
+    assert decide(state, trip(FK, 16, Group.WOUNDED_STRETCHER)).allowed
 
 
 def test_an_attack_on_the_foua_convoys_needs_two_of_three_guarantors(

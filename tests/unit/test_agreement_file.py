@@ -321,9 +321,13 @@ def test_explain_prints_one_line_per_term_of_the_bundled_deal() -> None:
     result = runner.invoke(app, ["agreement", "explain", "east-aleppo-2016", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [t["id"] for t in data["terms"]] == ["T1", "T2", "T3", "T4", "T5", "T6", "T7"]
+    assert [t["id"] for t in data["terms"]] == [f"T{n}" for n in range(1, 11)]
     staged = data["terms"][2]["explanation"]
-    assert "17,500 (the rest) of east-aleppo go once 656 (50%) of foua-kefraya" in staged
+    assert "17,500 (the rest) of east-aleppo go once 1,250 of foua-kefraya" in staged
+    exchange = data["terms"][8]["explanation"]
+    assert "1,500 (the rest) of madaya-zabadani go once 1,500 (the rest) of foua-kefraya" in (
+        exchange
+    )
     assert "Opposition-source version" in data["version_note"]
 
 

@@ -44,10 +44,11 @@ def test_every_number_in_a_bundled_scenario_names_its_source(name: str) -> None:
 
 
 def test_east_aleppo_moves_the_35000_people_its_file_states() -> None:
-    """East Aleppo's groups add up to the 35,000 taken from ICRC/OCHA, Foua/Kefraya to 1,312."""
+    """East Aleppo adds up to ICRC/OCHA's 35,000; Foua/Kefraya and Madaya/Zabadani to the deal's."""
     s = load_bundled("east-aleppo-2016")
     assert s.people("east-aleppo") == 35_000
-    assert s.people("foua-kefraya") == 1_312
+    assert s.people("foua-kefraya") == 1_250 + 1_250 + 1_500
+    assert s.people("madaya-zabadani") == 1_500
     assert s.people("east-aleppo", Group.FIGHTERS) == 7_000
     wounded = s.people("east-aleppo", Group.WOUNDED_STRETCHER) + s.people(
         "east-aleppo", Group.WOUNDED_SEATED
@@ -68,6 +69,7 @@ def test_east_aleppo_has_the_reported_fleet_places_and_roles() -> None:
     assert {k for k, r in roles.items() if r is Role.MONITOR} == {"icrc", "sarc", "un-monitors"}
     assert s.corridor("ramouseh").sites[:2] == ("east-aleppo", "ramouseh")
     assert s.movement("foua-kefraya").destinations == ("jibreen",)
+    assert s.movement("madaya-zabadani").destinations == ("idlib",)
     assert (s.start, s.timezone) == ("2016-12-15T05:00", "Asia/Damascus")
 
 
