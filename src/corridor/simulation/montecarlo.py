@@ -67,9 +67,19 @@ def run_chunk(study: Study, seed: int, start: int, stop: int) -> list[RunMetrics
     return [run_one(study, seed, index) for index in range(start, stop)]
 
 
+CHUNK_RUNS = 10
+"""Most runs in one task: a run with the bundled deal takes a few tenths of a
+second, so a task stays a few seconds long and, at the end of a study, no
+worker idles long while another finishes its last task."""
+
+
 def chunks(runs: int, workers: int) -> list[tuple[int, int]]:
-    """Split `runs` into contiguous chunks: several per worker for balance and progress."""
-    size = max(1, min(50, math.ceil(runs / max(1, workers * 8))))
+    """Split `runs` into contiguous chunks: several per worker for balance and progress.
+
+    Each task carries the study (tens of kilobytes) and returns a few
+    kilobytes per run, so even chunks of one run cost little to send.
+    """
+    size = max(1, min(CHUNK_RUNS, math.ceil(runs / max(1, workers * 8))))
     return [(start, min(runs, start + size)) for start in range(0, runs, size)]
 
 
