@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor.adapters.agreement_file import load_agreement_ref
-from corridor.adapters.scenario_file import bundled_path
+from corridor.adapters.scenario_file import bundled_path, load_bundled
 from corridor.bootstrap import open_store
 from corridor.domain.scenario import Group
 from corridor.entrypoints.cli.main import app
@@ -163,6 +163,16 @@ def test_the_scenarios_agreement_decides_unless_the_open_deal_is_asked_for(
     assert dealt["series"]["moved"]["foua-kefraya"]["p50"][-1] == 0
     # Madaya/Zabadani's stage waits on Foua/Kefraya's last one, so it never starts.
     assert dealt["series"]["moved"]["madaya-zabadani"]["p50"][-1] == 0
+
+
+def test_the_bundled_deal_clears_every_movement_through_its_last_stage() -> None:
+    """Madaya/Zabadani, whose one stage waits on Foua/Kefraya's last, still clears in the run."""
+    args = ("east-aleppo-2016", "--runs", "1", "--json", "--workers", "1")
+    summary = json.loads(_simulate(*args))
+    scenario = load_bundled("east-aleppo-2016")
+    assert summary["cleared_share"] == 1.0
+    moved = {m: series["p50"][-1] for m, series in summary["series"]["moved"].items()}
+    assert moved == {m.id: scenario.people(m.id) for m in scenario.movements}
 
 
 def test_a_run_recorded_in_a_ledger_folds_back_to_what_it_moved(tmp_path: Path) -> None:
