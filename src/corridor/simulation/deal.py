@@ -60,9 +60,10 @@ class AgreementGate:
     """The deal's terms deciding every request of one run.
 
     Vehicles held by the deal ask again whenever anything changes, many with
-    the same question (a full bus of civilians, again). A refusal is therefore
-    remembered until the state changes in a way that can alter a decision or
-    time passes a window's edge; within that span `decide` would give the same
+    the same question (a full bus of civilians, again). An answer to a
+    dispatch is therefore remembered under what the decision reads (the
+    movement's figures, `dispatch_reads`) and the stretch between window edges
+    (the only way time alone changes an answer): `decide` would give the same
     answer, so the run is the same, only cheaper. A crossing reads only the
     windows and the standing halts, so its answer is kept until the halts
     change, however many trips leave or arrive meanwhile.
@@ -74,6 +75,8 @@ class AgreementGate:
         self.state = AgreementState.start(agreement, scenario)
         self.zero = start_time(scenario)
         self.record = record
+        self._last_minute = 0.0
+        self._last_at = self.zero
         self.events: list[AgreementEvent] = []
         self.version = 0
         self.answers: dict[tuple[object, ...], Verdict] = {}
@@ -101,7 +104,12 @@ class AgreementGate:
         }
 
     def at(self, minute: float) -> datetime:
-        return self.zero + timedelta(minutes=minute)
+        # Several questions come at one minute (a load tried whole, then
+        # smaller, then dispatched): the last answer is kept.
+        if minute != self._last_minute:
+            self._last_minute = minute
+            self._last_at = self.zero + timedelta(minutes=minute)
+        return self._last_at
 
     def _ask(self, request: Request) -> Verdict:
         decision = decide(self.state, request)

@@ -32,7 +32,11 @@ def decide(state: AgreementState, request: Request) -> Decision:
         findings = _confirm(state, request)
     else:
         findings = _resume(state, request)
-    allowed = all(f.passed for f in findings)
+    allowed = True
+    for finding in findings:
+        if not finding.passed:
+            allowed = False
+            break
     return Decision(allowed, request.kind, tuple(findings))
 
 
