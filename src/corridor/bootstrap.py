@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corridor.adapters.ledger.memory import MemoryLedgerStore
-from corridor.adapters.ledger.postgres import PostgresLedgerStore
-from corridor.adapters.ledger.sqlite import SQLiteLedgerStore
 from corridor.domain.clock import Clock
 from corridor.errors import InvalidInput
 from corridor.services.ports import LedgerStore
@@ -32,15 +29,26 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def open_store(url: str, clock: Clock | None = None, migrate: bool = True) -> LedgerStore:
-    """Open (creating and migrating if needed) the ledger at `url`."""
+    """Open (creating and migrating if needed) the ledger at `url`.
+
+    Each backend is imported only when its URL is opened: the PostgreSQL driver
+    and SQLAlchemy cost seconds at start-up that a SQLite-only command (and
+    `corridor --help`) should not pay.
+    """
     if url.startswith(SQLITE_PREFIX):
+        from corridor.adapters.ledger.sqlite import SQLiteLedgerStore
+
         path = url.removeprefix(SQLITE_PREFIX)
         if not path or path == ":memory:":
             raise InvalidInput(f"ledger URL {url!r} names no file; use sqlite:///path/to/file.db")
         return SQLiteLedgerStore(path, clock=clock, migrate=migrate)
     if url.startswith(POSTGRES_PREFIXES):
+        from corridor.adapters.ledger.postgres import PostgresLedgerStore
+
         return PostgresLedgerStore(url, clock=clock, migrate=migrate)
     if url == "memory://":
+        from corridor.adapters.ledger.memory import MemoryLedgerStore
+
         return MemoryLedgerStore(clock=clock)
     raise InvalidInput(
         f"ledger URL {url!r} is not understood; expected sqlite:///FILE, "

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from corridor.planning.bep.plan import Engine
 from corridor.planning.bep.reader import read_bep
-from corridor.planning.bep.solver import Engine, solve_bep
+from corridor.planning.bep.solver import solve_bep
 from tests.support.bep_checker import check_result
 
 BEP = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "bep"

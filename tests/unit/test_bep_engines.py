@@ -12,8 +12,8 @@ from corridor.planning.bep.bounds import lower_bounds, single_trip_bound
 from corridor.planning.bep.exact import solve_exact
 from corridor.planning.bep.heuristic import construct, improve
 from corridor.planning.bep.instance import BepInstance
-from corridor.planning.bep.plan import BepPlan, BepTrip
-from corridor.planning.bep.solver import Engine, lift, solve_bep
+from corridor.planning.bep.plan import BepPlan, BepTrip, Engine
+from corridor.planning.bep.solver import lift, solve_bep
 from corridor.planning.bep.timed import solve_timed
 
 WORKED = BepInstance("worked", 1, (2,), (3, 5), (8, 1), ((4, 7),), ((6, 4), (6, 7)))

@@ -18,9 +18,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from corridor.entrypoints.cli.output import console, emit_json
-from corridor.planning.bep.plan import BepResult
+from corridor.planning.bep.plan import BepResult, Engine
 from corridor.planning.bep.reader import read_bep
-from corridor.planning.bep.solver import Engine, solve_bep
 
 SCENARIO_COMMAND = "scenario"
 """Name under which the scenario planning command registers on `app`."""
@@ -63,6 +62,9 @@ def bep(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Plan a Bus Evacuation Problem file: makespan, lower bound and every bus route."""
+    # Imported here: OR-Tools takes seconds to load, which no other command should pay.
+    from corridor.planning.bep.solver import solve_bep
+
     instance = read_bep(file)
     if as_json:
         result = solve_bep(instance, time_limit=time_limit, seed=seed, engine=engine)

@@ -8,15 +8,10 @@ double a command.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
-from corridor.entrypoints.api.app import create_app
-from corridor.entrypoints.api.context import ApiContext, open_context
-from corridor.entrypoints.api.models import OpenOperation
-from corridor.entrypoints.api.routes_operations import opening_for
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
 from corridor.protection.access import AccessRole
@@ -24,11 +19,17 @@ from corridor.protection.keys import MasterKey, load_key, write_key
 from corridor.services.access_tokens import issue_token
 from corridor.settings import Settings
 
+if TYPE_CHECKING:
+    from corridor.entrypoints.api.context import ApiContext
+
 DEMO = "east-aleppo-2016"
 
 
 def _open_demo(context: ApiContext) -> None:
     """The demo operation opened under its agreement, and a coordinator token shown once."""
+    from corridor.entrypoints.api.models import OpenOperation
+    from corridor.entrypoints.api.routes_operations import opening_for
+
     if not context.live.known(DEMO):
         events = opening_for(OpenOperation(id=DEMO, scenario=DEMO))
         context.live.command(DEMO, lambda _: events, "coordinator:demo", opening=True)
@@ -66,6 +67,12 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    # The web stack is imported by this command alone, so the rest of the CLI starts fast.
+    import uvicorn
+
+    from corridor.entrypoints.api.app import create_app
+    from corridor.entrypoints.api.context import open_context
+
     settings = Settings.from_environment()
     key_path = key_file or settings.key_file
     if demo and not key and not key_path.exists():

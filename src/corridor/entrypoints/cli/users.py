@@ -6,15 +6,17 @@ lost token is revoked and replaced, not recovered.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corridor.adapters.vault.store import SqlTokenStore
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.protection.tokens import TokenRecord
 from corridor.services.access_tokens import issue_token, revoke_token
 from corridor.settings import Settings
+
+if TYPE_CHECKING:
+    from corridor.adapters.vault.store import SqlTokenStore
 
 app = typer.Typer(help="Issue, list and revoke API tokens.", no_args_is_help=True)
 
@@ -25,6 +27,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 
 
 def _store(db: str | None) -> SqlTokenStore:
+    # Imported on use: SQLAlchemy's start-up cost belongs to the commands that need it.
+    from corridor.adapters.vault.store import SqlTokenStore
+
     return SqlTokenStore(db or Settings.from_environment().db_url)
 
 

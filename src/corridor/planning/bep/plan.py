@@ -9,8 +9,17 @@ its last drop. An idle bus has an empty route and ends at time 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from corridor.planning.bep.instance import BepInstance
+
+
+class Engine(StrEnum):
+    """Which engine plans: chosen by size, or forced to the exact or heuristic one."""
+
+    AUTO = "auto"
+    EXACT = "exact"
+    HEURISTIC = "heuristic"
 
 
 @dataclass(frozen=True)

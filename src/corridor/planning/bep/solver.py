@@ -17,13 +17,12 @@ larger fleet is kept from doing worse than a smaller one.
 from __future__ import annotations
 
 import time
-from enum import StrEnum
 
 from corridor.planning.bep.bounds import lower_bounds
 from corridor.planning.bep.exact import solve_exact
 from corridor.planning.bep.heuristic import construct, improve
 from corridor.planning.bep.instance import BepInstance, require_feasible
-from corridor.planning.bep.plan import BepPlan, BepResult, Route
+from corridor.planning.bep.plan import BepPlan, BepResult, Engine, Route
 from corridor.planning.bep.timed import ARC_LIMIT, network_size, solve_timed
 from corridor.planning.bep.transport import construct_hardest_first, construct_packed
 
@@ -41,12 +40,6 @@ HEURISTIC_BEFORE_EXACT = 1.0
 
 COUNT_SHARE = 0.5
 """Share of the exact engines' time given to the trip-count model before the timed one."""
-
-
-class Engine(StrEnum):
-    AUTO = "auto"
-    EXACT = "exact"
-    HEURISTIC = "heuristic"
 
 
 def lift(plan: BepPlan, small: BepInstance, large: BepInstance) -> BepPlan:
