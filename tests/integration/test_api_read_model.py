@@ -13,7 +13,7 @@ from corridor.adapters.vault.store import SqlTokenStore
 from corridor.bootstrap import open_store
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import opening_events, operation_stream
-from corridor.errors import Unauthorized
+from corridor.errors import NotFound, Unauthorized
 from corridor.services.access_tokens import TokenCache, issue_token, revoke_token
 from corridor.services.live import LiveOperations, OperationRecord
 from corridor.services.ports import LedgerStore
@@ -39,7 +39,7 @@ def _open(live: LiveOperations) -> None:
     live.command(OPERATION, lambda _: events, "coordinator", opening=True)
 
 
-def _claim(live: LiveOperations, value: int) -> None:
+def _claim_event(value: int) -> NewEvent:
     payload = {
         "movement": "east-aleppo",
         "figure": "arrived",
@@ -49,8 +49,11 @@ def _claim(live: LiveOperations, value: int) -> None:
         "source": "y",
         "stated_at": "2016-12-16",
     }
-    event = NewEvent(operation_stream(OPERATION), "figure-claimed", payload)
-    live.command(OPERATION, lambda _: [event], "monitor")
+    return NewEvent(operation_stream(OPERATION), "figure-claimed", payload)
+
+
+def _claim(live: LiveOperations, value: int) -> None:
+    live.command(OPERATION, lambda _: [_claim_event(value)], "monitor")
 
 
 def _claims(record: OperationRecord) -> list[int]:
@@ -116,6 +119,31 @@ def test_a_command_applies_its_own_events_without_reading_them_back(
     _claim(live, 7)
     assert live.view(OPERATION, "claims", _claims) == [5, 7]
     assert counting.reads == 0
+
+
+def test_a_command_refused_on_a_stale_record_is_decided_again_on_the_ledger(
+    db_url: str,
+) -> None:
+    """A command needing another process's latest write succeeds, and both writes stand."""
+    here, there = open_store(db_url), open_store(db_url)
+    try:
+        live, other = LiveOperations(here), LiveOperations(there)
+        _open(live)
+        _claim(live, 1)
+        other.read(OPERATION, _claims)
+        _claim(other, 2)
+
+        def needs_the_other_claim(record: OperationRecord) -> list[NewEvent]:
+            if 2 not in _claims(record):
+                raise NotFound("the other process's claim is not there")
+            return [_claim_event(3)]
+
+        live.command(OPERATION, needs_the_other_claim, "monitor")
+        assert live.read(OPERATION, _claims) == [1, 2, 3]
+        assert other.read(OPERATION, _claims) == [1, 2, 3]
+    finally:
+        here.close()
+        there.close()
 
 
 def test_a_record_built_from_its_own_writes_equals_one_folded_from_the_ledger(

@@ -10,8 +10,9 @@ command appended are applied to the record at once when nothing else was
 appended in between, so a write is one append and no read.
 
 A command is decided on a copy of the projection and appended with the
-stream's version as the expected version. When another process appended
-first, the ledger refuses with `ConcurrencyError`, nothing is written, and
+stream's version as the expected version, first on the projection as this
+process last left it (without asking for the head). When another process
+appended first, the ledger refuses with `ConcurrencyError`, nothing is written, and
 the command is decided again on the caught-up record: concurrent writers
 from several processes lose nothing and double nothing. With an
 idempotency key a retried command returns the first command's events.
@@ -238,20 +239,20 @@ class LiveOperations:
         stream = operation_stream(operation)
         for attempt in range(1, ATTEMPTS + 1):
             with self._lock:
-                record = self._caught_up(operation)
-                if opening and record.opened:
-                    raise IntegrityError(f"operation {operation!r} is already open")
-                if not opening and not record.opened:
-                    raise NotFound(f"operation {operation!r} has not been opened")
-                # Commands change only the custody book of the record they are
-                # given (the agreement state is immutable; the rest changes only
-                # by applying stored events), so a copy of the book suffices.
-                trial = copy.copy(record)
-                trial.book = record.book.copy()
-                try:
-                    events = list(decide(trial))
-                except CustodyRefused as refused:
-                    raise IntegrityError(str(refused)) from None
+                # The first attempt decides on the record as this process last
+                # left it, without asking the ledger's head: a stale decision is
+                # refused by the expected version and decided again on the
+                # caught-up record, and so is any refusal made on a stale record.
+                known = self._records.get(operation)
+                if attempt == 1 and known is not None and known.opened and not opening:
+                    try:
+                        record, events = known, self._decide(known, decide, opening)
+                    except CorridorError:
+                        record = self._caught_up(operation)
+                        events = self._decide(record, decide, opening)
+                else:
+                    record = self._caught_up(operation)
+                    events = self._decide(record, decide, opening)
                 expected = {stream: record.version}
             try:
                 result = self.ledger.append(
@@ -260,12 +261,33 @@ class LiveOperations:
             except ConcurrencyError:
                 if attempt == ATTEMPTS:
                     raise
-                # Spread the retries of competing processes so they do not collide again.
-                time.sleep(random.uniform(0, 0.005 * attempt))
+                if attempt > 1:
+                    # Spread the retries of competing processes so they do not collide again.
+                    time.sleep(random.uniform(0, 0.005 * attempt))
                 continue
             self._appended(operation, result)
             return result
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    @staticmethod
+    def _decide(
+        record: OperationRecord,
+        decide: Callable[[OperationRecord], Sequence[NewEvent]],
+        opening: bool,
+    ) -> list[NewEvent]:
+        if opening and record.opened:
+            raise IntegrityError(f"operation {record.id!r} is already open")
+        if not opening and not record.opened:
+            raise NotFound(f"operation {record.id!r} has not been opened")
+        # Commands change only the custody book of the record they are
+        # given (the agreement state is immutable; the rest changes only
+        # by applying stored events), so a copy of the book suffices.
+        trial = copy.copy(record)
+        trial.book = record.book.copy()
+        try:
+            return list(decide(trial))
+        except CustodyRefused as refused:
+            raise IntegrityError(str(refused)) from None
 
     def custody(
         self,
