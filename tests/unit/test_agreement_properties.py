@@ -42,6 +42,7 @@ from corridor.domain.agreement import (
     decide,
     event_from_payload,
 )
+from corridor.domain.agreement.allows import dispatch_allowed
 from corridor.domain.scenario import Group
 from tests.support.agreement_world import deal, world
 
@@ -309,6 +310,7 @@ def play(
             decision = decide(state, request)
             assert decision == decide(state, request)
             if isinstance(request, DispatchTrip):
+                assert dispatch_allowed(state, request) is decision.allowed
                 broken = model.violations(request)
                 if decision.allowed:
                     assert broken == [], (broken, decision.explanation)
@@ -435,3 +437,13 @@ def test_the_same_state_always_gives_the_same_decision(
     final, events, _ = play(agreement, steps)
     rebuilt = AgreementState.start(agreement, world()).fold(events)
     assert decide(final, probe) == decide(rebuilt, probe) == decide(final, probe)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(agreement=agreements(), steps=histories, probe=dispatches())
+def test_the_quick_yes_or_no_is_always_the_decisions(
+    agreement: Agreement, steps: list[Action], probe: DispatchTrip
+) -> None:
+    """`dispatch_allowed` answers a dispatch exactly as `decide(...).allowed` does."""
+    final, _, _ = play(agreement, steps)
+    assert dispatch_allowed(final, probe) is decide(final, probe).allowed

@@ -35,6 +35,7 @@ from corridor.domain.agreement import (
     consequences,
     decide,
 )
+from corridor.domain.agreement.allows import dispatch_allowed
 from corridor.domain.agreement.checks import dispatch_reads
 from corridor.domain.scenario import Role, Scenario, SiteKind
 from corridor.simulation.gate import ALLOWED, IncidentNotice, Load, Verdict
@@ -81,8 +82,12 @@ class AgreementGate:
         self.version = 0
         self.answers: dict[tuple[object, ...], Verdict] = {}
         """Answers to dispatches, keyed by what the decision reads (`dispatch_reads`)."""
-        self.reads: dict[str, tuple[object, ...]] = {}
-        """`dispatch_reads` per movement, for the current state."""
+        self.reads: dict[str, int] = {}
+        """`dispatch_reads` per movement, for the current state, as its number in `read_ids`."""
+        self.read_ids: dict[tuple[object, ...], int] = {}
+        """Each distinct `dispatch_reads` seen, numbered, so keys stay small to hash."""
+        self.sizes: dict[tuple[object, ...], int] = {}
+        """`dispatchable` answers, keyed as dispatches are."""
         self.crossings: dict[tuple[object, ...], Verdict] = {}
         """Answers to crossings, kept while the standing halts stay the same."""
         self.edges = _window_edges(agreement, scenario, self.zero)
@@ -148,7 +153,11 @@ class AgreementGate:
             return (movement, load, self._span(minute), self.version)
         reads = self.reads.get(movement)
         if reads is None:
-            reads = self.reads[movement] = dispatch_reads(self.state, movement)
+            figures = dispatch_reads(self.state, movement)
+            reads = self.read_ids.get(figures)
+            if reads is None:
+                reads = self.read_ids[figures] = len(self.read_ids)
+            self.reads[movement] = reads
         return (movement, load, self._span(minute), reads)
 
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
@@ -156,9 +165,13 @@ class AgreementGate:
         known = self.answers.get(key)
         if known is not None and not known.allowed:
             return known
-        if known is not None and not self.record:
-            # Decided already by `may_dispatch` on the same figures: the trip
-            # leaves as `consequences` would have it, without asking again.
+        if not self.record and (
+            known is not None
+            or dispatch_allowed(self.state, DispatchTrip(movement, vehicle, self.at(minute), load))
+        ):
+            # Allowed on these figures (decided already by `may_dispatch`, or
+            # found now without building the decision nobody reads): the trip
+            # leaves as `consequences` would have it.
             self._apply(TripDispatched(movement, vehicle, load, self.at(minute)))
             return ALLOWED
         verdict = self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
@@ -171,6 +184,29 @@ class AgreementGate:
             self.answers.clear()
         self.answers[key] = verdict
 
+    def dispatchable(self, movement: str, minute: float, load: Load) -> int:
+        """How many leading groups of `load` the deal would let leave now.
+
+        Asked once per pickup and load however many smaller loads it takes to
+        find out: the answer is remembered under the dispatch key of the whole
+        load (what the decisions read), so it stands while those figures do.
+        """
+        key = self._dispatch_key(movement, minute, load)
+        size = self.sizes.get(key)
+        if size is None:
+            size = next(
+                (
+                    n
+                    for n in range(len(load), 0, -1)
+                    if self.may_dispatch(movement, minute, load[:n])
+                ),
+                0,
+            )
+            if len(self.sizes) >= _REMEMBERED:
+                self.sizes.clear()
+            self.sizes[key] = size
+        return size
+
     def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
         """The deal's answer to a dispatch, without dispatching or recording it.
 
@@ -180,8 +216,12 @@ class AgreementGate:
         key = self._dispatch_key(movement, minute, load)
         known = self.answers.get(key)
         if known is None:
-            decision = decide(self.state, DispatchTrip(movement, "", self.at(minute), load))
-            known = ALLOWED if decision.allowed else Verdict(False, decision.explanation)
+            if dispatch_allowed(self.state, DispatchTrip(movement, "", self.at(minute), load)):
+                known = ALLOWED
+            else:
+                # Refused: the reason is worded once, for `dispatch` to give.
+                decision = decide(self.state, DispatchTrip(movement, "", self.at(minute), load))
+                known = Verdict(False, decision.explanation)
             self._remember(key, known)
         return known.allowed
 

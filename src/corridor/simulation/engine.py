@@ -222,11 +222,7 @@ class Simulation:
     def _deal_would_let_leave(self, vehicle: Vehicle, pickup: Pickup) -> bool:
         """Whether the deal would let some part of a load leave `pickup` now."""
         load = planned_load(vehicle, pickup)
-        movement = pickup.movement.id
-        return any(
-            self.gate.may_dispatch(movement, self.env.now, load[:size])
-            for size in range(len(load), 0, -1)
-        )
+        return self.gate.dispatchable(pickup.movement.id, self.env.now, load) > 0
 
     def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.
@@ -337,8 +333,12 @@ class Simulation:
         position = start or vehicle.depot
         if start is None and vehicle.ready > 0:
             yield env.timeout(vehicle.ready)
+        chosen: Pickup | None = None
         while self.unloaded > 0:
-            pickup = self._choose(vehicle, position)
+            # A choice made just before, at the same minute and on the same
+            # state (a refusal below), is not made again.
+            pickup = chosen or self._choose(vehicle, position)
+            chosen = None
             if pickup is None:
                 yield self._wait_for_change()
                 continue
@@ -361,7 +361,8 @@ class Simulation:
                 # Refused (by a hold or by the deal): serve a movement that may
                 # move if there is one, else wait here for something to change.
                 self.refused.add((pickup.index, vehicle.kind))
-                if self._choose(vehicle, position) is not None:
+                chosen = self._choose(vehicle, position)
+                if chosen is not None:
                     break
                 yield self._wait_for_change()
 

@@ -51,6 +51,14 @@ class Gate(Protocol):
         """Would this load be let leave for `movement` now? Asks only; nothing leaves."""
         ...
 
+    def dispatchable(self, movement: str, minute: float, load: Load) -> int:
+        """How many leading groups of `load` the deal would let leave now (0: none).
+
+        The largest n such that `load[:n]` would be let leave, as a loop of
+        `may_dispatch` from the whole load down would find it; asks only.
+        """
+        ...
+
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         """May this loaded vehicle pass the checkpoint `site` now? When allowed, it has."""
         ...
@@ -94,6 +102,9 @@ class OpenDeal:
 
     def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
         return True
+
+    def dispatchable(self, movement: str, minute: float, load: Load) -> int:
+        return len(load)
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         return ALLOWED

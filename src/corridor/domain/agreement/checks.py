@@ -31,17 +31,25 @@ def rules_people(state: AgreementState, movement: str) -> int:
 def inside(window: Window, zone: ZoneInfo, at: datetime) -> tuple[bool, str]:
     """Whether `at` falls in the window, and the local time it was judged at."""
     local = at.astimezone(zone)
+    return _inside_local(window, local), local.isoformat(" ", "minutes")[:16]
+
+
+def in_window(window: Window, zone: ZoneInfo, at: datetime) -> bool:
+    """Whether `at` falls in the window (`inside` without the words)."""
+    return _inside_local(window, at.astimezone(zone))
+
+
+def _inside_local(window: Window, local: datetime) -> bool:
     minute = local.hour * 60 + local.minute
     day = local.date()
-    shown = local.isoformat(" ", "minutes")[:16]
     if window.overnight:
         if minute >= window.opens:
-            return window.first_day <= day <= window.last_day, shown
+            return window.first_day <= day <= window.last_day
         if minute < window.closes:
-            return window.first_day <= day - ONE_DAY <= window.last_day, shown
-        return False, shown
+            return window.first_day <= day - ONE_DAY <= window.last_day
+        return False
     in_hours = window.opens <= minute < window.closes
-    return in_hours and window.first_day <= day <= window.last_day, shown
+    return in_hours and window.first_day <= day <= window.last_day
 
 
 def windows(rules: MovementRules, movement: str, at: datetime) -> list[Finding]:
