@@ -179,6 +179,10 @@ class AgreementGate:
             self._remember(key, verdict)
         return verdict
 
+    def epoch(self, minute: float) -> object:
+        # Recorded decisions are folded into the state too, but change no answer.
+        return (self.version, self._span(minute))
+
     def _remember(self, key: tuple[object, ...], verdict: Verdict) -> None:
         if len(self.answers) >= _REMEMBERED:
             self.answers.clear()

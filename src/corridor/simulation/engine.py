@@ -91,6 +91,10 @@ class Simulation:
         self.site_held: dict[str, int] = {}
         self.turn_backs = [e for e in model.timeline if e.action is Scripted.TURN_BACK]
         self.changed = self.env.event()
+        self.would_leave: dict[tuple[int, int, int], tuple[object, bool]] = {}
+        """(pickup, seats, stretcher places) -> (what the answer rests on, whether
+        the deal would let some of its load leave): the same question, asked
+        again by every waiting vehicle on an unchanged deal, is answered once."""
         self.refused: set[tuple[int, str]] = set()
         """(pickup, vehicle kind) refused a dispatch since anything last changed."""
         self.done = self.env.event()
@@ -221,8 +225,16 @@ class Simulation:
 
     def _deal_would_let_leave(self, vehicle: Vehicle, pickup: Pickup) -> bool:
         """Whether the deal would let some part of a load leave `pickup` now."""
+        now = self.env.now
+        key = (pickup.index, vehicle.seats, vehicle.stretchers)
+        token = (self.gate.epoch(now), tuple(pickup.counts.values()))
+        known = self.would_leave.get(key)
+        if known is not None and known[0] == token:
+            return known[1]
         load = planned_load(vehicle, pickup)
-        return self.gate.dispatchable(pickup.movement.id, self.env.now, load) > 0
+        answer = self.gate.dispatchable(pickup.movement.id, now, load) > 0
+        self.would_leave[key] = (token, answer)
+        return answer
 
     def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.

@@ -59,6 +59,10 @@ class Gate(Protocol):
         """
         ...
 
+    def epoch(self, minute: float) -> object:
+        """A value that stays equal while no answer of the deal can change."""
+        ...
+
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         """May this loaded vehicle pass the checkpoint `site` now? When allowed, it has."""
         ...
@@ -105,6 +109,9 @@ class OpenDeal:
 
     def dispatchable(self, movement: str, minute: float, load: Load) -> int:
         return len(load)
+
+    def epoch(self, minute: float) -> object:
+        return None
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         return ALLOWED
