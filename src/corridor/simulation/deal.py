@@ -14,6 +14,7 @@ the ledger's own vocabulary, ready to be appended to an operation's ledger.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -174,7 +175,12 @@ class AgreementGate:
             # leaves as `consequences` would have it.
             self._apply(TripDispatched(movement, vehicle, load, self.at(minute)))
             return ALLOWED
-        verdict = self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
+        request = DispatchTrip(movement, vehicle, self.at(minute), load)
+        if self.record:
+            verdict = self._ask(request)
+        else:
+            # Unrecorded, a refusal leaves no event: its words wait to be read.
+            verdict = Verdict(False, explain=_explanation(self.state, request))
         if not verdict.allowed:
             self._remember(key, verdict)
         return verdict
@@ -223,9 +229,9 @@ class AgreementGate:
             if dispatch_allowed(self.state, DispatchTrip(movement, "", self.at(minute), load)):
                 known = ALLOWED
             else:
-                # Refused: the reason is worded once, for `dispatch` to give.
-                decision = decide(self.state, DispatchTrip(movement, "", self.at(minute), load))
-                known = Verdict(False, decision.explanation)
+                # Refused: the reason is worded only if someone reads it.
+                request = DispatchTrip(movement, "", self.at(minute), load)
+                known = Verdict(False, explain=_explanation(self.state, request))
             self._remember(key, known)
         return known.allowed
 
@@ -276,6 +282,11 @@ class AgreementGate:
 
     def arrived(self, movement: str, people: int, minute: float) -> None:
         self._ask(ConfirmStage(movement, self.monitor, people, self.at(minute)))
+
+
+def _explanation(state: AgreementState, request: Request) -> Callable[[], str]:
+    """What words the decision on `request` in `state` (states never change)."""
+    return lambda: decide(state, request).explanation
 
 
 def _window_edges(agreement: Agreement, scenario: Scenario, zero: datetime) -> list[float]:

@@ -10,6 +10,7 @@ A gate holds the state of one run; the engine asks its factory for a fresh one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,12 +19,39 @@ from corridor.domain.scenario import Group, Scenario
 Load = tuple[tuple[Group, int], ...]
 
 
-@dataclass(frozen=True)
 class Verdict:
-    """The gate's answer: allowed or not, and the reason in a negotiator's words."""
+    """The gate's answer: allowed or not, and the reason in a negotiator's words.
 
-    allowed: bool
-    reason: str = ""
+    The reason may be given as a function that words it, called the first
+    time it is read: a run reads the yes or no of thousands of answers and
+    the words of almost none.
+    """
+
+    __slots__ = ("_explain", "_reason", "allowed")
+
+    def __init__(
+        self, allowed: bool, reason: str = "", explain: Callable[[], str] | None = None
+    ) -> None:
+        self.allowed = allowed
+        self._reason = reason
+        self._explain = explain
+
+    @property
+    def reason(self) -> str:
+        if self._explain is not None:
+            self._reason, self._explain = self._explain(), None
+        return self._reason
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return (self.allowed, self.reason) == (other.allowed, other.reason)
+
+    def __hash__(self) -> int:
+        return hash((self.allowed, self.reason))
+
+    def __repr__(self) -> str:
+        return f"Verdict(allowed={self.allowed!r}, reason={self.reason!r})"
 
 
 ALLOWED = Verdict(True)
