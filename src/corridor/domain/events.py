@@ -88,6 +88,22 @@ class RecordedEvent:
         """The payload as Python values."""
         return json.loads(self.payload)
 
+    def row(self) -> tuple[int, str, int, str, str, str, str, str | None, int, str, str]:
+        """The stored columns in field order: what a store inserts and verify checks."""
+        return (
+            self.sequence,
+            self.stream,
+            self.version,
+            self.type,
+            self.payload,
+            self.actor,
+            self.recorded_at,
+            self.idempotency_key,
+            self.command,
+            self.previous_hash,
+            self.hash,
+        )
+
 
 class EventFacts(Protocol):
     """What a reducer may read of an event: a `RecordedEvent` or a `ReplayedEvent`."""

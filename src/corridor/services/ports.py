@@ -206,21 +206,7 @@ class LedgerStore(ABC):
         """Every stored event's columns, in order and in batches (verify's input)."""
         batch: list[StoredRow] = []
         for e in self.read():
-            batch.append(
-                (
-                    e.sequence,
-                    e.stream,
-                    e.version,
-                    e.type,
-                    e.payload,
-                    e.actor,
-                    e.recorded_at,
-                    e.idempotency_key,
-                    e.command,
-                    e.previous_hash,
-                    e.hash,
-                )
-            )
+            batch.append(e.row())
             if len(batch) >= SCAN_BATCH:
                 yield batch
                 batch = []

@@ -110,29 +110,13 @@ class _PostgresTransaction(WriteTransaction):
 
     def insert(self, events: Sequence[RecordedEvent]) -> None:
         with self._db.cursor() as cursor:
-            cursor.executemany(_INSERT, [_row(e) for e in events])
+            cursor.executemany(_INSERT, [e.row() for e in events])
 
 
 def _rollback(db: psycopg.Connection[Any]) -> None:
     """Roll back if the connection still can; a lost one has nothing to undo."""
     with suppress(psycopg.Error):
         db.rollback()
-
-
-def _row(e: RecordedEvent) -> tuple[object, ...]:
-    return (
-        e.sequence,
-        e.stream,
-        e.version,
-        e.type,
-        e.payload,
-        e.actor,
-        e.recorded_at,
-        e.idempotency_key,
-        e.command,
-        e.previous_hash,
-        e.hash,
-    )
 
 
 class PostgresLedgerStore(LedgerStore):
@@ -290,7 +274,7 @@ class PostgresLedgerStore(LedgerStore):
                 cursor.copy(f"COPY events ({COLUMNS}) FROM STDIN") as copy,
             ):
                 for event in events:
-                    copy.write_row(_row(event))
+                    copy.write_row(event.row())
 
     def close(self) -> None:
         try:

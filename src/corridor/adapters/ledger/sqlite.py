@@ -109,23 +109,7 @@ class _SQLiteTransaction(WriteTransaction):
         return tuple(RecordedEvent(*r) for r in rows)
 
     def insert(self, events: Sequence[RecordedEvent]) -> None:
-        self._db.executemany(_INSERT, [_row(e) for e in events])
-
-
-def _row(e: RecordedEvent) -> tuple[object, ...]:
-    return (
-        e.sequence,
-        e.stream,
-        e.version,
-        e.type,
-        e.payload,
-        e.actor,
-        e.recorded_at,
-        e.idempotency_key,
-        e.command,
-        e.previous_hash,
-        e.hash,
-    )
+        self._db.executemany(_INSERT, [e.row() for e in events])
 
 
 class SQLiteLedgerStore(LedgerStore):
