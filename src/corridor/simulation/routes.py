@@ -1,20 +1,20 @@
 """Driving times between sites, and the stops a loaded trip makes on its corridor.
 
-Computed once per scenario (Dijkstra over the road links), so the engine's inner
-loop only adds numbers. A loaded trip is cut into segments that end at the
-sites where something can happen to it (a checkpoint, a crossing, a site a
-timeline entry names); the driving between two such stops is one step of the
-simulation, which keeps a run at the level of trips rather than road segments.
+Shortest paths come from the planner (`corridor.planning.paths`) and are
+remembered per pair, so the engine's inner loop only adds numbers. A loaded
+trip is cut into segments that end at the sites where something can happen to
+it (a checkpoint, a crossing, a site a timeline entry names); the driving
+between two such stops is one step of the simulation, which keeps a run at the
+level of trips rather than road segments.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 from dataclasses import dataclass
 
 from corridor.domain.scenario import Scenario, SiteKind
 from corridor.errors import InvalidInput
+from corridor.planning.paths import Roads as PlanningRoads
 
 
 @dataclass(frozen=True)
@@ -41,44 +41,28 @@ class Route:
 
 
 class Roads:
-    """Shortest driving minutes between every pair of sites of a scenario."""
+    """Driving minutes between sites of a scenario, on the planner's shortest paths.
+
+    The simulator and the planner must agree on what a road costs, so both use
+    `corridor.planning.paths.Roads`; this wrapper only remembers each pair's
+    minutes (the engine asks for the same few pairs thousands of times a run)
+    and turns a missing road into a user error naming the scenario.
+    """
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        graph: dict[str, list[tuple[str, float]]] = {s.id: [] for s in scenario.sites}
-        for link in scenario.links:
-            graph.setdefault(link.a, []).append((link.b, link.minutes))
-            if not link.one_way:
-                graph.setdefault(link.b, []).append((link.a, link.minutes))
-        self._graph = graph
-        self._from: dict[str, dict[str, float]] = {}
+        self._paths = PlanningRoads(scenario.links)
+        self._minutes: dict[tuple[str, str], float] = {}
 
     def minutes(self, a: str, b: str) -> float:
         """Driving minutes from `a` to `b`; InvalidInput when no road joins them."""
-        if a == b:
-            return 0.0
-        table = self._from.get(a)
-        if table is None:
-            table = self._dijkstra(a)
-            self._from[a] = table
-        found = table.get(b, math.inf)
-        if math.isinf(found):
-            raise InvalidInput(f"scenario {self.scenario.id}: no road from {a} to {b}")
+        found = self._minutes.get((a, b))
+        if found is None:
+            found = self._paths.minutes(a, b)
+            if found is None:
+                raise InvalidInput(f"scenario {self.scenario.id}: no road from {a} to {b}")
+            self._minutes[(a, b)] = found
         return found
-
-    def _dijkstra(self, source: str) -> dict[str, float]:
-        best: dict[str, float] = {source: 0.0}
-        frontier: list[tuple[float, str]] = [(0.0, source)]
-        while frontier:
-            here_minutes, here = heapq.heappop(frontier)
-            if here_minutes > best.get(here, math.inf):
-                continue
-            for there, minutes in sorted(self._graph.get(here, ())):
-                candidate = here_minutes + minutes
-                if candidate < best.get(there, math.inf):
-                    best[there] = candidate
-                    heapq.heappush(frontier, (candidate, there))
-        return best
 
 
 def screening_sites(scenario: Scenario, extra: frozenset[str] = frozenset()) -> frozenset[str]:
