@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import hashlib
 from typing import Any
 
 from corridor.adapters.scenario_file.models import ScenarioFile, SourceModel
-from corridor.domain.canonical import canonical_bytes
+from corridor.domain.operation import scenario_content_hash
 from corridor.domain.scenario import (
     Capacity,
     Coordinates,
@@ -123,6 +122,7 @@ def scenario_digest(scenario: Scenario) -> str:
     """SHA-256 (hex) of the canonical JSON of the domain value: stable content identity.
 
     Two files that differ only in layout, comments, anchors or key order give
-    the same digest; any change of a value gives another.
+    the same digest; any change of a value gives another. The hash itself is
+    the domain's, so the ledger's `content_hash` and this digest are one value.
     """
-    return hashlib.sha256(canonical_bytes(scenario_to_data(scenario))).hexdigest()
+    return scenario_content_hash(scenario)
