@@ -100,7 +100,7 @@ def test_a_dispatch_the_deal_forbids_is_recorded_and_the_trip_stays(world: ApiWo
     assert [d["decision"]["allowed"] for d in recorded] == [False]
 
 
-def test_a_convoy_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> None:
+def test_a_trip_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> None:
     """Plan, board, depart (allowed by the deal), checkpoint, arrival and close."""
     _wounded_leave_first(world)
     _count(world, "amb-1", "headcounts", "ramouseh", WOUNDED)
@@ -109,7 +109,9 @@ def test_a_convoy_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> 
     world.ok(world.post(C, f"{OP}/trips/amb-1/close"))
     assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["stage"] == "closed"
     convoys = world.ok(world.get(L, f"{OP}/convoys"))
-    assert convoys == [{"convoy": "convoy-1", "trips": ["amb-1"], "stages": ["closed"]}]
+    assert convoys == [
+        {"convoy": "convoy-1", "trips": ["amb-1"], "stages": ["closed"], "stage": "closed"}
+    ]
     decided = world.ok(world.get(L, f"{OP}/decisions"))
     assert [(d["request"]["kind"], d["decision"]["allowed"]) for d in decided] == [
         ("dispatch-trip", True), ("dispatch-trip", True), ("confirm-stage", True),

@@ -148,7 +148,7 @@ def test_a_trip_walks_from_plan_to_close() -> None:
     stages = []
     book.plan("bus-9", "east-aleppo", "bus-9", convoy="convoy-1")
     stages.append(book.trips["bus-9"].stage)
-    book.board("bus-9", "east-aleppo", "bus-9", "ramouseh", counts({C: 10}), Basis.MANIFEST, "m1")
+    book.board("bus-9", "east-aleppo", "bus-9", "ramouseh", counts({C: 10}), Basis.COUNT, "m1")
     stages.append(book.trips["bus-9"].stage)
     book.depart("bus-9", "ramouseh", "m1")
     stages.append(book.trips["bus-9"].stage)

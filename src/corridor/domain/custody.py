@@ -21,7 +21,7 @@ so replaying the same events rebuilds the same book.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from corridor.domain.custody_events import (
@@ -86,6 +86,8 @@ class Trip:
     on_board: dict[Group, int]
     alerts: list[str] = field(default_factory=list)
     convoy: str = ""
+    manifest: tuple[str, ...] = ()
+    """Person ids boarded by manifest (empty for a boarding by count)."""
 
 
 @dataclass
@@ -182,7 +184,13 @@ class CustodyBook:
         people: Counts,
         basis: Basis,
         monitor: str,
+        manifest: Sequence[str] = (),
     ) -> list[CustodyEvent]:
+        """A boarding count; with a manifest, the person ids it was derived from.
+
+        A manifest must name each person once, nobody already on board a
+        carrying trip, and exactly as many people as the counts hold.
+        """
         planned = self.trips.get(trip)
         if planned is not None:
             if planned.stage is not TripStage.PLANNED:
@@ -200,8 +208,9 @@ class CustodyBook:
                 raise CustodyRefused(
                     f"trip {trip} boards {n} {group} but only {waiting} wait in {movement}"
                 )
+        people_ids = self._manifest(trip, people, Basis(basis), manifest)
         return self._emit(
-            [TripBoarded(trip, movement, vehicle, site, people, Basis(basis), monitor)]
+            [TripBoarded(trip, movement, vehicle, site, people, Basis(basis), monitor, people_ids)]
         )
 
     def plan(self, trip: str, movement: str, vehicle: str, convoy: str = "") -> list[CustodyEvent]:
@@ -317,6 +326,7 @@ class CustodyBook:
                     event.site,
                     dict(event.counts),
                     convoy=planned.convoy if planned else "",
+                    manifest=event.manifest,
                 )
             case TripDeparted(trip=t, site=s):
                 self.trips[t].stage = TripStage.DEPARTED
@@ -390,7 +400,44 @@ class CustodyBook:
     def open_alerts(self) -> list[ProtectionAlertRaised]:
         return [a.event for a in self.alerts.values() if a.open]
 
+    def aboard(self) -> dict[str, str]:
+        """Person id -> the carrying trip whose manifest names them."""
+        return {
+            person: trip.id
+            for trip in self.trips.values()
+            if trip.stage.carrying
+            for person in trip.manifest
+        }
+
     # ---- helpers --------------------------------------------------------------
+
+    def _manifest(
+        self, trip: str, people: Counts, basis: Basis, manifest: Sequence[str]
+    ) -> tuple[str, ...]:
+        if basis is Basis.COUNT:
+            if manifest:
+                raise CustodyRefused(
+                    f"trip {trip} boards by count; a manifest needs basis manifest"
+                )
+            return ()
+        if not manifest:
+            raise CustodyRefused(f"trip {trip} boards by manifest but names nobody")
+        seen: set[str] = set()
+        for person in manifest:
+            if person in seen:
+                raise CustodyRefused(f"person {person} is on the manifest of trip {trip} twice")
+            seen.add(person)
+        aboard = self.aboard()
+        for person in manifest:
+            other = aboard.get(person)
+            if other is not None:
+                raise CustodyRefused(f"person {person} is already on board trip {other}")
+        total = sum(n for _, n in people)
+        if total != len(manifest):
+            raise CustodyRefused(
+                f"trip {trip}'s manifest names {len(manifest)} people but its counts hold {total}"
+            )
+        return tuple(sorted(manifest))
 
     def _emit(self, events: list[CustodyEvent]) -> list[CustodyEvent]:
         for event in events:

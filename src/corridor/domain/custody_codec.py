@@ -2,7 +2,9 @@
 
 The ledger stores JSON; custody events hold enums and count tuples. Counts
 are written as an object of group to number (groups sorted), so the stored
-text reads naturally and canonical JSON of equal counts is equal.
+text reads naturally and canonical JSON of equal counts is equal. A boarding
+manifest (person ids) is written as a list, and left out when there is none,
+so a boarding by count reads as it always has.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ def to_payload(event: CustodyEvent) -> dict[str, Any]:
         value = getattr(event, item.name)
         if item.name == "counts":
             value = {str(g): n for g, n in value}
+        elif item.name == "manifest":
+            if not value:
+                continue
+            value = list(value)
         elif isinstance(value, Group | Basis | Outcome):
             value = str(value)
         payload[item.name] = value
@@ -73,6 +79,8 @@ def from_payload(kind: str, payload: dict[str, Any]) -> CustodyEvent:
         values["counts"] = counts({Group(g): int(n) for g, n in values["counts"].items()})
     if "group" in values:
         values["group"] = Group(values["group"])
+    if "manifest" in values:
+        values["manifest"] = tuple(str(person) for person in values["manifest"])
     if "basis" in values:
         values["basis"] = Basis(values["basis"])
     if "outcome" in values:

@@ -133,6 +133,8 @@ class TripBoarded:
     counts: Counts
     basis: Basis
     monitor: str
+    manifest: tuple[str, ...] = ()
+    """Person ids on board, sorted (basis manifest only): ids, never names."""
 
 
 @dataclass(frozen=True)

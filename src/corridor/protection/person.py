@@ -37,6 +37,8 @@ class PersonRecord:
     vulnerabilities: tuple[str, ...] = field(default=())
     consent: bool = False
     phone: str = ""
+    movement: str = ""
+    """The movement the person is registered to leave with ("" when not yet known)."""
 
     def __post_init__(self) -> None:
         if not self.id.strip():

@@ -15,12 +15,18 @@ from corridor.protection.person import PERSONAL_FIELDS
 
 REDACTED = "[withheld]"
 
+PEOPLE_ON_VEHICLES = frozenset({"manifest"})
+"""Lists of person ids by vehicle. An id alone names nobody, but which person
+rides in which bus is what a party would need to pull someone off it; so
+roles without personal-data rights see a boarding's counts, not its ids."""
+WITHHELD = PERSONAL_FIELDS | PEOPLE_ON_VEHICLES
+
 
 def strip_personal(value: Any) -> Any:
     """A copy of a JSON-like value with every personal field withheld."""
     if isinstance(value, dict):
         return {
-            key: (REDACTED if key in PERSONAL_FIELDS else strip_personal(item))
+            key: (REDACTED if key in WITHHELD else strip_personal(item))
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):

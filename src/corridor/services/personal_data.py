@@ -9,6 +9,7 @@ happen.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
@@ -92,6 +93,46 @@ class PersonalData:
             actor=who.actor,
         )
         return self._cipher.open(person, stored.sealed.nonce, stored.sealed.ciphertext)
+
+    def open_many(
+        self, who: Principal, operation: str, people: Sequence[str], purpose: str
+    ) -> list[PersonRecord]:
+        """Open several records under one audit event (who, which records, why).
+
+        Every id is checked before anything is recorded or decrypted: an
+        unknown id names itself and nothing is read.
+        """
+        who.require(Permission.READ_PERSONAL, operation)
+        purpose = _purpose(purpose)
+        stored: list[StoredPerson] = []
+        for person in people:
+            found = self.vault.get(operation, person)
+            if found is None:
+                raise NotFound(f"no person {person} in operation {operation} (or erased)")
+            if found.key_check != self._check:
+                raise IntegrityError(
+                    "the vault key in use is not the key these records were sealed with"
+                )
+            stored.append(found)
+        self.ledger.append(
+            [
+                NewEvent(
+                    operation_stream(operation),
+                    PERSONAL_DATA_READ,
+                    {
+                        "operation": operation,
+                        "person": None,
+                        "people": list(people),
+                        "purpose": purpose,
+                    },
+                )
+            ],
+            actor=who.actor,
+        )
+        return [
+            self._cipher.open(item.person, item.sealed.nonce, item.sealed.ciphertext)
+            for item in stored
+        ]
 
     def find(self, who: Principal, operation: str, name: str, purpose: str) -> list[str]:
         """Ids of people registered under exactly this name (after normalising)."""

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from corridor.entrypoints.api import (
     routes_agreement,
+    routes_convoys,
     routes_operations,
     routes_people,
     routes_stream,
@@ -40,6 +41,7 @@ def create_app(context: ApiContext) -> FastAPI:
     for module in (
         routes_operations,
         routes_trips,
+        routes_convoys,
         routes_agreement,
         routes_people,
         routes_stream,

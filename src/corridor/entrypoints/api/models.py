@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from corridor.domain.custody import Basis, Outcome
 from corridor.domain.figures import Claimant, Figure
@@ -60,16 +67,36 @@ class PlanTrip(Strict):
     convoy: Id | None = None
 
 
-class Boarding(Strict):
-    site: Id
-    counts: Counts
-    basis: Basis = Basis.COUNT
-
-
 When = Annotated[
     datetime | None,
     Field(description="When it happened, with UTC offset; the server's clock if omitted."),
 ]
+
+
+MAX_MANIFEST = 500
+
+
+class Boarding(Strict):
+    """Exactly one of `counts` (basis count) or `manifest` (basis manifest)."""
+
+    site: Id
+    counts: Counts | None = Field(default=None, description="People by group (basis count).")
+    manifest: Annotated[list[Id], Field(min_length=1, max_length=MAX_MANIFEST)] | None = Field(
+        default=None,
+        description="Person ids from the vault (basis manifest); groups come from their records.",
+    )
+    basis: Basis | None = Field(default=None, description="Implied by counts or manifest.")
+    at: When = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Boarding:
+        if (self.counts is None) == (self.manifest is None):
+            raise ValueError("give exactly one of `counts` or `manifest`")
+        implied = Basis.COUNT if self.manifest is None else Basis.MANIFEST
+        if self.basis is not None and self.basis is not implied:
+            source = "counts" if self.manifest is None else "manifest"
+            raise ValueError(f"`basis` {self.basis} does not fit `{source}`")
+        return self
 
 
 class AtSite(Strict):
@@ -80,6 +107,20 @@ class AtSite(Strict):
 class Headcount(Strict):
     site: Id
     counts: Counts
+    at: When = None
+
+
+MAX_CONVOY = 200
+
+
+class ConvoyCount(Strict):
+    """One count per trip of a convoy, at one site."""
+
+    site: Id
+    counts: Annotated[
+        dict[Id, Counts],
+        Field(min_length=1, max_length=MAX_CONVOY, description="Trip id -> people by group."),
+    ]
     at: When = None
 
 
@@ -142,6 +183,7 @@ class PersonIn(Strict):
     vulnerabilities: Annotated[list[Id], Field(max_length=20)] = []
     consent: bool = False
     phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+ ()-]*$")] = ""
+    movement: Id | None = Field(default=None, description="The movement the person leaves with.")
 
 
 class Lookup(Strict):

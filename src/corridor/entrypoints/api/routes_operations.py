@@ -12,9 +12,11 @@ from corridor.adapters.agreement_file.loader import load_agreement_ref
 from corridor.adapters.scenario_file import scenario_digest
 from corridor.adapters.scenario_file.loader import load_bundled
 from corridor.domain.agreement import IncidentRefuted, IncidentReported, IncidentVerified
+from corridor.domain.custody_codec import event_type, to_payload
 from corridor.domain.events import NewEvent
 from corridor.domain.figures import ClaimRecorded
 from corridor.domain.operation import opening_events, operation_stream
+from corridor.domain.suspension_halts import halt_suspended, suspended_by
 from corridor.entrypoints.api.auth import Caller, Context, kept_json, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.guard import idempotency_key
@@ -188,10 +190,20 @@ def _check_incident(
             if verified
             else IncidentRefuted(incident, monitor, now)
         )
-        return [NewEvent(operation_stream(operation), fact.type, fact.payload())]
+        stream = operation_stream(operation)
+        events = [NewEvent(stream, fact.type, fact.payload())]
+        if verified and record.agreement is not None:
+            # Trips on the road of every movement the deal now suspends halt
+            # in this same command, each naming the clause and the incident.
+            suspended = suspended_by(record.agreement.apply(fact), incident)
+            halted = halt_suspended(record.book, suspended, incident, who.actor)
+            events += [NewEvent(stream, event_type(e), to_payload(e)) for e in halted]
+        return events
 
     result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result))
+    answer = command_view(result)
+    answer["halted"] = [e.data()["trip"] for e in result.events if e.type == "trip-halted"]
+    return shown(who, answer)
 
 
 @router.post("/operations/{operation}/incidents/{incident}/verify", tags=["incidents"])
@@ -203,7 +215,11 @@ def verify_incident(
     request: Request,
     body: CheckIncident | None = None,
 ) -> Any:
-    """A monitor verifies a reported incident; suspension terms it matches now halt."""
+    """A monitor verifies a reported incident; suspension terms it matches now halt.
+
+    Every trip on the road (departed or at a checkpoint) of a movement the
+    deal now suspends is halted in the same ledger command; `halted` lists them.
+    """
     return _check_incident(operation, incident, True, body, who, ctx, request)
 
 

@@ -34,20 +34,26 @@ def _personal(ctx: ApiContext) -> PersonalData:
     return ctx.personal
 
 
-def _known(ctx: ApiContext, operation: str) -> None:
+def _known(ctx: ApiContext, operation: str, movement: str | None = None) -> None:
     if not ctx.live.known(operation):
         raise NotFound(f"operation {operation!r} has not been opened")
+    if movement is not None and not ctx.live.read(operation, lambda r: movement in r.movements):
+        raise NotFound(f"no movement {movement!r} in operation {operation!r}")
 
 
 @router.post("/operations/{operation}/people", status_code=201)
 async def register_person(
     operation: OperationId, body: PersonIn, who: Caller, ctx: Context, request: Request
 ) -> Any:
-    """Register a person; the record is encrypted, the ledger gets only the id."""
+    """Register a person; the record is encrypted, the ledger gets only the id.
+
+    `movement` ties the person to the movement they leave with; a manifest
+    boards only people registered to the trip's movement.
+    """
     who.require(Permission.WRITE_PERSONAL, operation)
     personal = _personal(ctx)
-    await run_in_threadpool(_known, ctx, operation)
-    record = PersonRecord(id="new", **body.model_dump())
+    await run_in_threadpool(_known, ctx, operation, body.movement)
+    record = PersonRecord(id="new", **{**body.model_dump(), "movement": body.movement or ""})
     person = await run_in_threadpool(
         personal.register, who, operation, record, idempotency_key(request.state)
     )

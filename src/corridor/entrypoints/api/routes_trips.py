@@ -1,4 +1,4 @@
-"""Trips and convoys through their lifecycle, headcounts and protection alerts.
+"""Trips through their lifecycle, headcounts and protection alerts (convoys: `routes_convoys`).
 
 Each write is one custody command: the count and any alerts it raises are
 appended together, or not at all.
@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from corridor.domain.agreement import CrossCheckpoint, DispatchTrip
-from corridor.domain.custody import CustodyBook, CustodyEvent, TripStage, counts
+from corridor.domain.custody import Basis, CustodyBook, CustodyEvent, TripStage, counts
 from corridor.domain.custody_codec import event_type, to_payload
 from corridor.domain.events import AppendResult, NewEvent
 from corridor.domain.operation import operation_stream
+from corridor.domain.suspension_halts import still_halted
 from corridor.entrypoints.api.auth import Caller, Context, kept_json, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.guard import idempotency_key
@@ -33,6 +34,7 @@ from corridor.entrypoints.api.views import alert_view, command_view, trip_view
 from corridor.errors import NotFound
 from corridor.protection.access import Permission, Principal, sees_personal_data
 from corridor.protection.redaction import REDACTED
+from corridor.services.boarding import board_by_manifest
 from corridor.services.live import OperationRecord
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["trips"])
@@ -83,28 +85,6 @@ def get_trip(operation: OperationId, trip: TripId, who: Caller, ctx: Context) ->
     return shown(who, ctx.live.read(operation, view))
 
 
-@router.get("/operations/{operation}/convoys")
-def list_convoys(operation: OperationId, who: Caller, ctx: Context) -> Any:
-    """Trips grouped by the convoy they move in."""
-    who.require(Permission.READ, operation)
-
-    def view(record: OperationRecord) -> Any:
-        convoys: dict[str, list[str]] = {}
-        for trip in sorted(record.book.trips.values(), key=lambda t: t.id):
-            if trip.convoy:
-                convoys.setdefault(trip.convoy, []).append(trip.id)
-        return [
-            {
-                "convoy": name,
-                "trips": trips,
-                "stages": sorted({str(record.book.trips[t].stage) for t in trips}),
-            }
-            for name, trips in sorted(convoys.items())
-        ]
-
-    return shown(who, ctx.live.read(operation, view))
-
-
 @router.post("/operations/{operation}/trips", status_code=201)
 def plan_trip(
     operation: OperationId, body: PlanTrip, who: Caller, ctx: Context, request: Request
@@ -130,16 +110,31 @@ def board(
     ctx: Context,
     request: Request,
 ) -> Any:
-    """The boarding count of a planned trip, by group, from its manifest or a count."""
+    """The boarding count of a planned trip: counts by group, or a manifest of person ids.
+
+    With a manifest each person's group comes from their vault record; the
+    read is audited once for the whole manifest, and the ledger gets the ids
+    and the counts by group, never a name.
+    """
+    key = idempotency_key(request.state)
+    if body.manifest is not None:
+        who.require(Permission.COUNT, operation)
+        if ctx.personal is None:
+            raise NotFound("this server was started without a vault key; board by counts instead")
+        day = moment(body.at).date()
+        result = board_by_manifest(
+            ctx.live, ctx.personal, who, operation, trip, body.site, body.manifest, day, key
+        )
+        return shown(who, command_view(result))
+    people = counts(body.counts or {})
 
     def step(book: CustodyBook) -> list[CustodyEvent]:
         planned = book.trips.get(trip)
         if planned is None:
             raise NotFound(f"no trip {trip!r} in operation {operation!r}; plan it first")
         return book.board(
-            trip, planned.movement, planned.vehicle, body.site, counts(body.counts),
-            body.basis, who.actor,
-        )  # fmt: skip
+            trip, planned.movement, planned.vehicle, body.site, people, Basis.COUNT, who.actor
+        )
 
     return _run(ctx, who, request, operation, Permission.COUNT, step)
 
@@ -151,7 +146,9 @@ def depart(
     """Dispatch a boarded trip: the agreement engine decides, and the decision is recorded.
 
     A blocked dispatch is recorded with the clause that blocked it, and the
-    trip stays boarding; the answer carries the decision either way.
+    trip stays boarding; the answer carries the decision either way. A halted
+    trip departs again without a new dispatch, but not while the deal still
+    halts its movement (409 naming the term).
     """
     who.require(Permission.MOVE, operation)
 
@@ -159,6 +156,8 @@ def depart(
         found = record.book.trips.get(trip)
         events: list[NewEvent] = []
         first = found is not None and found.stage is TripStage.BOARDING
+        if record.agreement is not None and found is not None and not first:
+            still_halted(record.agreement, found.movement)
         if record.agreement is not None and found is not None and first:
             load = tuple(sorted(found.on_board.items()))
             asked = DispatchTrip(found.movement, found.vehicle, moment(body.at), load)

@@ -64,6 +64,7 @@ def trip_view(record: OperationRecord, trip: Trip) -> dict[str, Any]:
         "on_board": {str(g): n for g, n in sorted(trip.on_board.items())},
         "alerts": list(trip.alerts),
         "open_alerts": [a for a in trip.alerts if record.book.alerts[a].open],
+        "manifest": list(trip.manifest),
     }
 
 
