@@ -21,6 +21,7 @@ from corridor.domain.agreement import (
     consequences,
     decide,
 )
+from corridor.domain.agreement.permit import dispatch_permit
 from corridor.domain.scenario import Group
 
 DAMASCUS = timezone(timedelta(hours=2))
@@ -242,3 +243,23 @@ def test_nothing_moves_after_the_window_closes(start: AgreementState) -> None:
     assert blockers(decide(start, late)) == ["T2"]
     in_time = replace(late, at=datetime(2016, 12, 31, 23, 59, tzinfo=DAMASCUS))
     assert decide(start, in_time).allowed
+
+
+def test_a_permit_stops_holding_when_the_movement_reaches_its_stage_boundary(
+    start: AgreementState,
+) -> None:
+    """East Aleppo's stage-1 permit stops holding once stage 1 is out; the fresh one is shut."""
+    link = staged_link("T3")
+    half = link.movement_ends()[0]
+    state = wounded_out(start, EA)
+    permit = dispatch_permit(state, EA, NOON)
+    assert permit.open
+    assert permit.holds(state)
+    state = send(state, EA, half - state.people(EA) - 1)
+    assert permit.holds(state)
+    state = send(state, EA, 1)
+    assert not permit.holds(state)
+    fresh = dispatch_permit(state, EA, NOON)
+    load = ((Group.CIVILIANS, 50),)
+    assert not fresh.allows(state, load)
+    assert fresh.allows(state, load) is decide(state, trip(EA, 50)).allowed

@@ -43,6 +43,7 @@ from corridor.domain.agreement import (
     event_from_payload,
 )
 from corridor.domain.agreement.allows import dispatch_allowed
+from corridor.domain.agreement.permit import dispatch_permit
 from corridor.domain.scenario import Group
 from tests.support.agreement_world import deal, world
 
@@ -447,3 +448,22 @@ def test_the_quick_yes_or_no_is_always_the_decisions(
     """`dispatch_allowed` answers a dispatch exactly as `decide(...).allowed` does."""
     final, _, _ = play(agreement, steps)
     assert dispatch_allowed(final, probe) is decide(final, probe).allowed
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(agreement=agreements(), steps=histories, probe=dispatches())
+def test_a_permit_that_still_holds_answers_as_a_fresh_decision(
+    agreement: Agreement, steps: list[Action], probe: DispatchTrip
+) -> None:
+    """A permit worked out early in a history, while it holds, answers as `decide` does later."""
+    state = AgreementState.start(agreement, world())
+    permit = dispatch_permit(state, probe.movement, probe.at)
+    _, events, _ = play(agreement, steps)
+    whole = all(h.aboard == h.size for h in probe.households)
+    for event in events:
+        state = state.apply(event)
+        if permit.holds(state):
+            assert permit.allows(state, probe.load, whole) is decide(state, probe).allowed
+        else:
+            permit = dispatch_permit(state, probe.movement, probe.at)
+    assert permit.allows(state, probe.load, whole) is decide(state, probe).allowed

@@ -36,8 +36,7 @@ from corridor.domain.agreement import (
     consequences,
     decide,
 )
-from corridor.domain.agreement.allows import dispatch_allowed
-from corridor.domain.agreement.checks import dispatch_reads
+from corridor.domain.agreement.permit import Permit, dispatch_permit
 from corridor.domain.scenario import Role, Scenario, SiteKind
 from corridor.simulation.gate import ALLOWED, IncidentNotice, Load, Verdict
 
@@ -53,22 +52,23 @@ def start_time(scenario: Scenario) -> datetime:
 _QUIET = (DecisionRecorded, CheckpointCrossed, IncidentReported)
 """Events after which every decision would be the same as before."""
 
-_REMEMBERED = 4096
-"""Most dispatch answers a gate keeps; past it they are forgotten at once (old
-figures seldom come back, as people only ever leave)."""
-
 
 class AgreementGate:
     """The deal's terms deciding every request of one run.
 
     Vehicles held by the deal ask again whenever anything changes, many with
-    the same question (a full bus of civilians, again). An answer to a
-    dispatch is therefore remembered under what the decision reads (the
-    movement's figures, `dispatch_reads`) and the stretch between window edges
-    (the only way time alone changes an answer): `decide` would give the same
-    answer, so the run is the same, only cheaper. A crossing reads only the
-    windows and the standing halts, so its answer is kept until the halts
-    change, however many trips leave or arrive meanwhile.
+    the same question (a full bus of civilians, again). A dispatch is judged
+    by the movement's `Permit`: the load-independent part of the decision
+    (windows, halts, stages, caps and paced ceilings as plain numbers), worked
+    out once and kept while it `holds` and the time stays between the same
+    window edges (the only way time alone changes an answer). `decide` would
+    give the same answer, so the run is the same, only cheaper. A crossing
+    reads only the windows and the standing halts, so its answer is kept until
+    the halts change, however many trips leave or arrive meanwhile.
+
+    A recording gate asks `decide` itself for every refusal it has not yet
+    recorded on the current state, so the run's history carries the decision
+    with its clause.
     """
 
     def __init__(self, agreement: Agreement, scenario: Scenario, *, record: bool = False) -> None:
@@ -81,14 +81,10 @@ class AgreementGate:
         self._last_at = self.zero
         self.events: list[AgreementEvent] = []
         self.version = 0
-        self.answers: dict[tuple[object, ...], Verdict] = {}
-        """Answers to dispatches, keyed by what the decision reads (`dispatch_reads`)."""
-        self.reads: dict[str, int] = {}
-        """`dispatch_reads` per movement, for the current state, as its number in `read_ids`."""
-        self.read_ids: dict[tuple[object, ...], int] = {}
-        """Each distinct `dispatch_reads` seen, numbered, so keys stay small to hash."""
-        self.sizes: dict[tuple[object, ...], int] = {}
-        """`dispatchable` answers, keyed as dispatches are."""
+        self.permits: dict[str, tuple[int, Permit]] = {}
+        """Movement -> (window stretch, its permit there), kept while the permit holds."""
+        self.refusals: dict[tuple[object, ...], Verdict] = {}
+        """A recording gate's refusals on the current state, so each is recorded once."""
         self.crossings: dict[tuple[object, ...], Verdict] = {}
         """Answers to crossings, kept while the standing halts stay the same."""
         self.edges = _window_edges(agreement, scenario, self.zero)
@@ -133,7 +129,7 @@ class AgreementGate:
         self.state = self.state.apply(event)
         if not isinstance(event, _QUIET):
             self.version += 1
-            self.reads.clear()
+            self.refusals.clear()
             if self.state.halts is not halts:
                 self.crossings.clear()
         if self.record:
@@ -143,97 +139,49 @@ class AgreementGate:
         """Which stretch between window edges `minute` falls in."""
         return bisect.bisect_right(self.edges, minute)
 
-    def _dispatch_key(self, movement: str, minute: float, load: Load) -> tuple[object, ...]:
-        """Under which key a dispatch's answer is remembered.
-
-        Unrecorded, the key is what the decision reads, so an answer holds
-        while trips of unrelated movements come and go. A recorded run keys by
-        the state's version, so it records a decision after every change.
-        """
-        if self.record:
-            return (movement, load, self._span(minute), self.version)
-        reads = self.reads.get(movement)
-        if reads is None:
-            figures = dispatch_reads(self.state, movement)
-            reads = self.read_ids.get(figures)
-            if reads is None:
-                reads = self.read_ids[figures] = len(self.read_ids)
-            self.reads[movement] = reads
-        return (movement, load, self._span(minute), reads)
+    def permit(self, movement: str, minute: float) -> Permit:
+        """The movement's permit at `minute`, worked out again only when it stops holding."""
+        span = self._span(minute)
+        known = self.permits.get(movement)
+        if known is not None and known[0] == span and known[1].holds(self.state):
+            return known[1]
+        permit = dispatch_permit(self.state, movement, self.at(minute))
+        self.permits[movement] = (span, permit)
+        return permit
 
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
-        key = self._dispatch_key(movement, minute, load)
-        known = self.answers.get(key)
-        if known is not None and not known.allowed:
-            return known
-        if not self.record and (
-            known is not None
-            or dispatch_allowed(self.state, DispatchTrip(movement, vehicle, self.at(minute), load))
-        ):
-            # Allowed on these figures (decided already by `may_dispatch`, or
-            # found now without building the decision nobody reads): the trip
-            # leaves as `consequences` would have it.
+        if self.permit(movement, minute).allows(self.state, load):
+            # The trip leaves as `consequences` would have it; a recording
+            # gate records the decision that let it.
+            if self.record:
+                return self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
             self._apply(TripDispatched(movement, vehicle, load, self.at(minute)))
             return ALLOWED
         request = DispatchTrip(movement, vehicle, self.at(minute), load)
-        if self.record:
-            verdict = self._ask(request)
-        else:
+        if not self.record:
             # Unrecorded, a refusal leaves no event: its words wait to be read.
-            verdict = Verdict(False, explain=_explanation(self.state, request))
-        if not verdict.allowed:
-            self._remember(key, verdict)
-        return verdict
+            return Verdict(False, explain=_explanation(self.state, request))
+        key = (movement, load, self._span(minute))
+        known = self.refusals.get(key)
+        if known is None:
+            known = self.refusals[key] = self._ask(request)
+        return known
 
     def epoch(self, minute: float) -> object:
         # Recorded decisions are folded into the state too, but change no answer.
         return (self.version, self._span(minute))
 
-    def _remember(self, key: tuple[object, ...], verdict: Verdict) -> None:
-        if len(self.answers) >= _REMEMBERED:
-            self.answers.clear()
-        self.answers[key] = verdict
-
     def dispatchable(self, movement: str, minute: float, load: Load) -> int:
-        """How many leading groups of `load` the deal would let leave now.
-
-        Asked once per pickup and load however many smaller loads it takes to
-        find out: the answer is remembered under the dispatch key of the whole
-        load (what the decisions read), so it stands while those figures do.
-        """
-        key = self._dispatch_key(movement, minute, load)
-        size = self.sizes.get(key)
-        if size is None:
-            size = next(
-                (
-                    n
-                    for n in range(len(load), 0, -1)
-                    if self.may_dispatch(movement, minute, load[:n])
-                ),
-                0,
-            )
-            if len(self.sizes) >= _REMEMBERED:
-                self.sizes.clear()
-            self.sizes[key] = size
-        return size
+        """How many leading groups of `load` the deal would let leave now."""
+        permit = self.permit(movement, minute)
+        if not permit.open:
+            return 0
+        state = self.state
+        return next((n for n in range(len(load), 0, -1) if permit.allows(state, load[:n])), 0)
 
     def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
-        """The deal's answer to a dispatch, without dispatching or recording it.
-
-        A refusal is remembered as `dispatch` remembers it (the answer does not
-        depend on the vehicle), so a later dispatch of the same load reuses it.
-        """
-        key = self._dispatch_key(movement, minute, load)
-        known = self.answers.get(key)
-        if known is None:
-            if dispatch_allowed(self.state, DispatchTrip(movement, "", self.at(minute), load)):
-                known = ALLOWED
-            else:
-                # Refused: the reason is worded only if someone reads it.
-                request = DispatchTrip(movement, "", self.at(minute), load)
-                known = Verdict(False, explain=_explanation(self.state, request))
-            self._remember(key, known)
-        return known.allowed
+        """The deal's answer to a dispatch, without dispatching or recording it."""
+        return self.permit(movement, minute).allows(self.state, load)
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         key = ("cross", movement, site, self._span(minute))

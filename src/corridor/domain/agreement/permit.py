@@ -1,0 +1,196 @@
+"""What the deal lets a movement dispatch now, worked out once and reused for many loads.
+
+A simulated run asks the deal thousands of times whether a load may leave,
+mostly with figures that have hardly moved. Most of a dispatch decision does
+not depend on the load: whether a window is open, whether a halt stands,
+which stage the movement is in and whether the other side has released it,
+how far caps and paced links let the movement go. A `Permit` holds those
+answers as plain numbers (an open or shut door, a ceiling on people
+dispatched, per-group ceilings), so judging a load costs a few additions:
+only the priority terms read the load against the figures.
+
+A permit also records the figures it was worked out from (standing halts,
+the linked sides' confirmations and people, the stage boundary) and says
+whether it still `holds` for a later state. Time is the caller's: a permit
+answers for instants its windows judge alike.
+
+`dispatch_allowed` in `allows` is `dispatch_permit(...).allows(...)`: one
+code path for the yes or no, held to `decide(...).allowed` by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from corridor.domain.agreement.checks import PROPORTIONAL, in_window, stage_of
+from corridor.domain.agreement.rulebook import MovementRules
+from corridor.domain.agreement.state import AgreementState, Halt
+from corridor.domain.agreement.terms import Priority
+from corridor.domain.scenario import Group
+
+Load = tuple[tuple[Group, int], ...]
+
+_NO_RULES = MovementRules()
+_NO_GROUPS: frozenset[Group] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Permit:
+    """The load-independent part of a dispatch decision for one movement.
+
+    `open` is False when no load at all may leave (movement unknown, outside
+    every window, halted, its stage not released or beyond its stages).
+    Otherwise a load may leave when its groups are eligible, it carries
+    someone, it keeps the movement within `ceiling` and `group_ceilings`,
+    and the priority terms let its groups go.
+    """
+
+    movement: str
+    open: bool
+    eligible: frozenset[Group] = _NO_GROUPS
+    ceiling: int | None = None
+    """Most people of the movement dispatched once the trip has left (caps, paced links)."""
+    group_ceilings: tuple[tuple[Group, int], ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    halts: tuple[Halt, ...] = ()
+    staged_confirmed: tuple[int, ...] = ()
+    paced_linked: tuple[int, ...] = ()
+    stage_until: int | None = None
+    """The permit holds while fewer people than this have been dispatched (a stage boundary)."""
+
+    def holds(self, state: AgreementState) -> bool:
+        """Whether `state` gives the same permit (at an instant the windows judge alike)."""
+        movement = self.movement
+        if state.halts_on(movement) != self.halts:
+            return False
+        if self.stage_until is not None and state.people(movement) >= self.stage_until:
+            return False
+        rules = state.rules.movements.get(movement, _NO_RULES)
+        if self.staged_confirmed and self.staged_confirmed != tuple(
+            state.confirmed_by(link.linked, link.confirmed_by) for link, _, _ in rules.staged
+        ):
+            return False
+        return not self.paced_linked or self.paced_linked == tuple(
+            state.people(link.linked) for link in rules.paced
+        )
+
+    def allows(self, state: AgreementState, load: Load, households_whole: bool = True) -> bool:
+        """Whether `load` may leave now; `state` must be one the permit `holds` for."""
+        if not self.open:
+            return False
+        eligible = self.eligible
+        people = 0
+        for group, n in load:
+            if n < 0 or (n and group not in eligible):
+                return False
+            people += n
+        if people <= 0:
+            return False
+        movement = self.movement
+        if self.ceiling is not None and state.people(movement) + people > self.ceiling:
+            return False
+        for group, limit in self.group_ceilings:
+            if state.people(movement, group) + _of(load, group) > limit:
+                return False
+        return all(
+            _priority_allows(state, movement, term, load, people, households_whole)
+            for term in self.priorities
+        )
+
+
+def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permit:
+    """The permit for dispatching people of `movement` at `at`, in `state`."""
+    eligible = state.rules.groups.get(movement)
+    if eligible is None:
+        return Permit(movement, False)
+    rules = state.rules.movements.get(movement, _NO_RULES)
+    halts = state.halts_on(movement)
+    staged_confirmed = tuple(
+        state.confirmed_by(link.linked, link.confirmed_by) for link, _, _ in rules.staged
+    )
+    paced_linked = tuple(state.people(link.linked) for link in rules.paced)
+    before = state.people(movement)
+    stage_until: int | None = None
+    shut = Permit(
+        movement,
+        False,
+        halts=halts,
+        staged_confirmed=staged_confirmed,
+        paced_linked=paced_linked,
+    )
+    if rules.windows and not any(
+        in_window(window, zone, at) for window, zone, _, _ in rules.windows
+    ):
+        return shut
+    if rules.suspensions:
+        standing = {h[0] for h in halts}
+        if any(term.id in standing for term in rules.suspensions):
+            return shut
+    for (_, ends, linked_ends), confirmed in zip(rules.staged, staged_confirmed, strict=True):
+        stage = stage_of(ends, before + 1)
+        if stage > len(ends):
+            # People only ever leave: beyond the last stage stays beyond it.
+            return shut
+        if confirmed < linked_ends[stage - 1]:
+            return Permit(
+                movement,
+                False,
+                halts=halts,
+                staged_confirmed=staged_confirmed,
+                paced_linked=paced_linked,
+                stage_until=ends[stage - 1],
+            )
+        end = ends[stage - 1]
+        stage_until = end if stage_until is None else min(stage_until, end)
+    limits = [cap.limit for cap in rules.caps if cap.group is None]
+    limits += [link.ceiling(n) for link, n in zip(rules.paced, paced_linked, strict=True)]
+    return Permit(
+        movement,
+        True,
+        eligible=eligible,
+        ceiling=min(limits) if limits else None,
+        group_ceilings=tuple((cap.group, cap.limit) for cap in rules.caps if cap.group is not None),
+        priorities=tuple(term for term, _ in rules.priorities),
+        halts=halts,
+        staged_confirmed=staged_confirmed,
+        paced_linked=paced_linked,
+        stage_until=stage_until,
+    )
+
+
+def _of(load: Load, group: Group) -> int:
+    return sum(n for g, n in load if g is group)
+
+
+def _priority_allows(
+    state: AgreementState,
+    movement: str,
+    term: Priority,
+    load: Load,
+    people: int,
+    households_whole: bool,
+) -> bool:
+    """Priority groups first (or never behind, paced proportionally); households whole."""
+    if term.keep_households and not households_whole:
+        return False
+    first = term.first
+    others = sum(n for g, n in load if g not in first)
+    if not others:
+        return True
+    population = state.rules.population
+    waiting = first_total = first_after = 0
+    for group in first:
+        total = population.get((movement, group), 0)
+        after = state.people(movement, group) + _of(load, group)
+        waiting += max(total - after, 0)
+        first_total += total
+        first_after += after
+    if not waiting:
+        return True
+    if term.pace != PROPORTIONAL:
+        return False
+    everyone = state.rules.people(movement)
+    others_after = state.people(movement) + people - first_after
+    # Shares compared by cross-multiplying, so no rounding decides.
+    return not others_after * first_total > first_after * (everyone - first_total)
