@@ -6,7 +6,8 @@ movement's corridor to a destination, and come back for more while the deal
 allows. The gate (the deal) is asked before every loaded departure and at
 every stop; engine-level holds come from verified incidents and from the
 scripted timeline (`disturbances`). Whenever a hold, a resume or an arrival
-changes what may move, one shared event wakes every vehicle waiting to recheck.
+changes what may move, one review at that minute wakes just the waiting
+vehicles that could now move (`_review`).
 
 A loaded drive between two stops is a single timeout: the run costs a few
 events per trip, not per person or per road segment, which is what lets a
@@ -90,7 +91,15 @@ class Simulation:
         self.held: dict[str, int] = {m.id: 0 for m in scenario.movements}
         self.site_held: dict[str, int] = {}
         self.turn_backs = [e for e in model.timeline if e.action is Scripted.TURN_BACK]
-        self.changed = self.env.event()
+        self.idle: list[tuple[Vehicle, str, simpy.Event]] = []
+        """Vehicles waiting for something to carry: (vehicle, where, its wake-up)."""
+        self.blocked: list[tuple[Vehicle, str, str, int, simpy.Event]] = []
+        """Loaded vehicles the deal or a hold stops at a checkpoint: (vehicle,
+        movement, site, people, its wake-up)."""
+        self.parked: list[simpy.Event] = []
+        """Other waits (a planned trip held back), woken on every review."""
+        self.review_due = False
+        self.timed_review: float | None = None
         self.would_leave: dict[tuple[int, int, int], tuple[object, bool]] = {}
         """(pickup, seats, stretcher places) -> (what the answer rests on, whether
         the deal would let some of its load leave): the same question, asked
@@ -172,9 +181,86 @@ class Simulation:
     # -- holds and the shared wake-up ----------------------------------------
 
     def notify(self) -> None:
+        """Something changed what may move: review the waiting vehicles once, at this minute.
+
+        The review runs after the step that changed things, so a change made
+        of several steps at one minute (an arrival, then its confirmation) is
+        reviewed once, whole.
+        """
         self.refused.clear()
-        changed, self.changed = self.changed, self.env.event()
-        changed.succeed()
+        if not self.review_due:
+            self.review_due = True
+            review = self.env.event()
+            review.callbacks.append(self._review)
+            review.succeed()
+
+    def _review(self, _: simpy.Event | None = None) -> None:
+        """Wake exactly the waiting vehicles that could now move.
+
+        A loaded vehicle at a checkpoint wakes once the deal and the holds let
+        it cross (it has crossed when it wakes). A vehicle waiting for a load
+        wakes when `_prospect` finds it one; vehicles of one kind waiting at
+        one place get the same answer, asked once. Waking the rest to ask
+        again would cost a step each and change nothing.
+        """
+        self.review_due = False
+        if self.blocked:
+            waiting = self.blocked
+            self.blocked = []
+            for vehicle, movement, site, people, wake in waiting:
+                if self._cross(vehicle, movement, site, people):
+                    wake.succeed()
+                else:
+                    self.blocked.append((vehicle, movement, site, people, wake))
+        if self.idle:
+            answers: dict[tuple[str, str], bool] = {}
+            waiting_idle = self.idle
+            self.idle = []
+            for vehicle, position, wake in waiting_idle:
+                key = (vehicle.kind, position)
+                found = answers.get(key)
+                if found is None:
+                    found = answers[key] = self._prospect(vehicle, position)
+                if found:
+                    wake.succeed()
+                else:
+                    self.idle.append((vehicle, position, wake))
+        if self.parked:
+            parked, self.parked = self.parked, []
+            for wake in parked:
+                wake.succeed()
+        self._schedule_timed_review()
+
+    def _schedule_timed_review(self) -> None:
+        """While vehicles wait, review again when time alone may change an answer (a window)."""
+        if not (self.idle or self.blocked or self.parked):
+            return
+        after = self.gate.recheck_after(self.env.now)
+        if after is None:
+            return
+        at = self.env.now + max(after, MIN_RECHECK)
+        if self.timed_review is not None and self.env.now < self.timed_review <= at:
+            return
+        self.timed_review = at
+        timer = self.env.timeout(at - self.env.now)
+        timer.callbacks.append(self._timed)
+
+    def _timed(self, timer: simpy.Event) -> None:
+        if self.timed_review is not None and self.env.now >= self.timed_review:
+            self.timed_review = None
+            self._review()
+
+    def _prospect(self, vehicle: Vehicle, position: str) -> bool:
+        """Whether `_choose` would now send the vehicle to a load the deal and holds let leave."""
+        pickup = self._choose(vehicle, position)
+        if pickup is None:
+            return False
+        if pickup.site != position:
+            return True
+        movement = pickup.movement.id
+        if self.held[movement] or self.site_held.get(pickup.site, 0):
+            return False
+        return self._deal_would_let_leave(vehicle, pickup)
 
     def hold(self, entry_movements: list[str], site: str | None, delta: int) -> None:
         if site is not None:
@@ -257,12 +343,28 @@ class Simulation:
             return False
         return self.gate.cross(movement, vehicle.id, site, self.env.now, people).allowed
 
+    def _wait_for_load(self, vehicle: Vehicle, position: str) -> simpy.Event:
+        """Until a review finds this vehicle something it may carry."""
+        wake = self.env.event()
+        self.idle.append((vehicle, position, wake))
+        self._schedule_timed_review()
+        return wake
+
+    def _wait_to_cross(
+        self, vehicle: Vehicle, movement: str, site: str, people: int
+    ) -> simpy.Event:
+        """Until a review lets this loaded vehicle cross `site` (it has crossed when woken)."""
+        wake = self.env.event()
+        self.blocked.append((vehicle, movement, site, people, wake))
+        self._schedule_timed_review()
+        return wake
+
     def _wait_for_change(self) -> simpy.Event:
-        """Until something changes what may move, or time alone might (a window)."""
-        after = self.gate.recheck_after(self.env.now)
-        if after is None:
-            return self.changed
-        return simpy.AnyOf(self.env, [self.changed, self.env.timeout(max(after, MIN_RECHECK))])
+        """Until the next review, whatever it finds."""
+        wake = self.env.event()
+        self.parked.append(wake)
+        self._schedule_timed_review()
+        return wake
 
     def _board(self, pickup: Pickup, load: Load) -> dict[Group, int]:
         now = self.env.now
@@ -352,7 +454,7 @@ class Simulation:
             pickup = chosen or self._choose(vehicle, position)
             chosen = None
             if pickup is None:
-                yield self._wait_for_change()
+                yield self._wait_for_load(vehicle, position)
                 continue
             if pickup.site != position:
                 # Seats on the way are spoken for, so other vehicles go elsewhere.
@@ -376,7 +478,8 @@ class Simulation:
                 chosen = self._choose(vehicle, position)
                 if chosen is not None:
                     break
-                yield self._wait_for_change()
+                yield self._wait_for_load(vehicle, position)
+                break
 
     def _loaded_run(
         self,
@@ -435,8 +538,8 @@ class Simulation:
             # admitted it is screened and passes even if a halt begins while
             # it queues, as a convoy already in the lane is not sent back.
             arrived = env.now
-            while not self._cross(vehicle, movement, stop.site, people):
-                yield self._wait_for_change()
+            if not self._cross(vehicle, movement, stop.site, people):
+                yield self._wait_to_cross(vehicle, movement, stop.site, people)
             if self.observer is not None:
                 self.emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
             if stop.screens and stop.site in self.screening:
