@@ -16,10 +16,8 @@ from corridor.domain.agreement.requests import DispatchTrip
 from corridor.domain.agreement.rulebook import MovementRules
 from corridor.domain.agreement.state import AgreementState
 from corridor.domain.agreement.terms import StagedLink, Window
-from corridor.domain.scenario import Group
 
 ONE_DAY = timedelta(days=1)
-_GROUPS = tuple(Group)
 PROPORTIONAL = "proportional"
 
 
@@ -132,29 +130,6 @@ def suspensions(state: AgreementState, rules: MovementRules, movement: str) -> l
             Finding(term.id, term.kind, rules.labels[term.id], False, template, args, figures)
         )
     return findings
-
-
-def dispatch_reads(state: AgreementState, movement: str) -> tuple[object, ...]:
-    """Every figure of `state` that deciding a dispatch of `movement` reads.
-
-    Besides the request's own load and time, a dispatch decision reads only
-    these: the movement's people by group, its standing halts and who resumed
-    them, the linked sides' confirmations (staged) and people (paced). Two
-    states with equal reads give every dispatch of the movement the same
-    decision, so a caller may remember decisions under this key. Keep it in
-    step with the checks above and below.
-    """
-    rules = state.rules.movements.get(movement)
-    dispatched = state.dispatched
-    people = tuple([dispatched.get((movement, group), 0) for group in _GROUPS])
-    halts = tuple((halt, state.halts[halt]) for halt in state.halts_on(movement))
-    if rules is None:
-        return (people, halts)
-    staged = tuple(
-        state.confirmed_by(link.linked, link.confirmed_by) for link, _, _ in rules.staged
-    )
-    paced = tuple(state.people(link.linked) for link in rules.paced)
-    return (people, halts, staged, paced)
 
 
 def caps(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
