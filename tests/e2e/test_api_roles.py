@@ -23,6 +23,7 @@ SEEDED_NAME = "Rasha Kamel Nasrallah"
 SEEDED_PHONE = "+963933555019"
 SEEDED_BIRTH = "1979-11-23"
 COUNTS = {"site": "ramouseh", "counts": {"civilians": 5}}
+CONVOY_COUNTS = {"site": "ramouseh", "counts": {"bus-c": {"civilians": 5}}}
 
 # (method, path, body, roles allowed): written out by hand, not derived from the
 # policy table, so a change to either shows up here.
@@ -40,6 +41,17 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("POST", f"{OP}/trips", {"trip": "t", "movement": "east-aleppo", "vehicle": "v"},
      frozenset({C})),
     ("POST", f"{OP}/trips/bus-1/boarding", COUNTS, frozenset({M})),
+    ("POST", f"{OP}/trips/bus-1/boarding", {"site": "ramouseh", "manifest": ["person-1"]},
+     frozenset({M})),
+    ("GET", f"{OP}/convoys/convoy-1", None, EVERYONE),
+    ("POST", f"{OP}/convoys/convoy-1/depart", {"site": "ramouseh"}, frozenset({C, M})),
+    ("POST", f"{OP}/convoys/convoy-1/headcounts", CONVOY_COUNTS, frozenset({M})),
+    ("POST", f"{OP}/convoys/convoy-1/halt", {"site": "ramouseh", "reason": "shots"},
+     frozenset({C, M})),
+    ("POST", f"{OP}/convoys/convoy-1/turn-back", {"site": "ramouseh", "reason": "closed"},
+     frozenset({C, M})),
+    ("POST", f"{OP}/convoys/convoy-1/arrival", CONVOY_COUNTS, frozenset({M})),
+    ("POST", f"{OP}/convoys/convoy-1/close", None, frozenset({C, M})),
     ("POST", f"{OP}/trips/bus-1/depart", {"site": "ramouseh"}, frozenset({C, M})),
     ("POST", f"{OP}/trips/bus-1/headcounts", COUNTS, frozenset({M})),
     ("POST", f"{OP}/trips/bus-1/halt", {"site": "ramouseh", "reason": "shots"}, frozenset({C, M})),
@@ -71,15 +83,25 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
-    """One API with the operation open, a trip on the road and a seeded person."""
+    """One API with the operation open, trips boarding (one in a convoy, by the seeded person's
+    manifest) and a seeded person."""
     path = tmp_path_factory.mktemp("roles") / "corridor.db"
     with api_world(f"sqlite:///{path}") as opened:
         opened.ok(opened.post(C, f"{OP}/trips", {"trip": "bus-1", "movement": "east-aleppo",
                                                  "vehicle": "bus-1"}))  # fmt: skip
         opened.ok(opened.post(M, f"{OP}/trips/bus-1/boarding",
                               {"site": "east-aleppo", "counts": {"civilians": 30}}))  # fmt: skip
-        person = {"full_name": SEEDED_NAME, "phone": SEEDED_PHONE, "date_of_birth": SEEDED_BIRTH}
-        opened.ok(opened.post(R, f"{OP}/people", person))
+        person = {
+            "full_name": SEEDED_NAME, "phone": SEEDED_PHONE, "date_of_birth": SEEDED_BIRTH,
+            "movement": "east-aleppo",
+        }  # fmt: skip
+        seeded = opened.ok(opened.post(R, f"{OP}/people", person))["person"]
+        convoy_trip = {
+            "trip": "bus-c", "movement": "east-aleppo", "vehicle": "bus-c", "convoy": "convoy-1"
+        }  # fmt: skip
+        opened.ok(opened.post(C, f"{OP}/trips", convoy_trip))
+        manifest = {"site": "east-aleppo", "manifest": [seeded]}
+        opened.ok(opened.post(M, f"{OP}/trips/bus-c/boarding", manifest))
         yield opened
 
 

@@ -1,9 +1,9 @@
 """A convoy: trips that move together, acted on all at once or not at all.
 
 A convoy command runs the same custody command on every trip it covers, in
-trip order, on one book. The first trip that refuses stops it, and the
-refusal names that trip; since commands are decided on a copy of the
-record, nothing of a refused convoy command is appended. A convoy's stage is
+trip order, on a copy of the book. The first trip that refuses stops it and
+the refusal names that trip; the book changes only when every trip has
+accepted, so nothing of a refused convoy command is applied or appended. A convoy's stage is
 the stage of its slowest trip, unless a trip is halted or turned back,
 which concerns the whole convoy.
 """
@@ -57,12 +57,15 @@ def each_trip(
     covered = [t for t in trips if finished_too or t.stage not in FINISHED]
     if not covered:
         raise CustodyRefused(f"convoy {convoy} has no trip left to move")
+    trial = book.copy()
     events: list[CustodyEvent] = []
     for trip in covered:
         try:
-            events += step(book, trip)
+            events += step(trial, trial.trips[trip.id])
         except CustodyRefused as refused:
             raise CustodyRefused(f"convoy {convoy}: trip {trip.id} refuses: {refused}") from None
+    for event in events:
+        book.apply(event)
     return events
 
 
@@ -108,6 +111,14 @@ def close_convoy(book: CustodyBook, convoy: str, by: str) -> list[CustodyEvent]:
     trips = convoy_trips(book, convoy)
     if trips and all(t.stage is TripStage.CLOSED for t in trips):
         raise CustodyRefused(f"convoy {convoy} is already closed")
+    for trip in trips:
+        # An unresolved alert is the reason that matters most: name it first.
+        open_alerts = [a for a in trip.alerts if book.alerts[a].open]
+        if open_alerts:
+            raise CustodyRefused(
+                f"convoy {convoy}: trip {trip.id} has unresolved protection alerts:"
+                f" {', '.join(open_alerts)}"
+            )
 
     def close(b: CustodyBook, trip: Trip) -> list[CustodyEvent]:
         return [] if trip.stage is TripStage.CLOSED else b.close(trip.id, by)

@@ -125,7 +125,7 @@ def board(
         result = board_by_manifest(
             ctx.live, ctx.personal, who, operation, trip, body.site, body.manifest, day, key
         )
-        return shown(who, command_view(result))
+        return shown(who, command_view(result, who.role))
     people = counts(body.counts or {})
 
     def step(book: CustodyBook) -> list[CustodyEvent]:

@@ -29,12 +29,13 @@ def event_view(event: RecordedEvent, role: AccessRole = AccessRole.OBSERVER) -> 
     }
 
 
-def command_view(result: AppendResult) -> dict[str, Any]:
+def command_view(result: AppendResult, role: AccessRole = AccessRole.OBSERVER) -> dict[str, Any]:
+    """A command's answer; its events as `role` may see them (as an observer by default)."""
     return {
         "ok": True,
         "first_sequence": result.first_sequence,
         "last_sequence": result.last_sequence,
-        "events": [event_view(e) for e in result.events],
+        "events": [event_view(e, role) for e in result.events],
     }
 
 
