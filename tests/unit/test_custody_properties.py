@@ -1,10 +1,12 @@
 """Properties of the chain of custody under any sequence of commands.
 
 A rule-based state machine drives the book with registrations, exits,
-boardings, counts (each group anywhere from zero to everyone on board),
-arrivals, resolutions and closings. After every step the movement invariant
-must hold, and every drop in a count must have raised exactly one alert with
-the number that dropped.
+boardings (by count, or by a manifest of ids, some named twice or already
+aboard), convoy departures, counts (each group anywhere from zero to everyone
+on board), arrivals, resolutions and closings. After every step the movement
+invariant must hold, every drop in a count must have raised exactly one alert
+with the number that dropped, nobody may be on two carrying trips' manifests,
+and a refused convoy departure must leave every trip as it was.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from corridor.domain.convoys import FINISHED, depart_convoy
 from corridor.domain.custody import (
     Basis,
     CustodyBook,
@@ -31,6 +34,7 @@ from corridor.domain.scenario import Group
 
 MOVEMENTS = ("east-aleppo", "foua-kefraya")
 GROUPS = (Group.CIVILIANS, Group.WOUNDED_SEATED, Group.FIGHTERS)
+PEOPLE = [f"person-{n}" for n in range(8)]
 
 
 class CustodyMachine(RuleBasedStateMachine):
@@ -95,6 +99,46 @@ class CustodyMachine(RuleBasedStateMachine):
                 self.book.board(
                     trip.id, trip.movement, trip.vehicle, "origin", counts(people), Basis.COUNT, "m"
                 )
+            )
+
+    @rule(data=st.data())
+    def board_a_planned_trip_by_manifest(self, data: Any) -> None:
+        planned = self._in(TripStage.PLANNED)
+        if not planned:
+            return
+        trip = self.book.trips[data.draw(st.sampled_from(planned))]
+        people = {g: min(2, self.book.tally(trip.movement, g).waiting) for g in GROUPS}
+        size = sum(people.values())
+        if not size:
+            return
+        ids = data.draw(st.lists(st.sampled_from(PEOPLE), min_size=size, max_size=size))
+        aboard = self.book.aboard()
+        fits = len(set(ids)) == size and not any(p in aboard for p in ids)
+        try:
+            events = self.book.board(
+                trip.id, trip.movement, trip.vehicle, "origin", counts(people), Basis.MANIFEST,
+                "m", ids,
+            )  # fmt: skip
+        except CustodyRefused:
+            assert not fits, "a manifest of free people named once was refused"
+        else:
+            assert fits, "a manifest naming someone twice or already aboard was taken"
+            self._record(events)
+
+    @rule(data=st.data())
+    def depart_the_convoy(self, data: Any) -> None:
+        before = {t: v.stage for t, v in self.book.trips.items()}
+        try:
+            self._record(depart_convoy(self.book, "convoy-1", "origin", "m"))
+        except CustodyRefused:
+            after = {t: v.stage for t, v in self.book.trips.items()}
+            assert after == before, "a refused convoy departure changed a trip"
+        else:
+            moved = [t for t, v in self.book.trips.items() if v.convoy == "convoy-1"]
+            assert all(
+                self.book.trips[t].stage is TripStage.DEPARTED
+                for t in moved
+                if before[t] not in FINISHED
             )
 
     @rule(data=st.data())
@@ -171,6 +215,11 @@ class CustodyMachine(RuleBasedStateMachine):
             assert has_open, "closing may be refused only for open alerts"
         else:
             assert not has_open, "a trip with an open alert closed"
+
+    @invariant()
+    def nobody_rides_two_trips_at_once(self) -> None:
+        named = [p for t in self.book.trips.values() if t.stage.carrying for p in t.manifest]
+        assert len(named) == len(set(named)) == len(self.book.aboard())
 
     @invariant()
     def nobody_vanishes(self) -> None:
