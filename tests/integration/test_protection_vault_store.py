@@ -29,6 +29,7 @@ from tests.support.postgres import find_bindir
 OPERATION = "east-aleppo-2016"
 COORDINATOR = Principal("tok-c", OPERATION, AccessRole.COORDINATOR)
 RECEPTION = Principal("tok-r", OPERATION, AccessRole.RECEPTION)
+MONITOR = Principal("tok-m", OPERATION, AccessRole.MONITOR)
 LIAISON = Principal("tok-l", OPERATION, AccessRole.LIAISON)
 SEEDED = (
     PersonRecord("x", "Zainab Qassem Al-Hariri", sex="female", age=34, phone="+963944123987"),
@@ -143,10 +144,27 @@ def _database_bytes(stores: Stores) -> bytes:
     return dump.stdout
 
 
+def test_a_manifest_opens_many_records_under_one_audit_event(stores: Stores) -> None:
+    """One read event names every record; an unknown id is refused before anything is read."""
+    ids = _seed(stores)
+    with pytest.raises(NotFound, match="person-unknown"):
+        stores.data.open_many(MONITOR, OPERATION, [ids[0], "person-unknown"], "boarding manifest")
+    assert not [e for e in stores.ledger.read() if e.type == PERSONAL_DATA_READ]
+    records = stores.data.open_many(MONITOR, OPERATION, ids, "boarding manifest")
+    assert [r.full_name for r in records] == [r.full_name for r in SEEDED]
+    reads = [e for e in stores.ledger.read() if e.type == PERSONAL_DATA_READ]
+    assert [(e.actor, e.data()["people"], e.data()["purpose"]) for e in reads] == [
+        (MONITOR.actor, ids, "boarding manifest")
+    ]
+    with pytest.raises(Forbidden):
+        stores.data.open_many(LIAISON, OPERATION, ids, "boarding manifest")
+
+
 def test_no_seeded_name_appears_anywhere_in_the_database(stores: Stores) -> None:
     """The raw SQLite file or the pg_dump holds none of the seeded plaintext."""
     ids = _seed(stores)
     stores.data.read(COORDINATOR, OPERATION, ids[0], "tracing")
+    stores.data.open_many(MONITOR, OPERATION, ids, "boarding manifest")
     stores.data.find(COORDINATOR, OPERATION, SEEDED[1].full_name, "tracing")
     stores.data.erase(COORDINATOR, OPERATION, ids[1], "request of the person")
     stores.ledger.close()
