@@ -52,7 +52,7 @@ def test_a_monitor_walks_a_convoy_from_boarding_to_arrival(world: ApiWorld) -> N
     _plan_and_board(world, LOADS)
     assert world.ok(world.get(L, CONVOY))["stage"] == "boarding"
 
-    departed = world.ok(world.post(C, f"{CONVOY}/depart", {"site": "east-aleppo", "at": IN_WINDOW}))
+    departed = world.ok(world.post(M, f"{CONVOY}/depart", {"site": "east-aleppo", "at": IN_WINDOW}))
     assert departed["ok"], departed["decisions"]
     assert [d["request"]["vehicle"] for d in departed["decisions"]] == ["amb-1", "bus-1", "bus-2"]
     assert [e["data"]["trip"] for e in departed["events"] if e["type"] == "trip-departed"] == [
