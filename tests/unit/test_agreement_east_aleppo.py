@@ -263,3 +263,21 @@ def test_a_permit_stops_holding_when_the_movement_reaches_its_stage_boundary(
     load = ((Group.CIVILIANS, 50),)
     assert not fresh.allows(state, load)
     assert fresh.allows(state, load) is decide(state, trip(EA, 50)).allowed
+
+
+def test_a_held_permit_stops_holding_once_the_other_side_releases_the_stage(
+    start: AgreementState,
+) -> None:
+    """Kefraya's permit, held for half of east Aleppo, holds until the ICRC confirms that half."""
+    half, _ = staged_link("T3").movement_ends()
+    foua = staged_link("T4").movement_ends()[0]
+    state = send(wounded_out(start, FK), FK, foua - wounded(FK))
+    state = send(wounded_out(state, EA), EA, half - wounded(EA))
+    held = dispatch_permit(state, FK, NOON)
+    assert not held.open
+    state = confirm(state, EA, half - 1)
+    assert held.holds(state)
+    state = confirm(state, EA, 1)
+    assert not held.holds(state)
+    assert dispatch_permit(state, FK, NOON).allows(state, ((Group.CIVILIANS, 40),))
+    assert decide(state, trip(FK, 40)).allowed

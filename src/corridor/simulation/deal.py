@@ -29,8 +29,10 @@ from corridor.domain.agreement import (
     DispatchTrip,
     IncidentReported,
     IncidentVerified,
+    PacedLink,
     RecordResume,
     Request,
+    StageConfirmed,
     TripDispatched,
     Window,
     consequences,
@@ -80,9 +82,12 @@ class AgreementGate:
         self._last_minute = 0.0
         self._last_at = self.zero
         self.events: list[AgreementEvent] = []
-        self.version = 0
         self.permits: dict[str, tuple[int, Permit]] = {}
         """Movement -> (window stretch, its permit there), kept while the permit holds."""
+        self.paced_on: dict[str, tuple[str, ...]] = _paced_on(agreement)
+        """Movement -> the movements whose paced links read its people."""
+        self._span_minute = -1.0
+        self._span_at = 0
         self.refusals: dict[tuple[object, ...], Verdict] = {}
         """A recording gate's refusals on the current state, so each is recorded once."""
         self.crossings: dict[tuple[object, ...], Verdict] = {}
@@ -128,48 +133,80 @@ class AgreementGate:
         halts = self.state.halts
         self.state = self.state.apply(event)
         if not isinstance(event, _QUIET):
-            self.version += 1
             self.refusals.clear()
             if self.state.halts is not halts:
                 self.crossings.clear()
+            self._forget_permits(event)
         if self.record:
             self.events.append(event)
 
+    def _forget_permits(self, event: AgreementEvent) -> None:
+        """Drop the permits `event` may have changed (`Permit.holds`, by event).
+
+        A trip leaving changes its own movement's permit only at a stage
+        boundary and a confirmation only releases a held stage (both checked
+        on use, as they are single numbers); a trip leaving changes the
+        permits of movements paced on it; an incident, verification or
+        resume may change any.
+        """
+        if isinstance(event, TripDispatched):
+            for movement in self.paced_on.get(event.movement, ()):
+                self.permits.pop(movement, None)
+        elif not isinstance(event, StageConfirmed):
+            self.permits.clear()
+
     def _span(self, minute: float) -> int:
         """Which stretch between window edges `minute` falls in."""
-        return bisect.bisect_right(self.edges, minute)
+        if minute != self._span_minute:
+            self._span_minute = minute
+            self._span_at = bisect.bisect_right(self.edges, minute)
+        return self._span_at
 
     def permit(self, movement: str, minute: float) -> Permit:
-        """The movement's permit at `minute`, worked out again only when it stops holding."""
+        """The movement's permit at `minute`, worked out again only when it stops holding.
+
+        A recording gate works every permit out afresh, so a recorded run is
+        the reference the remembered ones are tested against.
+        """
+        if self.record:
+            return dispatch_permit(self.state, movement, self.at(minute))
         span = self._span(minute)
         known = self.permits.get(movement)
-        if known is not None and known[0] == span and known[1].holds(self.state):
-            return known[1]
+        if known is not None and known[0] == span:
+            permit = known[1]
+            until = permit.stage_until
+            release = permit.release
+            if (until is None or self.state.people(movement) < until) and (
+                release is None or self.state.confirmed_by(release[0], release[1]) < release[2]
+            ):
+                return permit
         permit = dispatch_permit(self.state, movement, self.at(minute))
         self.permits[movement] = (span, permit)
         return permit
 
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
+        if self.record:
+            return self._recorded_dispatch(movement, vehicle, minute, load)
         if self.permit(movement, minute).allows(self.state, load):
-            # The trip leaves as `consequences` would have it; a recording
-            # gate records the decision that let it.
-            if self.record:
-                return self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
+            # The trip leaves as `consequences` would have it.
             self._apply(TripDispatched(movement, vehicle, load, self.at(minute)))
             return ALLOWED
+        # Unrecorded, a refusal leaves no event: its words wait to be read.
         request = DispatchTrip(movement, vehicle, self.at(minute), load)
-        if not self.record:
-            # Unrecorded, a refusal leaves no event: its words wait to be read.
-            return Verdict(False, explain=_explanation(self.state, request))
+        return Verdict(False, explain=_explanation(self.state, request))
+
+    def _recorded_dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
+        """`decide` itself, every decision recorded; a refusal once per state and window stretch."""
         key = (movement, load, self._span(minute))
         known = self.refusals.get(key)
         if known is None:
-            known = self.refusals[key] = self._ask(request)
+            known = self._ask(DispatchTrip(movement, vehicle, self.at(minute), load))
+            if not known.allowed:
+                self.refusals[key] = known
         return known
 
-    def epoch(self, minute: float) -> object:
-        # Recorded decisions are folded into the state too, but change no answer.
-        return (self.version, self._span(minute))
+    def shut(self, movement: str, minute: float) -> bool:
+        return not self.permit(movement, minute).open
 
     def dispatchable(self, movement: str, minute: float, load: Load) -> int:
         """How many leading groups of `load` the deal would let leave now."""
@@ -230,6 +267,15 @@ class AgreementGate:
 
     def arrived(self, movement: str, people: int, minute: float) -> None:
         self._ask(ConfirmStage(movement, self.monitor, people, self.at(minute)))
+
+
+def _paced_on(agreement: Agreement) -> dict[str, tuple[str, ...]]:
+    """Linked movement -> the movements whose paced links read its people, sorted."""
+    reading: dict[str, set[str]] = {}
+    for term in agreement.terms:
+        if isinstance(term, PacedLink):
+            reading.setdefault(term.linked, set()).add(term.movement)
+    return {linked: tuple(sorted(movements)) for linked, movements in reading.items()}
 
 
 def _explanation(state: AgreementState, request: Request) -> Callable[[], str]:

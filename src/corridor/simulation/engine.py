@@ -100,10 +100,6 @@ class Simulation:
         """Other waits (a planned trip held back), woken on every review."""
         self.review_due = False
         self.timed_review: float | None = None
-        self.would_leave: dict[tuple[int, int, int], tuple[object, bool]] = {}
-        """(pickup, seats, stretcher places) -> (what the answer rests on, whether
-        the deal would let some of its load leave): the same question, asked
-        again by every waiting vehicle on an unchanged deal, is answered once."""
         self.refused: set[tuple[int, str]] = set()
         """(pickup, vehicle kind) refused a dispatch since anything last changed."""
         self.done = self.env.event()
@@ -289,38 +285,44 @@ class Simulation:
         on the other side): it serves the next movement, or waits where it is.
         """
         free_by_movement: dict[str, int] = {}
-        for pickup in self.pickups:
-            free = max(0, pickup.waiting - pickup.reserved)
-            movement = pickup.movement.id
-            free_by_movement[movement] = free_by_movement.get(movement, 0) + free
-        ranked: list[tuple[tuple[int, float, int, int], Pickup]] = []
+        open_pickups: list[tuple[int, Pickup, int]] = []
         for order, pickup in enumerate(self.pickups):
             free = pickup.waiting - pickup.reserved
-            if free <= 0 or (pickup.index, vehicle.kind) in self.refused:
+            if free <= 0:
                 continue
-            if carryable(vehicle, pickup) == 0:
+            movement = pickup.movement.id
+            free_by_movement[movement] = free_by_movement.get(movement, 0) + free
+            open_pickups.append((order, pickup, free))
+        if not open_pickups:
+            return None
+        ranked: list[tuple[tuple[int, float, int, int], Pickup]] = []
+        kind = vehicle.kind
+        for order, pickup, free in open_pickups:
+            if (pickup.index, kind) in self.refused or carryable(vehicle, pickup) == 0:
                 continue
             movement = pickup.movement.id
             share = free_by_movement[movement] / max(1, self.initial[movement])
             ranked.append(((int(pickup.site == position), share, free, -order), pickup))
-        ranked.sort(key=lambda item: item[0], reverse=True)
+        ranked.sort(key=_rank, reverse=True)
+        shut: dict[str, bool] = {}
         for _, pickup in ranked:
-            if pickup.site == position or self._deal_would_let_leave(vehicle, pickup):
+            if pickup.site == position:
+                return pickup
+            movement = pickup.movement.id
+            closed = shut.get(movement)
+            if closed is None:
+                closed = shut[movement] = self.gate.shut(movement, self.env.now)
+            if not closed and self._deal_would_let_leave(vehicle, pickup):
                 return pickup
         return None
 
     def _deal_would_let_leave(self, vehicle: Vehicle, pickup: Pickup) -> bool:
         """Whether the deal would let some part of a load leave `pickup` now."""
+        movement = pickup.movement.id
         now = self.env.now
-        key = (pickup.index, vehicle.seats, vehicle.stretchers)
-        token = (self.gate.epoch(now), tuple(pickup.counts.values()))
-        known = self.would_leave.get(key)
-        if known is not None and known[0] == token:
-            return known[1]
-        load = planned_load(vehicle, pickup)
-        answer = self.gate.dispatchable(pickup.movement.id, now, load) > 0
-        self.would_leave[key] = (token, answer)
-        return answer
+        if self.gate.shut(movement, now):
+            return False
+        return self.gate.dispatchable(movement, now, planned_load(vehicle, pickup)) > 0
 
     def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.
@@ -632,6 +634,10 @@ class Simulation:
             breakdowns=self.breakdowns,
             series=series,
         )
+
+
+def _rank(item: tuple[tuple[int, float, int, int], Pickup]) -> tuple[int, float, int, int]:
+    return item[0]
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> None:

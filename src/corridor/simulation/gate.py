@@ -87,8 +87,8 @@ class Gate(Protocol):
         """
         ...
 
-    def epoch(self, minute: float) -> object:
-        """A value that stays equal while no answer of the deal can change."""
+    def shut(self, movement: str, minute: float) -> bool:
+        """Whether no load at all may leave for `movement` now (a window, a halt, a stage)."""
         ...
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
@@ -138,8 +138,8 @@ class OpenDeal:
     def dispatchable(self, movement: str, minute: float, load: Load) -> int:
         return len(load)
 
-    def epoch(self, minute: float) -> object:
-        return None
+    def shut(self, movement: str, minute: float) -> bool:
+        return False
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         return ALLOWED

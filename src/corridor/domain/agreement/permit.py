@@ -9,10 +9,13 @@ answers as plain numbers (an open or shut door, a ceiling on people
 dispatched, per-group ceilings), so judging a load costs a few additions:
 only the priority terms read the load against the figures.
 
-A permit also records the figures it was worked out from (standing halts,
-the linked sides' confirmations and people, the stage boundary) and says
-whether it still `holds` for a later state. Time is the caller's: a permit
-answers for instants its windows judge alike.
+A permit also records what would change it (the standing halts, the linked
+sides' people for paced links, the movement's next stage boundary, and for a
+stage not yet released the confirmations that release it) and says whether
+it still `holds` for a later state. Confirmations only ever grow (a
+confirmation counts at least one person), so a released stage stays
+released and only the releasing count matters. Time is the caller's: a
+permit answers for instants its windows judge alike.
 
 `dispatch_allowed` in `allows` is `dispatch_permit(...).allows(...)`: one
 code path for the yes or no, held to `decide(...).allowed` by a test.
@@ -54,7 +57,8 @@ class Permit:
     group_ceilings: tuple[tuple[Group, int], ...] = ()
     priorities: tuple[Priority, ...] = ()
     halts: tuple[Halt, ...] = ()
-    staged_confirmed: tuple[int, ...] = ()
+    release: tuple[str, str, int] | None = None
+    """(linked movement, monitor, count): the confirmations that release a held stage."""
     paced_linked: tuple[int, ...] = ()
     stage_until: int | None = None
     """The permit holds while fewer people than this have been dispatched (a stage boundary)."""
@@ -66,14 +70,13 @@ class Permit:
             return False
         if self.stage_until is not None and state.people(movement) >= self.stage_until:
             return False
-        rules = state.rules.movements.get(movement, _NO_RULES)
-        if self.staged_confirmed and self.staged_confirmed != tuple(
-            state.confirmed_by(link.linked, link.confirmed_by) for link, _, _ in rules.staged
-        ):
+        release = self.release
+        if release is not None and state.confirmed_by(release[0], release[1]) >= release[2]:
             return False
-        return not self.paced_linked or self.paced_linked == tuple(
-            state.people(link.linked) for link in rules.paced
-        )
+        if not self.paced_linked:
+            return True
+        rules = state.rules.movements.get(movement, _NO_RULES)
+        return self.paced_linked == tuple(state.people(link.linked) for link in rules.paced)
 
     def allows(self, state: AgreementState, load: Load, households_whole: bool = True) -> bool:
         """Whether `load` may leave now; `state` must be one the permit `holds` for."""
@@ -106,19 +109,10 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
         return Permit(movement, False)
     rules = state.rules.movements.get(movement, _NO_RULES)
     halts = state.halts_on(movement)
-    staged_confirmed = tuple(
-        state.confirmed_by(link.linked, link.confirmed_by) for link, _, _ in rules.staged
-    )
     paced_linked = tuple(state.people(link.linked) for link in rules.paced)
     before = state.people(movement)
     stage_until: int | None = None
-    shut = Permit(
-        movement,
-        False,
-        halts=halts,
-        staged_confirmed=staged_confirmed,
-        paced_linked=paced_linked,
-    )
+    shut = Permit(movement, False, halts=halts, paced_linked=paced_linked)
     if rules.windows and not any(
         in_window(window, zone, at) for window, zone, _, _ in rules.windows
     ):
@@ -127,17 +121,18 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
         standing = {h[0] for h in halts}
         if any(term.id in standing for term in rules.suspensions):
             return shut
-    for (_, ends, linked_ends), confirmed in zip(rules.staged, staged_confirmed, strict=True):
+    for link, ends, linked_ends in rules.staged:
         stage = stage_of(ends, before + 1)
         if stage > len(ends):
             # People only ever leave: beyond the last stage stays beyond it.
             return shut
-        if confirmed < linked_ends[stage - 1]:
+        needed = linked_ends[stage - 1]
+        if state.confirmed_by(link.linked, link.confirmed_by) < needed:
             return Permit(
                 movement,
                 False,
                 halts=halts,
-                staged_confirmed=staged_confirmed,
+                release=(link.linked, link.confirmed_by, needed),
                 paced_linked=paced_linked,
                 stage_until=ends[stage - 1],
             )
@@ -153,7 +148,6 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
         group_ceilings=tuple((cap.group, cap.limit) for cap in rules.caps if cap.group is not None),
         priorities=tuple(term for term, _ in rules.priorities),
         halts=halts,
-        staged_confirmed=staged_confirmed,
         paced_linked=paced_linked,
         stage_until=stage_until,
     )
