@@ -42,7 +42,7 @@ from corridor.domain.agreement import (
     decide,
     event_from_payload,
 )
-from corridor.domain.agreement.allows import dispatch_allowed
+from corridor.domain.agreement.allows import confirmation_allowed, dispatch_allowed
 from corridor.domain.agreement.permit import dispatch_permit
 from corridor.domain.scenario import Group
 from tests.support.agreement_world import deal, world
@@ -310,6 +310,8 @@ def play(
             request: Request = value  # type: ignore[assignment]
             decision = decide(state, request)
             assert decision == decide(state, request)
+            if isinstance(request, ConfirmStage):
+                assert confirmation_allowed(state, request) is decision.allowed
             if isinstance(request, DispatchTrip):
                 assert dispatch_allowed(state, request) is decision.allowed
                 broken = model.violations(request)

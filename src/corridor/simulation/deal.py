@@ -38,6 +38,7 @@ from corridor.domain.agreement import (
     consequences,
     decide,
 )
+from corridor.domain.agreement.allows import confirmation_allowed
 from corridor.domain.agreement.permit import Permit, dispatch_permit
 from corridor.domain.scenario import Role, Scenario, SiteKind
 from corridor.simulation.gate import ALLOWED, IncidentNotice, Load, Verdict
@@ -266,7 +267,12 @@ class AgreementGate:
                 self._ask(RecordResume(term_id, guarantor, self.at(minute)))
 
     def arrived(self, movement: str, people: int, minute: float) -> None:
-        self._ask(ConfirmStage(movement, self.monitor, people, self.at(minute)))
+        confirmation = ConfirmStage(movement, self.monitor, people, self.at(minute))
+        if self.record or not confirmation_allowed(self.state, confirmation):
+            self._ask(confirmation)
+        else:
+            # Allowed: the confirmation counts as `consequences` would have it.
+            self._apply(StageConfirmed(movement, self.monitor, people, confirmation.at))
 
 
 def _paced_on(agreement: Agreement) -> dict[str, tuple[str, ...]]:
