@@ -247,16 +247,8 @@ class Simulation:
             self._review()
 
     def _prospect(self, vehicle: Vehicle, position: str) -> bool:
-        """Whether `_choose` would now send the vehicle to a load the deal and holds let leave."""
-        pickup = self._choose(vehicle, position)
-        if pickup is None:
-            return False
-        if pickup.site != position:
-            return True
-        movement = pickup.movement.id
-        if self.held[movement] or self.site_held.get(pickup.site, 0):
-            return False
-        return self._deal_would_let_leave(vehicle, pickup)
+        """Whether the vehicle has a load the deal and holds let leave now, here or elsewhere."""
+        return self._choose(vehicle, position, ready=True) is not None
 
     def hold(self, entry_movements: list[str], site: str | None, delta: int) -> None:
         if site is not None:
@@ -275,7 +267,7 @@ class Simulation:
     def _drive_minutes(self, minutes: float) -> float:
         return minutes * self.model.slowdown(self.env.now) if self.model.weather else minutes
 
-    def _choose(self, vehicle: Vehicle, position: str) -> Pickup | None:
+    def _choose(self, vehicle: Vehicle, position: str, *, ready: bool = False) -> Pickup | None:
         """Where to load next: here if people wait, else the movement furthest behind.
 
         "Furthest behind" is the largest share of a movement's people still
@@ -283,46 +275,51 @@ class Simulation:
         with the most people waiting. A vehicle does not drive to a pickup
         elsewhere whose load the deal would refuse now (a later stage waiting
         on the other side): it serves the next movement, or waits where it is.
+        With `ready`, a pickup here counts only if its load may leave now too.
         """
         free_by_movement: dict[str, int] = {}
         open_pickups: list[tuple[int, Pickup, int]] = []
         for order, pickup in enumerate(self.pickups):
             free = pickup.waiting - pickup.reserved
-            if free <= 0:
-                continue
-            movement = pickup.movement.id
-            free_by_movement[movement] = free_by_movement.get(movement, 0) + free
-            open_pickups.append((order, pickup, free))
+            if free > 0:
+                movement = pickup.movement.id
+                free_by_movement[movement] = free_by_movement.get(movement, 0) + free
+                open_pickups.append((order, pickup, free))
         if not open_pickups:
             return None
-        ranked: list[tuple[tuple[int, float, int, int], Pickup]] = []
-        kind = vehicle.kind
+        ranked: list[tuple[tuple[bool, float, int, int], Pickup]] = []
+        kind, seats, stretchers = vehicle.kind, vehicle.seats, vehicle.stretchers
+        refused = self.refused
         for order, pickup, free in open_pickups:
-            if (pickup.index, kind) in self.refused or carryable(vehicle, pickup) == 0:
+            if refused and (pickup.index, kind) in refused:
+                continue
+            lying = pickup.counts[Group.WOUNDED_STRETCHER]
+            if not (seats and pickup.waiting > lying) and not (stretchers and lying):
                 continue
             movement = pickup.movement.id
-            share = free_by_movement[movement] / max(1, self.initial[movement])
-            ranked.append(((int(pickup.site == position), share, free, -order), pickup))
+            share = free_by_movement[movement] / (self.initial[movement] or 1)
+            ranked.append(((pickup.site == position, share, free, -order), pickup))
         ranked.sort(key=_rank, reverse=True)
         shut: dict[str, bool] = {}
+        now = self.env.now
         for _, pickup in ranked:
-            if pickup.site == position:
+            here = pickup.site == position
+            if here and not ready:
                 return pickup
             movement = pickup.movement.id
+            if here and (self.held[movement] or self.site_held.get(pickup.site, 0)):
+                continue
             closed = shut.get(movement)
             if closed is None:
-                closed = shut[movement] = self.gate.shut(movement, self.env.now)
+                closed = shut[movement] = self.gate.shut(movement, now)
             if not closed and self._deal_would_let_leave(vehicle, pickup):
                 return pickup
         return None
 
     def _deal_would_let_leave(self, vehicle: Vehicle, pickup: Pickup) -> bool:
         """Whether the deal would let some part of a load leave `pickup` now."""
-        movement = pickup.movement.id
-        now = self.env.now
-        if self.gate.shut(movement, now):
-            return False
-        return self.gate.dispatchable(movement, now, planned_load(vehicle, pickup)) > 0
+        load = planned_load(vehicle, pickup)
+        return self.gate.dispatchable(pickup.movement.id, self.env.now, load) > 0
 
     def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.
@@ -636,7 +633,7 @@ class Simulation:
         )
 
 
-def _rank(item: tuple[tuple[int, float, int, int], Pickup]) -> tuple[int, float, int, int]:
+def _rank(item: tuple[tuple[bool, float, int, int], Pickup]) -> tuple[bool, float, int, int]:
     return item[0]
 
 
