@@ -264,8 +264,11 @@ class Simulation:
 
     # -- vehicles --------------------------------------------------------------
 
-    def _drive_minutes(self, minutes: float) -> float:
-        return minutes * self.model.slowdown(self.env.now) if self.model.weather else minutes
+    def _drive_minutes(self, minutes: float, after: float = 0.0) -> float:
+        """Driving minutes for a drive that starts `after` minutes from now, weather included."""
+        if not self.model.weather:
+            return minutes
+        return minutes * self.model.slowdown(self.env.now + after)
 
     def _choose(self, vehicle: Vehicle, position: str, *, ready: bool = False) -> Pickup | None:
         """Where to load next: here if people wait, else the movement furthest behind.
@@ -331,11 +334,15 @@ class Simulation:
         movement = pickup.movement.id
         if self.held[movement] or self.site_held.get(pickup.site, 0):
             return ()
-        for size in range(len(load), 0, -1):
-            trial = load[:size]
-            if self.gate.dispatch(movement, vehicle.id, self.env.now, trial).allowed:
-                return trial
-        return ()
+        now = self.env.now
+        size = self.gate.dispatchable(movement, now, load)
+        if size < len(load):
+            # The whole load is asked for and refused (a recording gate records why).
+            self.gate.dispatch(movement, vehicle.id, now, load)
+            if not size:
+                return ()
+        trial = load[:size]
+        return trial if self.gate.dispatch(movement, vehicle.id, now, trial).allowed else ()
 
     def _cross(self, vehicle: Vehicle, movement: str, site: str, people: int) -> bool:
         if self.held[movement] or self.site_held.get(site, 0):
@@ -509,11 +516,12 @@ class Simulation:
         if breakdowns.per_trip > 0 and self.rng_breakdowns.random() < breakdowns.per_trip:
             breaks_at = self.rng_breakdowns.randrange(len(route.stops) + 1)
         handling = self.model.handling
-        # Loading and the drive to the first stop are one step: nothing can
-        # happen to a vehicle between them that the next stop would not see.
+        # Loading (or screening at the stop before) and the drive to the next
+        # stop are one step: nothing can happen to a vehicle between them
+        # that the next stop would not see.
         ahead = handling.load_fixed + handling.load_per_person * people
         for number, stop in enumerate(route.stops):
-            yield env.timeout(ahead + self._drive_minutes(stop.minutes))
+            yield env.timeout(ahead + self._drive_minutes(stop.minutes, ahead))
             ahead = 0.0
             if number == breaks_at:
                 yield from self._break_down(vehicle, aboard)
@@ -542,15 +550,17 @@ class Simulation:
             if self.observer is not None:
                 self.emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
             if stop.screens and stop.site in self.screening:
-                yield env.timeout(self._screen(stop.site))
-            self._still(aboard, env.now - arrived)
+                # The queue and the screening are known on arrival (`_screen`).
+                ahead = self._screen(stop.site)
+            self._still(aboard, env.now + ahead - arrived)
         unload = handling.unload_fixed + handling.unload_per_person * people
+        final = self._drive_minutes(route.final_minutes, ahead)
         if breaks_at == len(route.stops):
-            yield env.timeout(ahead + self._drive_minutes(route.final_minutes))
+            yield env.timeout(ahead + final)
             yield from self._break_down(vehicle, aboard)
             yield env.timeout(unload)
         else:
-            yield env.timeout(ahead + self._drive_minutes(route.final_minutes) + unload)
+            yield env.timeout(ahead + final + unload)
         self._arrive(vehicle, movement, route.destination, people)
         return route.destination
 
