@@ -39,6 +39,32 @@ _NO_GROUPS: frozenset[Group] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
+class FirstGroups:
+    """A priority term with the movement's fixed figures it reads, looked up once."""
+
+    first: frozenset[Group]
+    totals: tuple[tuple[Group, int], ...]
+    """Each first group with its people in the scenario."""
+    first_total: int
+    everyone: int
+    proportional: bool
+    keep_households: bool
+
+    @classmethod
+    def of(cls, state: AgreementState, movement: str, term: Priority) -> FirstGroups:
+        population = state.rules.population
+        totals = tuple((g, population.get((movement, g), 0)) for g in term.first)
+        return cls(
+            frozenset(term.first),
+            totals,
+            sum(n for _, n in totals),
+            state.rules.people(movement),
+            term.pace == PROPORTIONAL,
+            term.keep_households,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Permit:
     """The load-independent part of a dispatch decision for one movement.
 
@@ -55,7 +81,7 @@ class Permit:
     ceiling: int | None = None
     """Most people of the movement dispatched once the trip has left (caps, paced links)."""
     group_ceilings: tuple[tuple[Group, int], ...] = ()
-    priorities: tuple[Priority, ...] = ()
+    priorities: tuple[FirstGroups, ...] = ()
     halts: tuple[Halt, ...] = ()
     release: tuple[str, str, int] | None = None
     """(linked movement, monitor, count): the confirmations that release a held stage."""
@@ -146,7 +172,7 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
         eligible=eligible,
         ceiling=min(limits) if limits else None,
         group_ceilings=tuple((cap.group, cap.limit) for cap in rules.caps if cap.group is not None),
-        priorities=tuple(term for term, _ in rules.priorities),
+        priorities=tuple(FirstGroups.of(state, movement, term) for term, _ in rules.priorities),
         halts=halts,
         paced_linked=paced_linked,
         stage_until=stage_until,
@@ -160,7 +186,7 @@ def _of(load: Load, group: Group) -> int:
 def _priority_allows(
     state: AgreementState,
     movement: str,
-    term: Priority,
+    term: FirstGroups,
     load: Load,
     people: int,
     households_whole: bool,
@@ -169,22 +195,22 @@ def _priority_allows(
     if term.keep_households and not households_whole:
         return False
     first = term.first
-    others = sum(n for g, n in load if g not in first)
+    others = 0
+    for group, n in load:
+        if group not in first:
+            others += n
     if not others:
         return True
-    population = state.rules.population
-    waiting = first_total = first_after = 0
-    for group in first:
-        total = population.get((movement, group), 0)
+    waiting = first_after = 0
+    for group, total in term.totals:
         after = state.people(movement, group) + _of(load, group)
-        waiting += max(total - after, 0)
-        first_total += total
+        if total > after:
+            waiting += total - after
         first_after += after
     if not waiting:
         return True
-    if term.pace != PROPORTIONAL:
+    if not term.proportional:
         return False
-    everyone = state.rules.people(movement)
     others_after = state.people(movement) + people - first_after
     # Shares compared by cross-multiplying, so no rounding decides.
-    return not others_after * first_total > first_after * (everyone - first_total)
+    return not others_after * term.first_total > first_after * (term.everyone - term.first_total)
