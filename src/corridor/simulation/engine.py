@@ -335,14 +335,11 @@ class Simulation:
         if self.held[movement] or self.site_held.get(pickup.site, 0):
             return ()
         now = self.env.now
-        size = self.gate.dispatchable(movement, now, load)
-        if size < len(load):
-            # The whole load is asked for and refused (a recording gate records why).
-            self.gate.dispatch(movement, vehicle.id, now, load)
-            if not size:
-                return ()
-        trial = load[:size]
-        return trial if self.gate.dispatch(movement, vehicle.id, now, trial).allowed else ()
+        for size in range(len(load), 0, -1):
+            trial = load[:size]
+            if self.gate.dispatch(movement, vehicle.id, now, trial).allowed:
+                return trial
+        return ()
 
     def _cross(self, vehicle: Vehicle, movement: str, site: str, people: int) -> bool:
         if self.held[movement] or self.site_held.get(site, 0):
