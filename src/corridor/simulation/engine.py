@@ -98,7 +98,6 @@ class Simulation:
         movement, site, people, its wake-up)."""
         self.parked: list[simpy.Event] = []
         """Other waits (a planned trip held back), woken on every review."""
-        self.review_due = False
         self.timed_review: float | None = None
         self.refused: set[tuple[int, str]] = set()
         """(pickup, vehicle kind) refused a dispatch since anything last changed."""
@@ -177,20 +176,17 @@ class Simulation:
     # -- holds and the shared wake-up ----------------------------------------
 
     def notify(self) -> None:
-        """Something changed what may move: review the waiting vehicles once, at this minute.
+        """Something changed what may move: review the waiting vehicles now.
 
-        The review runs after the step that changed things, so a change made
-        of several steps at one minute (an arrival, then its confirmation) is
-        reviewed once, whole.
+        Callers notify once the change is whole (an arrival and its
+        confirmation, a hold and the deal hearing of it), so the review sees
+        a consistent state; the vehicles it wakes move at this same minute.
         """
         self.refused.clear()
-        if not self.review_due:
-            self.review_due = True
-            review = self.env.event()
-            review.callbacks.append(self._review)
-            review.succeed()
+        if self.idle or self.blocked or self.parked:
+            self._review()
 
-    def _review(self, _: simpy.Event | None = None) -> None:
+    def _review(self) -> None:
         """Wake exactly the waiting vehicles that could now move.
 
         A loaded vehicle at a checkpoint wakes once the deal and the holds let
@@ -199,7 +195,6 @@ class Simulation:
         one place get the same answer, asked once. Waking the rest to ask
         again would cost a step each and change nothing.
         """
-        self.review_due = False
         if self.blocked:
             waiting = self.blocked
             self.blocked = []
