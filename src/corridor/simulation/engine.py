@@ -579,6 +579,8 @@ class Simulation:
         self._still(aboard, repair)
 
     def _turned_back(self, movement: str, site: str) -> bool:
+        if not self.turn_backs:
+            return False
         now = self.env.now
         corridor = self.corridor_of[movement]
         return any(

@@ -9,6 +9,7 @@ Results are always returned in run order.
 
 from __future__ import annotations
 
+import importlib
 import math
 import multiprocessing
 from collections.abc import Callable, Iterator
@@ -132,6 +133,18 @@ def _ready(_: int) -> bool:
     return True
 
 
+def warm_up() -> bool:
+    """Import what a run needs, so a fresh worker's first task does not pay for it.
+
+    A Dask worker starts as a new process: the first chunk it receives would
+    otherwise import the simulator, the agreement engine and their
+    dependencies while the other worker is already running.
+    """
+    importlib.import_module("corridor.simulation.deal")
+    importlib.import_module("corridor.simulation.disturbances")
+    return True
+
+
 class LocalProcesses:
     """Runs in a pool of local worker processes, kept open across `run` calls.
 
@@ -212,6 +225,7 @@ class DaskCluster:
                     f"cannot reach the Dask scheduler at {self.address}: {error}"
                 ) from None
             self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+            self._client.run(warm_up)
         return self
 
     def __exit__(self, *exc: object) -> None:
