@@ -275,36 +275,46 @@ class Simulation:
         on the other side): it serves the next movement, or waits where it is.
         With `ready`, a pickup here counts only if its load may leave now too.
         """
-        free_by_movement: dict[str, int] = {}
-        open_pickups: list[tuple[int, Pickup, int]] = []
-        for order, pickup in enumerate(self.pickups):
-            free = pickup.waiting - pickup.reserved
-            if free > 0:
-                movement = pickup.movement.id
-                free_by_movement[movement] = free_by_movement.get(movement, 0) + free
-                open_pickups.append((order, pickup, free))
-        if not open_pickups:
-            return None
-        ranked: list[tuple[tuple[bool, float, int, int], Pickup]] = []
         kind, seats, stretchers = vehicle.kind, vehicle.seats, vehicle.stretchers
         refused = self.refused
-        for order, pickup, free in open_pickups:
+        free_by_movement: dict[str, int] = {}
+        candidates: list[tuple[Pickup, int]] = []
+        for pickup in self.pickups:
+            free = pickup.waiting - pickup.reserved
+            if free <= 0:
+                continue
+            movement = pickup.movement_id
+            free_by_movement[movement] = free_by_movement.get(movement, 0) + free
             if refused and (pickup.index, kind) in refused:
                 continue
             lying = pickup.counts[Group.WOUNDED_STRETCHER]
-            if not (seats and pickup.waiting > lying) and not (stretchers and lying):
-                continue
-            movement = pickup.movement.id
-            share = free_by_movement[movement] / (self.initial[movement] or 1)
-            ranked.append(((pickup.site == position, share, free, -order), pickup))
-        ranked.sort(key=_rank, reverse=True)
+            if (seats and pickup.waiting > lying) or (stretchers and lying):
+                candidates.append((pickup, free))
+        if not candidates:
+            return None
+        initial = self.initial
+        ranked = [
+            (
+                (
+                    pickup.site == position,
+                    free_by_movement[pickup.movement_id] / (initial[pickup.movement_id] or 1),
+                    free,
+                    -pickup.index,
+                ),
+                pickup,
+            )
+            for pickup, free in candidates
+        ]
+        if len(ranked) > 1:
+            # Keys are unique (the pickup's index), so pickups are never compared.
+            ranked.sort(reverse=True)
         shut: dict[str, bool] = {}
         now = self.env.now
         for _, pickup in ranked:
             here = pickup.site == position
             if here and not ready:
                 return pickup
-            movement = pickup.movement.id
+            movement = pickup.movement_id
             if here and (self.held[movement] or self.site_held.get(pickup.site, 0)):
                 continue
             closed = shut.get(movement)
@@ -317,7 +327,7 @@ class Simulation:
     def _deal_would_let_leave(self, vehicle: Vehicle, pickup: Pickup) -> bool:
         """Whether the deal would let some part of a load leave `pickup` now."""
         load = planned_load(vehicle, pickup)
-        return self.gate.dispatchable(pickup.movement.id, self.env.now, load) > 0
+        return self.gate.dispatchable(pickup.movement_id, self.env.now, load) > 0
 
     def _allowed_load(self, vehicle: Vehicle, pickup: Pickup, load: Load) -> Load:
         """The fullest load the deal lets leave now, () when none may.
@@ -326,7 +336,7 @@ class Simulation:
         on: a deal that puts the wounded first refuses a bus of wounded and
         civilians but lets the wounded go, and the engine need not know why.
         """
-        movement = pickup.movement.id
+        movement = pickup.movement_id
         if self.held[movement] or self.site_held.get(pickup.site, 0):
             return ()
         now = self.env.now
@@ -488,7 +498,7 @@ class Simulation:
     ) -> Generator[simpy.Event, Any, str]:
         """Load, drive the corridor stop by stop, unload; returns where the vehicle ends."""
         env = self.env
-        movement = pickup.movement.id
+        movement = pickup.movement_id
         people = sum(aboard.values())
         self.unloaded -= people
         if self.observer is not None:
@@ -635,10 +645,6 @@ class Simulation:
             breakdowns=self.breakdowns,
             series=series,
         )
-
-
-def _rank(item: tuple[tuple[bool, float, int, int], Pickup]) -> tuple[bool, float, int, int]:
-    return item[0]
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> None:

@@ -39,9 +39,21 @@ class Vehicle:
 class Pickup:
     """People of one movement waiting at one site: FIFO batches (joined minute, count) per group."""
 
+    __slots__ = (
+        "batches",
+        "counts",
+        "index",
+        "movement",
+        "movement_id",
+        "reserved",
+        "site",
+        "waiting",
+    )
+
     def __init__(self, index: int, movement: Movement, site: str) -> None:
         self.index = index
         self.movement = movement
+        self.movement_id = movement.id
         self.site = site
         self.batches: dict[Group, deque[list[float]]] = {}
         self.counts: dict[Group, int] = dict.fromkeys(Group, 0)
