@@ -122,10 +122,10 @@ class Permit:
         for group, limit in self.group_ceilings:
             if state.people(movement, group) + _of(load, group) > limit:
                 return False
-        return all(
-            _priority_allows(state, movement, term, load, people, households_whole)
-            for term in self.priorities
-        )
+        for term in self.priorities:
+            if not _priority_allows(state, movement, term, load, people, households_whole):
+                return False
+        return True
 
 
 def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permit:
@@ -202,8 +202,12 @@ def _priority_allows(
     if not others:
         return True
     waiting = first_after = 0
+    dispatched = state.dispatched
     for group, total in term.totals:
-        after = state.people(movement, group) + _of(load, group)
+        after = dispatched.get((movement, group), 0)
+        for loaded, n in load:
+            if loaded is group:
+                after += n
         if total > after:
             waiting += total - after
         first_after += after
