@@ -26,6 +26,8 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from corridor.adapters.agreement_file import agreement_of
 from corridor.adapters.disruption_file import load_disruption_file
 from corridor.adapters.scenario_file import load_scenario_document, resolve_scenario
@@ -72,14 +74,34 @@ def _memory(study: Study) -> dict[str, float]:
     }
 
 
+def _children_cpu() -> float:
+    """CPU seconds used so far by this process's children (workers, nannies)."""
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def _parallel(runner: Any, study: Study, runs: int, per_run: float) -> dict[str, float]:
-    """`runs` runs on `runner`, against `per_run` wall seconds a run on one worker."""
+    """`runs` runs on `runner`, against `per_run` wall seconds a run on one worker.
+
+    Besides efficiency (which also counts how much slower each core runs when
+    both are busy, a property of the machine), the workers' utilisation says
+    how much of the two cores' time the workers spent computing: what the
+    runner's scheduling leaves idle.
+    """
     started = time.perf_counter()
     with runner:
         startup = time.perf_counter() - started
+        cpu = _children_cpu()
         started = time.perf_counter()
         runner.run(study, 1, runs)
         wall = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
     workers = runner.workers
     return {
         "workers": workers,
@@ -88,6 +110,9 @@ def _parallel(runner: Any, study: Study, runs: int, per_run: float) -> dict[str,
         "wall_seconds": round(wall, 2),
         "runs_per_second": round(runs / wall, 2),
         "efficiency": round(per_run * runs / (workers * wall), 3),
+        "worker_cpu_seconds": round(cpu, 1),
+        "worker_cpu_ms_per_run": round(1000 * cpu / runs, 1),
+        "utilisation": round(cpu / (workers * wall), 3),
         "seconds_for_1000_runs": round(1000 * wall / runs, 1),
     }
 
@@ -121,6 +146,13 @@ def run(quick: bool) -> dict[str, Any]:
     open_wall, open_cpu = _serial(open_deal, open_runs)
     local = _parallel(LocalProcesses(2), dealt, study_runs, one_wall / runs)
     dask = _dask(dealt, study_runs, one_wall / runs)
+    # The machine's speed drifts: the serial time is taken again after the
+    # parallel runs, and each efficiency is also given against it.
+    after_wall, _ = _serial(dealt, runs)
+    for figures in (local, dask):
+        figures["efficiency_against_serial_after"] = round(
+            after_wall / runs * figures["runs"] / (figures["workers"] * figures["wall_seconds"]), 3
+        )
     sample = run_one(dealt, 1, 0)
     return {
         "scenario": "east-aleppo-2016",
@@ -132,6 +164,7 @@ def run(quick: bool) -> dict[str, Any]:
         "load_average_1min_after": round(os.getloadavg()[0], 2),
         "serial_runs": runs,
         "serial_ms_per_run": round(1000 * one_wall / runs, 1),
+        "serial_ms_per_run_after": round(1000 * after_wall / runs, 1),
         "serial_cpu_ms_per_run": round(1000 * one_cpu / runs, 1),
         "serial_runs_per_second": round(runs / one_wall, 2),
         "cpu_seconds_for_1000_runs_on_2_cores": round(1000 * one_cpu / runs / 2, 1),
