@@ -9,8 +9,12 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# The simulator's hot modules, compiled with mypyc when sources change
+# (scripts/compile-native; pure Python where no C compiler is found).
+NATIVE := src/corridor/simulation/engine.py src/corridor/simulation/people.py \
+	src/corridor/simulation/deal.py src/corridor/domain/agreement/permit.py
 
-.PHONY: setup run demo test check lint format typecheck imports bench system-deps clean
+.PHONY: setup run demo test check lint format typecheck imports bench system-deps clean pure
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -20,7 +24,11 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
 	touch $@
 
-setup: $(VENV)/.synced
+$(VENV)/.native: $(VENV)/.synced $(NATIVE) scripts/compile-native
+	bash scripts/compile-native
+	touch $@
+
+setup: $(VENV)/.synced $(VENV)/.native
 
 # The main job: open the East Aleppo demo operation in a fresh embedded ledger,
 # print its summary, then serve the live operations API on 127.0.0.1:8000 with
@@ -56,5 +64,10 @@ imports: setup
 bench: setup system-deps
 	$(BIN)/python -m bench
 
-clean:
+# Back to pure Python for the compiled modules (until the next `make setup`).
+pure:
+	bash scripts/compile-native --clean
+	rm -f $(VENV)/.native
+
+clean: pure
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
