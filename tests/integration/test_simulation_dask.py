@@ -9,9 +9,11 @@ from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from corridor.entrypoints.cli.main import app
+from corridor.simulation.deal import AgreementDeal
 from corridor.simulation.disruption import Breakdowns, DisruptionModel, IncidentRisk
+from corridor.simulation.gate import GateFactory, OpenDeal
 from corridor.simulation.montecarlo import DaskCluster, InProcess, Study
-from tests.support.simulation_world import aleppo_like
+from tests.support.simulation_world import aleppo_like, linked_deal
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +30,14 @@ def scheduler() -> Iterator[str]:
         cluster.close()
 
 
-def test_runs_on_dask_equal_local_runs_for_the_same_seeds(scheduler: str) -> None:
+@pytest.mark.parametrize("dealt", [False, True], ids=["open-deal", "linked-deal"])
+def test_runs_on_dask_equal_local_runs_for_the_same_seeds(scheduler: str, dealt: bool) -> None:
     """Every RunMetrics from the cluster equals the one computed here, in run order."""
     model = DisruptionModel(
         incidents=(IncidentRisk("ramouseh-road", 3.0),), breakdowns=Breakdowns(0.05)
     )
-    study = Study(aleppo_like(people=900, linked_people=300), model)
+    deal: GateFactory = AgreementDeal(linked_deal()) if dealt else OpenDeal
+    study = Study(aleppo_like(people=900, linked_people=300), model, deal=deal)
     local = InProcess().run(study, 21, 16)
     with DaskCluster(scheduler) as cluster:
         remote = cluster.run(study, 21, 16)

@@ -2,11 +2,13 @@
 
 `aleppo_like` follows the shape of the East Aleppo operation (two linked
 movements, a screening checkpoint on each corridor, buses and ambulances)
-with figures from shared/data/east-aleppo-2016.md, scaled by `people`.
+with figures from shared/data/east-aleppo-2016.md, scaled by `people`;
+`linked_deal` halts both of its movements on a verified violation.
 """
 
 from __future__ import annotations
 
+from corridor.domain.agreement import Agreement, Suspension
 from corridor.domain.scenario import (
     Capacity,
     Corridor,
@@ -129,4 +131,25 @@ def one_road(people: int = 10, seats: int = 10, buses: int = 1, minutes: float =
         fleet=(FleetUnit("bus", "town", buses),),
         populations=(Population("out", "town", Group.CIVILIANS, people),),
         movements=(Movement("out", "town", "road", ("camp",), (Group.CIVILIANS,)),),
+    )
+
+
+def linked_deal() -> Agreement:
+    """A verified violation on either corridor of `aleppo_like` halts both evacuations."""
+    suspension = Suspension(
+        id="T3",
+        text="A verified violation on either corridor halts both evacuations.",
+        movements=("east-aleppo", "foua-kefraya"),
+        lifted_by=("russia", "turkey"),
+        needed=2,
+        min_severity=2,
+    )
+    return Agreement(
+        id="deal",
+        name="Linked evacuations",
+        version_note="test",
+        timezone="Asia/Damascus",
+        terms=(suspension,),
+        guarantors=("russia", "turkey"),
+        monitors=("icrc",),
     )

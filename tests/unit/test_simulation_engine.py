@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from corridor.domain.agreement import Agreement, Priority, Suspension
+from corridor.domain.agreement import Priority
 from corridor.domain.scenario import Group
 from corridor.simulation.deal import AgreementGate
 from corridor.simulation.disruption import (
@@ -21,7 +21,7 @@ from corridor.simulation.disruption import (
 from corridor.simulation.engine import simulate
 from corridor.simulation.metrics import RunOptions
 from corridor.simulation.trace import TraceEvent
-from tests.support.simulation_world import aleppo_like, one_road
+from tests.support.simulation_world import aleppo_like, linked_deal, one_road
 
 QUIET = DisruptionModel()
 
@@ -100,26 +100,6 @@ def test_a_halt_on_one_corridor_leaves_the_other_moving_when_the_deal_links_noth
     assert _moving(events, "foua-kefraya", 60.0, 900.0)
 
 
-def _linked_deal() -> Agreement:
-    suspension = Suspension(
-        id="T3",
-        text="A verified violation on either corridor halts both evacuations.",
-        movements=("east-aleppo", "foua-kefraya"),
-        lifted_by=("russia", "turkey"),
-        needed=2,
-        min_severity=2,
-    )
-    return Agreement(
-        id="deal",
-        name="Linked evacuations",
-        version_note="test",
-        timezone="Asia/Damascus",
-        terms=(suspension,),
-        guarantors=("russia", "turkey"),
-        monitors=("icrc",),
-    )
-
-
 def test_scripted_halt_on_one_corridor_halts_the_linked_movement_as_the_deal_says() -> None:
     """A verified incident on Ramouseh suspends Foua/Kefraya too, until both guarantors resume."""
     scenario = aleppo_like()
@@ -134,7 +114,7 @@ def test_scripted_halt_on_one_corridor_halts_the_linked_movement_as_the_deal_say
         suspension=600.0,
     )
     model = DisruptionModel(timeline=(incident,))
-    gate = AgreementGate(_linked_deal(), scenario, record=True)
+    gate = AgreementGate(linked_deal(), scenario, record=True)
     events = _trace(scenario, model, gate)
     halted_from, halted_to = 90.0, 690.0
     assert not _moving(events, "foua-kefraya", halted_from, halted_to)
@@ -159,7 +139,7 @@ def test_the_same_incident_below_the_terms_severity_halts_only_its_own_corridor(
         verification=30.0,
         suspension=600.0,
     )
-    gate = AgreementGate(_linked_deal(), scenario)
+    gate = AgreementGate(linked_deal(), scenario)
     events = _trace(scenario, DisruptionModel(timeline=(incident,)), gate)
     assert not _moving(events, "east-aleppo", 90.0, 690.0)
     assert _moving(events, "foua-kefraya", 90.0, 690.0)
@@ -232,7 +212,7 @@ def test_a_deal_putting_the_wounded_first_holds_civilians_until_stretcher_cases_
         movements=("east-aleppo",),
         first=(Group.WOUNDED_STRETCHER,),
     )
-    deal = replace(_linked_deal(), terms=(priority,))
+    deal = replace(linked_deal(), terms=(priority,))
     events = _trace(scenario, DisruptionModel(), AgreementGate(deal, scenario))
     loads = [
         (e.minute, e.data["load"])
@@ -259,7 +239,7 @@ def test_remembered_answers_change_nothing_in_a_run() -> None:
     priority = Priority(
         id="T5", text="Wounded first.", movements=("east-aleppo",), first=(Group.WOUNDED_STRETCHER,)
     )
-    deal = replace(_linked_deal(), terms=(*_linked_deal().terms, priority))
+    deal = replace(linked_deal(), terms=(*linked_deal().terms, priority))
     model = DisruptionModel(incidents=(IncidentRisk("ramouseh-road", 4.0, suspend_at=1),))
     seeds = (5, 6, 7, 8)
     remembered = simulate(scenario, model, gate=AgreementGate(deal, scenario), seeds=seeds)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from corridor.errors import InvalidInput
+from corridor.simulation.deal import AgreementDeal
 from corridor.simulation.disruption import Breakdowns, DisruptionModel, IncidentRisk
 from corridor.simulation.distributions import Duration
 from corridor.simulation.montecarlo import InProcess, LocalProcesses, Study, chunks, run_seeds
 from corridor.simulation.study import run_study
 from corridor.simulation.summary import distribution, summarise, summary_json
 from corridor.simulation.sweep import apply, grid, parse_variation
-from tests.support.simulation_world import aleppo_like
+from tests.support.simulation_world import aleppo_like, linked_deal
 
 RISKY = DisruptionModel(
     incidents=(IncidentRisk("ramouseh-road", 3.0),), breakdowns=Breakdowns(0.05)
@@ -36,9 +37,12 @@ def test_chunks_cover_every_run_exactly_once_in_order(runs: int, workers: int) -
     assert covered == list(range(runs))
 
 
-def test_local_worker_processes_give_the_same_runs_as_one_process() -> None:
-    """Two worker processes return exactly what the calling process computes."""
+@pytest.mark.parametrize("dealt", [False, True], ids=["open-deal", "linked-deal"])
+def test_local_worker_processes_give_the_same_runs_as_one_process(dealt: bool) -> None:
+    """Two worker processes return exactly what the calling process computes, deal or not."""
     study = _study()
+    if dealt:
+        study = Study(study.scenario, study.model, deal=AgreementDeal(linked_deal()))
     local = InProcess().run(study, 11, 12)
     with LocalProcesses(2) as pool:
         pooled = pool.run(study, 11, 12)

@@ -320,3 +320,13 @@ class AgreementDeal:
 
     def __call__(self, scenario: Scenario) -> AgreementGate:
         return AgreementGate(self.agreement, scenario, record=self.record)
+
+    def __reduce__(self) -> tuple[object, tuple[Agreement, bool]]:
+        # Spelled out: compiled (scripts/compile-native), the class has no
+        # instance dict for pickle's default to copy, and studies are
+        # pickled to every worker process.
+        return (_agreement_deal, (self.agreement, self.record))
+
+
+def _agreement_deal(agreement: Agreement, record: bool) -> AgreementDeal:
+    return AgreementDeal(agreement, record=record)
