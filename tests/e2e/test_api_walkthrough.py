@@ -145,7 +145,8 @@ def test_a_drop_raises_an_alert_that_blocks_closing_until_a_monitor_resolves_it(
     alert = raised[0]["alert"]
     resolution = {"outcome": "exit", "explanation": "detained at Ramouseh"}
     assert world.post(C, f"{OP}/alerts/{alert}/resolve", resolution).status_code == 403
-    world.ok(world.post(M, f"{OP}/alerts/{alert}/resolve", resolution))
+    resolved = world.ok(world.post(M, f"{OP}/alerts/{alert}/resolve", resolution))
+    assert resolved["events"][0]["data"]["explanation"] == "detained at Ramouseh"
     seen = {role: world.ok(world.get(role, f"{OP}/alerts"))[0]["resolution"] for role in (M, L)}
     assert seen[M]["explanation"] == "detained at Ramouseh"
     assert seen[L] == {**seen[M], "explanation": "[withheld]"}

@@ -84,7 +84,7 @@ def _decide(
         return as_new_events(operation, facts)
 
     result = ctx.live.command(operation, command, who.actor, idempotency_key(http.state))
-    answer = command_view(result)
+    answer = command_view(result, who.role)
     answer["decision"] = result.events[0].data()["decision"] if result.replayed else decisions[-1]
     if freed is not None:
         answer["may_continue"] = list(freed)

@@ -157,7 +157,7 @@ def depart(
         return as_new_events(operation, allowed) + _custody(operation, moved)
 
     result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    return shown(who, _with_decisions(command_view(result), result))
+    return shown(who, _with_decisions(command_view(result, who.role), result))
 
 
 def _count(
@@ -192,7 +192,7 @@ def _count(
         return events
 
     result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    return shown(who, _with_decisions(command_view(result), result))
+    return shown(who, _with_decisions(command_view(result, who.role), result))
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/headcounts", status_code=201)
@@ -236,7 +236,7 @@ def _move(
         return events
 
     result = ctx.live.custody(operation, run, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result))
+    return shown(who, command_view(result, who.role))
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/halt")

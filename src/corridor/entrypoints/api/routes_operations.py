@@ -68,7 +68,7 @@ def open_operation(body: OpenOperation, who: Caller, ctx: Context, request: Requ
     result = ctx.live.command(
         body.id, lambda _: events, who.actor, idempotency_key(request.state), opening=True
     )
-    return shown(who, command_view(result))
+    return shown(who, command_view(result, who.role))
 
 
 @router.get("/operations/{operation}", tags=["operations"])
@@ -124,7 +124,7 @@ def record_claim(
         return [NewEvent(operation_stream(operation), ClaimRecorded.TYPE, payload)]
 
     result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result))
+    return shown(who, command_view(result, who.role))
 
 
 @router.get("/operations/{operation}/incidents", tags=["incidents"])
@@ -158,7 +158,7 @@ def report_incident(
         return [NewEvent(operation_stream(operation), fact.type, fact.payload())]
 
     result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result))
+    return shown(who, command_view(result, who.role))
 
 
 def _check_incident(
@@ -201,7 +201,7 @@ def _check_incident(
         return events
 
     result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
-    answer = command_view(result)
+    answer = command_view(result, who.role)
     answer["halted"] = [e.data()["trip"] for e in result.events if e.type == "trip-halted"]
     return shown(who, answer)
 

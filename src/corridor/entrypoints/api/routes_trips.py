@@ -54,7 +54,7 @@ def _run(
 ) -> Any:
     who.require(permission, operation)
     result = ctx.live.custody(operation, step, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result))
+    return shown(who, command_view(result, who.role))
 
 
 def _movement_known(record: OperationRecord, movement: str) -> None:
@@ -98,7 +98,7 @@ def plan_trip(
         return [NewEvent(operation_stream(operation), event_type(e), to_payload(e)) for e in events]
 
     result = ctx.live.command(operation, decide, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result))
+    return shown(who, command_view(result, who.role))
 
 
 @router.post("/operations/{operation}/trips/{trip}/boarding", status_code=201)
@@ -169,7 +169,7 @@ def depart(
         return events + [NewEvent(stream, event_type(e), to_payload(e)) for e in moved]
 
     result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    return shown(who, _with_decision(command_view(result), result))
+    return shown(who, _with_decision(command_view(result, who.role), result))
 
 
 @router.post("/operations/{operation}/trips/{trip}/headcounts", status_code=201)
@@ -205,7 +205,7 @@ def record_headcount(
         return events
 
     result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    return shown(who, _with_decision(command_view(result), result))
+    return shown(who, _with_decision(command_view(result, who.role), result))
 
 
 def _with_decision(answer: dict[str, Any], result: AppendResult) -> dict[str, Any]:

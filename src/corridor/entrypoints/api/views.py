@@ -29,8 +29,12 @@ def event_view(event: RecordedEvent, role: AccessRole = AccessRole.OBSERVER) -> 
     }
 
 
-def command_view(result: AppendResult, role: AccessRole = AccessRole.OBSERVER) -> dict[str, Any]:
-    """A command's answer; its events as `role` may see them (as an observer by default)."""
+def command_view(result: AppendResult, role: AccessRole) -> dict[str, Any]:
+    """A command's answer; its events as the caller's `role` may see them.
+
+    Stored answers are replayed only to the same token (the Idempotency-Key is
+    scoped to the caller), so an answer never reaches another role.
+    """
     return {
         "ok": True,
         "first_sequence": result.first_sequence,
