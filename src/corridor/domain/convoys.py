@@ -113,7 +113,7 @@ def close_convoy(book: CustodyBook, convoy: str, by: str) -> list[CustodyEvent]:
         raise CustodyRefused(f"convoy {convoy} is already closed")
     for trip in trips:
         # An unresolved alert is the reason that matters most: name it first.
-        open_alerts = [a for a in trip.alerts if book.alerts[a].open]
+        open_alerts = book.open_alerts_of(trip)
         if open_alerts:
             raise CustodyRefused(
                 f"convoy {convoy}: trip {trip.id} has unresolved protection alerts:"

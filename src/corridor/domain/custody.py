@@ -291,7 +291,7 @@ class CustodyBook:
             raise CustodyRefused(f"no trip {trip}")
         if found.stage not in (TripStage.ARRIVED, TripStage.RETURNED):
             raise CustodyRefused(f"trip {trip} has {found.stage}, not arrived; it cannot close")
-        open_alerts = [a for a in found.alerts if self.alerts[a].open]
+        open_alerts = self.open_alerts_of(found)
         if open_alerts:
             raise CustodyRefused(
                 f"trip {trip} has unresolved protection alerts: {', '.join(open_alerts)}"
@@ -399,6 +399,10 @@ class CustodyBook:
 
     def open_alerts(self) -> list[ProtectionAlertRaised]:
         return [a.event for a in self.alerts.values() if a.open]
+
+    def open_alerts_of(self, trip: Trip) -> list[str]:
+        """The ids of `trip`'s alerts no monitor has resolved yet, in the order raised."""
+        return [a for a in trip.alerts if self.alerts[a].open]
 
     def aboard(self) -> dict[str, str]:
         """Person id -> the carrying trip whose manifest names them."""

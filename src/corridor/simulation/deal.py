@@ -175,11 +175,7 @@ class AgreementGate:
         known = self.permits.get(movement)
         if known is not None and known[0] == span:
             permit = known[1]
-            until = permit.stage_until
-            release = permit.release
-            if (until is None or self.state.people(movement) < until) and (
-                release is None or self.state.confirmed_by(release[0], release[1]) < release[2]
-            ):
+            if not permit.outgrown(self.state):
                 return permit
         permit = dispatch_permit(self.state, movement, self.at(minute))
         self.permits[movement] = (span, permit)
@@ -216,10 +212,6 @@ class AgreementGate:
             return 0
         state = self.state
         return next((n for n in range(len(load), 0, -1) if permit.allows(state, load[:n])), 0)
-
-    def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
-        """The deal's answer to a dispatch, without dispatching or recording it."""
-        return self.permit(movement, minute).allows(self.state, load)
 
     def cross(self, movement: str, vehicle: str, site: str, minute: float, people: int) -> Verdict:
         key = ("cross", movement, site, self._span(minute))

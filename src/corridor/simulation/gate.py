@@ -75,15 +75,11 @@ class Gate(Protocol):
         """May this load leave for `movement` now? When allowed, the trip has left."""
         ...
 
-    def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
-        """Would this load be let leave for `movement` now? Asks only; nothing leaves."""
-        ...
-
     def dispatchable(self, movement: str, minute: float, load: Load) -> int:
         """How many leading groups of `load` the deal would let leave now (0: none).
 
-        The largest n such that `load[:n]` would be let leave, as a loop of
-        `may_dispatch` from the whole load down would find it; asks only.
+        The largest n such that `load[:n]` would be let leave, trying the
+        whole load first; asks only, nothing leaves.
         """
         ...
 
@@ -131,9 +127,6 @@ class OpenDeal:
 
     def dispatch(self, movement: str, vehicle: str, minute: float, load: Load) -> Verdict:
         return ALLOWED
-
-    def may_dispatch(self, movement: str, minute: float, load: Load) -> bool:
-        return True
 
     def dispatchable(self, movement: str, minute: float, load: Load) -> int:
         return len(load)

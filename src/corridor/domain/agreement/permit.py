@@ -89,15 +89,21 @@ class Permit:
     stage_until: int | None = None
     """The permit holds while fewer people than this have been dispatched (a stage boundary)."""
 
+    def outgrown(self, state: AgreementState) -> bool:
+        """Whether the movement reached its stage boundary or the releasing count arrived.
+
+        The two changes a permit reads as single numbers; a caller that knows
+        no halt and no paced link's figures changed need check only these.
+        """
+        if self.stage_until is not None and state.people(self.movement) >= self.stage_until:
+            return True
+        release = self.release
+        return release is not None and state.confirmed_by(release[0], release[1]) >= release[2]
+
     def holds(self, state: AgreementState) -> bool:
         """Whether `state` gives the same permit (at an instant the windows judge alike)."""
         movement = self.movement
-        if state.halts_on(movement) != self.halts:
-            return False
-        if self.stage_until is not None and state.people(movement) >= self.stage_until:
-            return False
-        release = self.release
-        if release is not None and state.confirmed_by(release[0], release[1]) >= release[2]:
+        if state.halts_on(movement) != self.halts or self.outgrown(state):
             return False
         if not self.paced_linked:
             return True

@@ -96,7 +96,7 @@ def get_convoy(operation: OperationId, convoy: ConvoyId, who: Caller, ctx: Conte
     def view(record: OperationRecord) -> Any:
         _known(record.book, operation, convoy)
         trips = convoy_trips(record.book, convoy)
-        alerts = [a for t in trips for a in t.alerts if record.book.alerts[a].open]
+        alerts = [a for t in trips for a in record.book.open_alerts_of(t)]
         return {
             "convoy": convoy,
             "stage": str(convoy_stage([t.stage for t in trips])),

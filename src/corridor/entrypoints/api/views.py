@@ -68,7 +68,7 @@ def trip_view(record: OperationRecord, trip: Trip) -> dict[str, Any]:
         "last_site": trip.last_site,
         "on_board": {str(g): n for g, n in sorted(trip.on_board.items())},
         "alerts": list(trip.alerts),
-        "open_alerts": [a for a in trip.alerts if record.book.alerts[a].open],
+        "open_alerts": record.book.open_alerts_of(trip),
         "manifest": list(trip.manifest),
     }
 
