@@ -169,12 +169,11 @@ def sealed_ledger(total: int) -> Iterator[RecordedEvent]:
 CHILD = """
 import json, resource, sys, time
 from corridor.bootstrap import open_store
-from corridor.services.unit_of_work import replay
 store = open_store(sys.argv[1], migrate=False)
 what = sys.argv[2]
 started, cpu = time.perf_counter(), time.process_time()
 if what == "replay":
-    count = replay(store).head.sequence
+    count = store.replay().head.sequence
 else:
     report = store.verify()
     assert report.ok, report.problem

@@ -9,13 +9,17 @@ need no file). The store is created and migrated to the newest schema.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corridor.domain.clock import Clock
 from corridor.errors import InvalidInput
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
 
-__all__ = ["open_store", "open_store_from_settings", "sqlite_path"]
+if TYPE_CHECKING:
+    from corridor.services.bus import Services
+
+__all__ = ["open_store", "open_store_from_settings", "services_over", "sqlite_path"]
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgresql+psycopg://", "postgres://")
@@ -59,3 +63,13 @@ def open_store(url: str, clock: Clock | None = None, migrate: bool = True) -> Le
 def open_store_from_settings(settings: Settings, clock: Clock | None = None) -> LedgerStore:
     """The ledger the settings name."""
     return open_store(settings.db_url, clock=clock)
+
+
+def services_over(store: LedgerStore) -> Services:
+    """The command services over one ledger, with scenario files as the openings."""
+    from corridor.adapters.openings import FileOpenings
+    from corridor.services.bus import Services
+    from corridor.services.live import LiveOperations
+
+    openings = FileOpenings()
+    return Services(LiveOperations(store, openings.resolve), openings)

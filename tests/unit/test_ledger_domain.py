@@ -1,4 +1,4 @@
-"""The pure parts of the ledger: canonical JSON, the chain, the fold and the command loop."""
+"""The pure parts of the ledger: canonical JSON, the chain, the fold and the command pipeline."""
 
 from __future__ import annotations
 
@@ -21,8 +21,12 @@ from corridor.domain.operation import NoteRecorded, operation_stream
 from corridor.domain.scenario import Scenario
 from corridor.domain.state import fold
 from corridor.errors import ConcurrencyError, IntegrityError, NotFound
-from corridor.services.operations import find_operation, open_operation, record_note
-from corridor.services.unit_of_work import parse_payload, replay, run_command
+from corridor.bootstrap import services_over
+from corridor.domain.operation import operations
+from corridor.services.bus import handle
+from corridor.services.commands import OpenOperation, RecordNote
+from corridor.services.live import ATTEMPTS
+from corridor.services.payloads import parse_payload
 from tests.support.ledger_contract import START, clock
 
 
@@ -106,9 +110,13 @@ def test_verify_events_accepts_a_sound_chain_and_stops_at_a_repeat() -> None:
 
 def _opened(scenario: Scenario) -> MemoryLedgerStore:
     store = MemoryLedgerStore(clock())
-    open_operation(store, "op", scenario, actor="coordinator", idempotency_key="open-op")
-    record_note(store, "op", "convoy 1 held at Ramouseh", actor="monitor")
+    handle(services_over(store), OpenOperation("op", scenario.id), "coordinator", "open-op")
+    _note(store, "convoy 1 held at Ramouseh")
     return store
+
+
+def _note(store: MemoryLedgerStore, text: str, operation: str = "op") -> Any:
+    return handle(services_over(store), RecordNote(operation, text), "monitor").result
 
 
 def test_replaying_the_same_events_gives_a_byte_identical_state(
@@ -118,23 +126,24 @@ def test_replaying_the_same_events_gives_a_byte_identical_state(
     store = _opened(tiny_scenario)
     copy = MemoryLedgerStore(clock())
     copy.import_lines(export_line(e) + "\n" for e in store.rows)
-    dumps = {replay(store).dump(), replay(store).dump(), fold(copy.read()).dump()}
+    dumps = {store.replay().dump(), store.replay().dump(), fold(copy.read()).dump()}
     assert len(dumps) == 1
-    state = replay(store)
-    operation = find_operation(state, "op")
+    state = store.replay()
+    (operation,) = operations(state.document)
     assert operation.scenario is not None
     assert operation.scenario["people"] == tiny_scenario.people()
     assert set(operation.movements) == {m.id for m in tiny_scenario.movements}
     assert [n["text"] for n in operation.notes] == ["convoy 1 held at Ramouseh"]
-    assert state.version(operation_stream("op")) == 3 + len(tiny_scenario.movements)
+    # opened, scenario loaded, one event per movement, the clock, the note
+    assert state.version(operation_stream("op")) == 4 + len(tiny_scenario.movements)
 
 
 def test_a_different_event_gives_a_different_state_dump(tiny_scenario: Scenario) -> None:
     """The dump reflects content: one more note changes it."""
     store = _opened(tiny_scenario)
-    before = replay(store).dump()
-    record_note(store, "op", "second note", actor="monitor")
-    assert replay(store).dump() != before
+    before = store.replay().dump()
+    _note(store, "second note")
+    assert store.replay().dump() != before
 
 
 def test_event_types_without_a_reducer_are_skipped() -> None:
@@ -159,24 +168,22 @@ def test_opening_an_operation_twice_is_refused(tiny_scenario: Scenario) -> None:
     store = _opened(tiny_scenario)
     head = store.head()
     with pytest.raises(IntegrityError, match="already open"):
-        open_operation(store, "op", tiny_scenario, actor="coordinator")
+        handle(services_over(store), OpenOperation("op", "tiny"), "coordinator")
     assert store.head() == head
 
 
 def test_a_retried_opening_with_its_key_returns_the_first_result(tiny_scenario: Scenario) -> None:
     """The idempotency key makes a retried opening a no-op returning the first events."""
     store = _opened(tiny_scenario)
-    again = open_operation(
-        store, "op", tiny_scenario, actor="coordinator", idempotency_key="open-op"
-    )
-    assert again.replayed
-    assert again.first_sequence == 1
+    again = handle(services_over(store), OpenOperation("op", "tiny"), "coordinator", "open-op")
+    assert again.result.replayed
+    assert again.result.first_sequence == 1
 
 
 def test_a_note_on_an_unknown_operation_is_not_found() -> None:
     """Notes need an opened operation."""
     with pytest.raises(NotFound, match="'nowhere'"):
-        record_note(MemoryLedgerStore(clock()), "nowhere", "text", actor="a")
+        _note(MemoryLedgerStore(clock()), "text", operation="nowhere")
 
 
 class _Contended(MemoryLedgerStore):
@@ -195,32 +202,26 @@ class _Contended(MemoryLedgerStore):
         return super().append(events, expected_versions, **kw)
 
 
-def test_run_command_decides_again_after_losing_a_race() -> None:
-    """A ConcurrencyError makes the command replay and decide on the newer state."""
-    store = _Contended(races=2)
-    seen: list[int] = []
-
-    def decide(state: Any) -> list[NewEvent]:
-        seen.append(state.version("operation/op"))
-        return [NewEvent.of("operation/op", NoteRecorded(operation="op", text="mine"))]
-
-    result = run_command(store, decide, actor="a")
-    assert seen == [0, 1, 2]
-    assert result.events[0].version == 3
-    assert store.attempts == 3
+def test_a_command_decides_again_after_losing_a_race(tiny_scenario: Scenario) -> None:
+    """A ConcurrencyError makes the command catch up and decide on the newer record."""
+    store = _Contended(races=0)
+    handle(services_over(store), OpenOperation("op", "tiny"), "coordinator")
+    store.races = 2
+    result = _note(store, "mine")
+    others = [e for e in store.rows if e.type == "other-writer"]
+    assert len(others) == 2
+    assert result.events[0].version == others[-1].version + 1
+    assert [e.type for e in store.rows].count("note-recorded") == 1
 
 
-def test_run_command_gives_up_after_its_attempts() -> None:
+def test_a_command_gives_up_after_its_attempts(tiny_scenario: Scenario) -> None:
     """Endless contention ends in ConcurrencyError, with nothing of ours written."""
-    store = _Contended(races=10)
+    store = _Contended(races=0)
+    handle(services_over(store), OpenOperation("op", "tiny"), "coordinator")
+    store.races = 10 * ATTEMPTS
     with pytest.raises(ConcurrencyError):
-        run_command(
-            store,
-            lambda state: [NewEvent("operation/op", "mine", {})],
-            actor="a",
-            attempts=3,
-        )
-    assert [e.type for e in store.rows] == ["other-writer"] * 3
+        _note(store, "mine")
+    assert "note-recorded" not in {e.type for e in store.rows}
 
 
 @pytest.mark.parametrize(

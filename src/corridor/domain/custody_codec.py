@@ -59,10 +59,10 @@ def to_payload(event: CustodyEvent) -> dict[str, Any]:
         value = getattr(event, item.name)
         if item.name == "counts":
             value = {str(g): n for g, n in value}
-        elif item.name == "manifest":
+        elif item.name in ("manifest", "at"):
             if not value:
                 continue
-            value = list(value)
+            value = list(value) if item.name == "manifest" else value
         elif isinstance(value, Group | Basis | Outcome):
             value = str(value)
         payload[item.name] = value

@@ -106,6 +106,8 @@ class TripDeparted:
     trip: str
     site: str
     by: str
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class TripHalted:
     site: str
     reason: str
     by: str
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,8 @@ class TripTurnedBack:
     site: str
     reason: str
     by: str
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,8 @@ class TripBoarded:
     monitor: str
     manifest: tuple[str, ...] = ()
     """Person ids on board, sorted (basis manifest only): ids, never names."""
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +151,8 @@ class HeadcountRecorded:
     site: str
     counts: Counts
     monitor: str
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,8 @@ class TripArrived:
     site: str
     counts: Counts
     monitor: str
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,8 @@ class AlertResolved:
 class TripClosed:
     trip: str
     by: str
+    at: str = ""
+    """When it happened, in operation time (`format_instant`); empty in older records."""
 
 
 CustodyEvent = (

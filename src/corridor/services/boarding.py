@@ -14,32 +14,34 @@ first, so a request refused for those reasons reads nobody's data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import datetime
 
-from corridor.domain.custody import Basis, CustodyBook, CustodyEvent, TripStage
-from corridor.domain.events import AppendResult
+from corridor.domain.custody import TripStage
 from corridor.domain.manifest import age_on, group_of, manifest_counts, repeated
 from corridor.domain.scenario import Group
 from corridor.errors import IntegrityError, InvalidInput, NotFound
 from corridor.protection.access import Permission, Principal
-from corridor.services.live import LiveOperations, OperationRecord
+from corridor.services.bus import Outcome, Services, handle
+from corridor.services.commands import BoardFromManifest
+from corridor.services.live import OperationRecord
 from corridor.services.personal_data import PersonalData
 
 PURPOSE = "boarding manifest"
 
 
 def board_by_manifest(
-    live: LiveOperations,
+    services: Services,
     personal: PersonalData,
     who: Principal,
     operation: str,
     trip: str,
     site: str,
     manifest: Sequence[str],
-    day: date,
+    at: datetime | None,
     idempotency_key: str | None = None,
-) -> AppendResult:
-    """Board `trip` with the people `manifest` names; `day` dates their ages."""
+) -> Outcome:
+    """Board `trip` with the people `manifest` names, their ages dated on the boarding day."""
+    live = services.live
     who.require(Permission.COUNT, operation)
     twice = repeated(manifest)
     if twice:
@@ -61,6 +63,7 @@ def board_by_manifest(
         return planned.movement, carried
 
     movement, carried = live.read(operation, check)
+    day = (at or live.read(operation, lambda r: r.clock.now(services.wall.now()))).date()
     records = personal.open_many(who, operation, manifest, PURPOSE)
     groups: dict[str, Group] = {}
     for index, person in enumerate(records):
@@ -78,14 +81,5 @@ def board_by_manifest(
             )
         groups[person.id] = group
     people = manifest_counts(groups)
-
-    def step(book: CustodyBook) -> list[CustodyEvent]:
-        planned = book.trips.get(trip)
-        if planned is None:
-            raise NotFound(f"no trip {trip!r} in operation {operation!r}; plan it first")
-        return book.board(
-            trip, planned.movement, planned.vehicle, site, people, Basis.MANIFEST,
-            who.actor, manifest,
-        )  # fmt: skip
-
-    return live.custody(operation, step, who.actor, idempotency_key)
+    command = BoardFromManifest(operation, trip, site, people, tuple(sorted(manifest)), at)
+    return handle(services, command, who.actor, idempotency_key)

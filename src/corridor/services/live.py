@@ -40,6 +40,7 @@ from corridor.domain.custody_codec import EVENT_TYPES, event_type, from_payload,
 from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
 from corridor.domain.figures import Claimant, ClaimRecorded, Figure
 from corridor.domain.operation import operation_stream
+from corridor.domain.operation_clock import ClockSet, OperationClock
 from corridor.domain.scenario import Group, Scenario
 from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, NotFound
 from corridor.services.ports import LedgerStore
@@ -69,6 +70,9 @@ class OperationRecord:
     last_sequence: int = 0
     resolve: ResolveAgreement | None = None
     agreement: AgreementState | None = None
+    world: Scenario | None = None
+    """The scenario the operation's deal was adopted on (None: no deal recorded)."""
+    clock: OperationClock = field(default_factory=OperationClock.live)
     decisions: list[dict[str, Any]] = field(default_factory=list)
     checked_head: int = -1
     """The ledger's head when the record was last caught up: no read while it stays."""
@@ -101,6 +105,9 @@ class OperationRecord:
         if kind == ADOPTED_TYPE and self.resolve is not None:
             agreement, scenario = self.resolve(event.data())
             self.agreement = AgreementState.start(agreement, scenario)
+            self.world = scenario
+        if kind == ClockSet.TYPE:
+            self.clock = OperationClock.from_payload(event.data()["clock"])
         if kind not in _INTERESTING:
             return
         data = event.data()

@@ -1,48 +1,125 @@
-"""Record one simulated run in a ledger, so it can be inspected like a live operation.
+"""Record one simulated run in a ledger, so it reads like any live operation.
 
-The run's events are the agreement's own (incidents reported and verified,
-requests with their decisions, trips dispatched, checkpoints crossed, stages
-confirmed, resumes), timed on the scenario's clock. They go on the stream of
-a new operation opened under the same agreement, right after its opening
-events, in one command: all of it is recorded or none. The ledger then folds
-to the agreement state the run ended with, and every reader (API, dashboard,
-`corridor ops`) sees it as any other operation.
+A recorded run is the same operation any interface records: the operation is
+opened on the scenario under its deal, then the run's trips go through the
+same trip lifecycle a monitor records live (planned, boarded at the pickup,
+departed, counted at each checkpoint it crossed, arrived and closed; or
+turned back, returned and closed), alongside the deal's own events (requests
+with their decisions, dispatches, crossings, stage confirmations, incidents,
+resumes). So `corridor ops state`, the API's operation, trips and custody,
+and every export give the same figures for it. The trip lifecycle is built
+with the custody book's own verbs from the run's trace, so a run the book
+would refuse cannot be recorded. It is one command: all of it or none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
-from corridor.domain.agreement import AgreementEvent
+from corridor.domain.agreement import AgreementEvent, DecisionRecorded
+from corridor.domain.custody import Basis, CustodyBook, CustodyEvent, PeopleRegistered, counts
 from corridor.domain.events import AppendResult, NewEvent
-from corridor.domain.operation import opening_events, operation_stream
-from corridor.domain.scenario import Scenario
-from corridor.domain.state import State
-from corridor.errors import IntegrityError, InvalidInput
-from corridor.services.agreement import AgreementAdopted
-from corridor.services.ports import LedgerStore
-from corridor.services.unit_of_work import run_command
+from corridor.domain.scenario import Group, Scenario
+from corridor.services.bus import Call, Services
+from corridor.services.commands import OpenOperation
+from corridor.services.handlers.common import custody_events, deal_events
+from corridor.services.handlers.operations import opening
+from corridor.simulation.trace import TraceEvent
+
+__all__ = ["record_simulated_run", "trip_lifecycle"]
+
+MONITOR = "simulation"
+TURNED_BACK = "turned back under the simulated deal"
+
+
+def _registered(scenario: Scenario) -> CustodyBook:
+    book = CustodyBook()
+    for population in scenario.populations:
+        movement = scenario.movement(population.movement)
+        book.apply(
+            PeopleRegistered(movement.id, movement.origin, population.group, population.count)
+        )
+    return book
+
+
+def trip_lifecycle(
+    scenario: Scenario, trace: Sequence[TraceEvent]
+) -> list[tuple[float, list[CustodyEvent]]]:
+    """The custody events of a run's trips, with the minute each happened at."""
+    book = _registered(scenario)
+    current: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    pickups: dict[str, str] = {}
+    out: list[tuple[float, list[CustodyEvent]]] = []
+    for event in trace:
+        data = event.data
+        vehicle = str(data.get("vehicle", ""))
+        if event.kind == "trip-dispatched":
+            numbers[vehicle] = numbers.get(vehicle, 0) + 1
+            trip = current[vehicle] = f"{vehicle}.{numbers[vehicle]}"
+            load = counts({Group(g): int(n) for g, n in data["load"].items()})
+            site = pickups[trip] = str(data["pickup"])
+            steps = book.plan(trip, str(data["movement"]), vehicle)
+            steps += book.board(
+                trip, str(data["movement"]), vehicle, site, load, Basis.COUNT, MONITOR
+            )
+            steps += book.depart(trip, site, MONITOR)
+        elif event.kind == "trip-crossed":
+            trip = current[vehicle]
+            aboard = counts(book.trips[trip].on_board)
+            steps = book.record_headcount(trip, str(data["site"]), aboard, MONITOR)
+        elif event.kind == "trip-turned-back":
+            trip = current.pop(vehicle)
+            aboard = counts(book.trips[trip].on_board)
+            steps = book.turn_back(trip, str(data["site"]), TURNED_BACK, MONITOR)
+            steps += book.arrive(trip, pickups[trip], aboard, MONITOR)
+            steps += book.close(trip, MONITOR)
+        elif event.kind == "trip-arrived":
+            trip = current.pop(vehicle)
+            aboard = counts(book.trips[trip].on_board)
+            steps = book.arrive(trip, str(data["destination"]), aboard, MONITOR)
+            steps += book.close(trip, MONITOR)
+        else:
+            continue
+        out.append((event.minute, steps))
+    return out
+
+
+def _when(event: AgreementEvent) -> datetime:
+    if isinstance(event, DecisionRecorded):
+        moment: datetime = event.request.at
+        return moment
+    found: datetime = event.at
+    return found
 
 
 def record_simulated_run(
-    store: LedgerStore,
+    services: Services,
     operation: str,
+    ref: str,
     scenario: Scenario,
-    adoption: AgreementAdopted,
-    events: Sequence[AgreementEvent],
+    deal: Sequence[AgreementEvent],
+    trace: Sequence[TraceEvent],
+    at: Callable[[float], datetime],
     *,
-    actor: str = "simulation",
+    actor: str = MONITOR,
 ) -> AppendResult:
-    """Open `operation` under the agreement with the run's events after it: one command."""
-    if not operation or "/" in operation:
-        raise InvalidInput(f"operation id {operation!r} must be non-empty and contain no '/'")
-    stream = operation_stream(operation)
+    """Open `operation` on `ref` under its deal with the run after it: one command."""
+    call = Call(actor, services.wall.now())
+    opened = opening(services, OpenOperation(operation, ref, scenario.name), call)
+    timed: list[tuple[datetime, int, int, list[NewEvent]]] = []
+    for index, fact in enumerate(deal):
+        timed.append((_when(fact), 0, index, deal_events(operation, (fact,))))
+    for index, (minute, steps) in enumerate(trip_lifecycle(scenario, trace)):
+        moment = at(minute)
+        timed.append((moment, 1, index, custody_events(operation, steps, moment)))
+    # Stable in time: the deal's decision on a dispatch comes before the trip it lets go.
+    timed.sort(key=lambda item: (item[0], item[1], item[2]))
+    run = [event for *_, events in timed for event in events]
 
-    def command(state: State) -> list[NewEvent]:
-        if state.version(stream):
-            raise IntegrityError(f"operation {operation!r} is already open")
-        opening = opening_events(operation, scenario.name, scenario, adoption.scenario_digest)
-        run = [NewEvent(stream, e.type, e.payload()) for e in events]
-        return [*opening, NewEvent.of(stream, adoption), *run]
+    def decide(_: Any) -> list[NewEvent]:
+        return [*opened.events, *run]
 
-    return run_command(store, command, actor=actor)
+    return services.live.command(operation, decide, actor, opening=True)

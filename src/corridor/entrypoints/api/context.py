@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corridor.adapters.openings import FileOpenings
 from corridor.adapters.vault.store import SqlPersonVault, SqlResponseStore, SqlTokenStore
 from corridor.bootstrap import open_store
-from corridor.entrypoints.api.agreements import resolve_agreement
 from corridor.entrypoints.api.threaded_ledger import ThreadedLedger
 from corridor.protection.keys import MasterKey
 from corridor.services.access_tokens import TokenCache
+from corridor.services.bus import Services
 from corridor.services.live import LiveOperations
 from corridor.services.personal_data import PersonalData
 from corridor.services.ports import LedgerStore
@@ -27,13 +28,16 @@ class ApiContext:
     responses: ResponseStore
     key: MasterKey | None
     max_body: int = MAX_BODY_BYTES
+    openings: FileOpenings = field(default_factory=FileOpenings)
     live: LiveOperations = field(init=False)
+    services: Services = field(init=False)
     personal: PersonalData | None = field(init=False)
     callers: TokenCache = field(init=False)
 
     def __post_init__(self) -> None:
         self.callers = TokenCache(self.tokens)
-        self.live = LiveOperations(self.ledger, resolve_agreement)
+        self.live = LiveOperations(self.ledger, self.openings.resolve)
+        self.services = Services(self.live, self.openings)
         self.personal = (
             PersonalData(self.ledger, self.vault, self.key) if self.key is not None else None
         )

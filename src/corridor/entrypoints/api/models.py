@@ -43,10 +43,11 @@ People = Annotated[int, Field(ge=0, le=100_000)]
 Counts = Annotated[dict[Group, People], Field(min_length=1, max_length=len(Group))]
 
 
-def moment(value: datetime | None) -> datetime:
-    """A request's time: as given (UTC when it names no offset), else now."""
+def given(value: datetime | None) -> datetime | None:
+    """A request's time as given (UTC when it names no offset); None lets the
+    handler stamp it in the operation's own time."""
     if value is None:
-        return datetime.now(UTC)
+        return None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -54,10 +55,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ClockIn(Strict):
+    """An exercise clock: operation time reads `start` now and runs `speed` times the wall."""
+
+    start: datetime = Field(description="Operation time now, with UTC offset.")
+    speed: Annotated[float, Field(gt=0, le=10_000)] = 1.0
+
+
 class OpenOperation(Strict):
     id: Id
     scenario: Id = Field(description="A bundled scenario, e.g. east-aleppo-2016.")
     name: Short = ""
+    clock: ClockIn | None = Field(
+        default=None, description="Run as an exercise clock; live (wall clock) if omitted."
+    )
 
 
 class PlanTrip(Strict):
@@ -69,7 +80,7 @@ class PlanTrip(Strict):
 
 When = Annotated[
     datetime | None,
-    Field(description="When it happened, with UTC offset; the server's clock if omitted."),
+    Field(description="When it happened, with UTC offset; the operation's clock if omitted."),
 ]
 
 
@@ -127,6 +138,7 @@ class ConvoyCount(Strict):
 class Stop(Strict):
     site: Id
     reason: Text
+    at: When = None
 
 
 class Resolve(Strict):
@@ -158,6 +170,14 @@ class CheckIncident(Strict):
     organisation: Id | None = Field(
         default=None, description="The monitoring organisation that checked it."
     )
+    at: When = None
+
+
+class ClockChange(Strict):
+    """Run live (no `start`) or as an exercise reading `start` now, `speed` times the wall."""
+
+    start: datetime | None = None
+    speed: Annotated[float, Field(gt=0, le=10_000)] = 1.0
 
 
 class ConfirmStageIn(Strict):

@@ -1,11 +1,9 @@
 """Convoys: trips that move together, each action one ledger command for all of them.
 
-Every convoy action runs on all of the convoy's trips at once: if any trip
-refuses, nothing is appended and the 409 names the trip and why. A convoy's
-departure asks the agreement engine for each trip that has not yet left, as
-a single trip's departure does, in trip order and each in the light of the
-ones before; if the deal blocks any of them the convoy stays, and only the
-blocking decisions are recorded and answered.
+Every convoy action runs on all of the convoy's trips at once
+(`corridor.services.handlers.convoys`): if any trip refuses, nothing is
+appended and the 409 names the trip and why; if the deal blocks the
+departure of any trip, the blocking decisions are recorded and answered 409.
 """
 
 from __future__ import annotations
@@ -13,56 +11,25 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
 
-from corridor.domain.agreement import AgreementEvent, CrossCheckpoint, DispatchTrip
-from corridor.domain.convoys import (
-    close_convoy,
-    convoy_stage,
-    convoy_trips,
-    count_convoy,
-    depart_convoy,
-    halt_convoy,
-    turn_back_convoy,
-)
-from corridor.domain.custody import CustodyBook, CustodyEvent, CustodyRefused, TripStage, counts
-from corridor.domain.custody_codec import event_type, to_payload
-from corridor.domain.events import AppendResult, NewEvent
-from corridor.domain.operation import operation_stream
-from corridor.domain.suspension_halts import still_halted
+from corridor.domain.convoys import convoy_stage, convoy_trips
+from corridor.domain.custody import Counts, counts
+from corridor.entrypoints.api.answers import answered
 from corridor.entrypoints.api.auth import Caller, Context, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
-from corridor.entrypoints.api.guard import idempotency_key
-from corridor.entrypoints.api.models import ID_PATTERN, AtSite, ConvoyCount, Stop, moment
-from corridor.entrypoints.api.routes_agreement import as_new_events, decided_on
-from corridor.entrypoints.api.views import alert_view, command_view, trip_view
-from corridor.errors import NotFound
+from corridor.entrypoints.api.models import ID_PATTERN, AtSite, ConvoyCount, Stop, given
+from corridor.entrypoints.api.routes_trips import run
 from corridor.protection.access import Permission
+from corridor.services import commands
+from corridor.services.handlers.convoys import known
 from corridor.services.live import OperationRecord
+from corridor.services.views import alert_view, trip_view
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["convoys"])
 
 OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 ConvoyId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
-
-
-def _known(book: CustodyBook, operation: str, convoy: str) -> None:
-    if not convoy_trips(book, convoy):
-        raise NotFound(f"no convoy {convoy!r} in operation {operation!r}")
-
-
-def _custody(operation: str, events: list[CustodyEvent]) -> list[NewEvent]:
-    stream = operation_stream(operation)
-    return [NewEvent(stream, event_type(e), to_payload(e)) for e in events]
-
-
-def _with_decisions(answer: dict[str, Any], result: AppendResult) -> dict[str, Any]:
-    decided = [e.data() for e in result.events if e.type == "decision-recorded"]
-    if decided:
-        answer["decisions"] = [
-            {"request": d["request"], "decision": d["decision"]} for d in decided
-        ]
-        answer["ok"] = all(d["decision"]["allowed"] for d in decided)
-    return answer
 
 
 @router.get("/operations/{operation}/convoys")
@@ -94,7 +61,7 @@ def get_convoy(operation: OperationId, convoy: ConvoyId, who: Caller, ctx: Conte
     who.require(Permission.READ, operation)
 
     def view(record: OperationRecord) -> Any:
-        _known(record.book, operation, convoy)
+        known(record.book, operation, convoy)
         trips = convoy_trips(record.book, convoy)
         alerts = [a for t in trips for a in record.book.open_alerts_of(t)]
         return {
@@ -107,6 +74,10 @@ def get_convoy(operation: OperationId, convoy: ConvoyId, who: Caller, ctx: Conte
     return shown(who, ctx.live.read(operation, view))
 
 
+def _per_trip(body: ConvoyCount) -> tuple[tuple[str, Counts], ...]:
+    return tuple(sorted((trip, counts(c)) for trip, c in body.counts.items()))
+
+
 @router.post("/operations/{operation}/convoys/{convoy}/depart")
 def depart(
     operation: OperationId,
@@ -115,84 +86,10 @@ def depart(
     who: Caller,
     ctx: Context,
     request: Request,
-) -> Any:
-    """Dispatch every trip of the convoy, or none.
-
-    Each trip still boarding is a dispatch the agreement engine decides, as
-    for a single trip; a halted trip departs again only when the deal no
-    longer halts its movement. If the deal blocks any trip, the convoy
-    stays, the blocking decisions are recorded, and the answer has
-    `ok: false` with them.
-    """
-    who.require(Permission.MOVE, operation)
-    at = moment(body.at)
-
-    def command(record: OperationRecord) -> list[NewEvent]:
-        _known(record.book, operation, convoy)
-        waiting = [
-            (t.id, t.movement, t.vehicle, t.stage, tuple(sorted(t.on_board.items())))
-            for t in convoy_trips(record.book, convoy)
-        ]
-        moved = depart_convoy(record.book, convoy, body.site, who.actor)
-        state = record.agreement
-        if state is None:
-            return _custody(operation, moved)
-        allowed: list[AgreementEvent] = []
-        blocked: list[AgreementEvent] = []
-        for trip, movement, vehicle, stage, load in waiting:
-            if stage is TripStage.HALTED:
-                try:
-                    still_halted(state, movement)
-                except CustodyRefused as refused:
-                    raise CustodyRefused(f"convoy {convoy}: trip {trip}: {refused}") from None
-            elif stage is TripStage.BOARDING:
-                facts, decision = decided_on(state, DispatchTrip(movement, vehicle, at, load))
-                if decision.allowed:
-                    state = state.fold(facts)
-                    allowed += facts
-                else:
-                    blocked += facts
-        if blocked:
-            return as_new_events(operation, blocked)
-        return as_new_events(operation, allowed) + _custody(operation, moved)
-
-    result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    return shown(who, _with_decisions(command_view(result, who.role), result))
-
-
-def _count(
-    operation: str,
-    convoy: str,
-    body: ConvoyCount,
-    who: Caller,
-    ctx: Context,
-    request: Request,
-    arrival: bool,
-) -> Any:
-    who.require(Permission.COUNT, operation)
-    people = {trip: counts(c) for trip, c in body.counts.items()}
-    at = moment(body.at)
-
-    def command(record: OperationRecord) -> list[NewEvent]:
-        _known(record.book, operation, convoy)
-        counted = count_convoy(record.book, convoy, body.site, people, who.actor, arrival)
-        events = _custody(operation, counted)
-        state = record.agreement
-        if arrival or state is None:
-            return events
-        for trip in sorted(people):
-            found = record.book.trips[trip]
-            if found.stage is TripStage.BOARDING:
-                continue
-            total = sum(n for _, n in people[trip])
-            asked = CrossCheckpoint(found.movement, found.vehicle, body.site, at, total)
-            facts, _ = decided_on(state, asked)
-            state = state.fold(facts)
-            events += as_new_events(operation, facts)
-        return events
-
-    result = ctx.live.command(operation, command, who.actor, idempotency_key(request.state))
-    return shown(who, _with_decisions(command_view(result, who.role), result))
+) -> JSONResponse:
+    """Dispatch every trip of the convoy, or none (409 with the blocking decisions)."""
+    command = commands.DepartConvoy(operation, convoy, body.site, given(body.at))
+    return answered(who, run(ctx, who, request, Permission.MOVE, command))
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/headcounts", status_code=201)
@@ -203,13 +100,14 @@ def record_headcounts(
     who: Caller,
     ctx: Context,
     request: Request,
-) -> Any:
+) -> JSONResponse:
     """A monitor's count of every trip of the convoy at one checkpoint, in one command.
 
     Every trip on the road must be counted; each drop raises its own alert.
     Under an agreement each count is also that vehicle's request to cross.
     """
-    return _count(operation, convoy, body, who, ctx, request, arrival=False)
+    command = commands.CountConvoy(operation, convoy, body.site, _per_trip(body), given(body.at))
+    return answered(who, run(ctx, who, request, Permission.COUNT, command), 201)
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/arrival", status_code=201)
@@ -220,23 +118,10 @@ def arrive(
     who: Caller,
     ctx: Context,
     request: Request,
-) -> Any:
+) -> JSONResponse:
     """The arrival count of every trip of the convoy; drops raise alerts as at a checkpoint."""
-    return _count(operation, convoy, body, who, ctx, request, arrival=True)
-
-
-def _move(
-    operation: str, convoy: str, who: Caller, ctx: Context, request: Request, step: Any
-) -> Any:
-    who.require(Permission.MOVE, operation)
-
-    def run(book: CustodyBook) -> list[CustodyEvent]:
-        _known(book, operation, convoy)
-        events: list[CustodyEvent] = step(book)
-        return events
-
-    result = ctx.live.custody(operation, run, who.actor, idempotency_key(request.state))
-    return shown(who, command_view(result, who.role))
+    command = commands.ArriveConvoy(operation, convoy, body.site, _per_trip(body), given(body.at))
+    return answered(who, run(ctx, who, request, Permission.COUNT, command), 201)
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/halt")
@@ -247,12 +132,10 @@ def halt(
     who: Caller,
     ctx: Context,
     request: Request,
-) -> Any:
+) -> JSONResponse:
     """Halt every trip of the convoy on the road."""
-    return _move(
-        operation, convoy, who, ctx, request,
-        lambda book: halt_convoy(book, convoy, body.site, body.reason, who.actor),
-    )  # fmt: skip
+    command = commands.HaltConvoy(operation, convoy, body.site, body.reason, given(body.at))
+    return answered(who, run(ctx, who, request, Permission.MOVE, command))
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/turn-back")
@@ -263,19 +146,16 @@ def turn_back(
     who: Caller,
     ctx: Context,
     request: Request,
-) -> Any:
+) -> JSONResponse:
     """Turn every trip of the convoy back; their people wait again once they return."""
-    return _move(
-        operation, convoy, who, ctx, request,
-        lambda book: turn_back_convoy(book, convoy, body.site, body.reason, who.actor),
-    )  # fmt: skip
+    command = commands.TurnBackConvoy(operation, convoy, body.site, body.reason, given(body.at))
+    return answered(who, run(ctx, who, request, Permission.MOVE, command))
 
 
 @router.post("/operations/{operation}/convoys/{convoy}/close")
 def close(
     operation: OperationId, convoy: ConvoyId, who: Caller, ctx: Context, request: Request
-) -> Any:
+) -> JSONResponse:
     """Close every trip of the convoy; refused while any has not arrived or has an open alert."""
-    return _move(
-        operation, convoy, who, ctx, request, lambda book: close_convoy(book, convoy, who.actor)
-    )
+    command = commands.CloseConvoy(operation, convoy)
+    return answered(who, run(ctx, who, request, Permission.MOVE, command))

@@ -23,9 +23,9 @@ from corridor.entrypoints.api.auth import Caller, Context, shown
 from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.models import ID_PATTERN
-from corridor.entrypoints.api.views import event_view
 from corridor.errors import NotFound
 from corridor.protection.access import Permission
+from corridor.services.views import event_view
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["events"])
 

@@ -15,16 +15,16 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from corridor.adapters.scenario_file import load_bundled, scenario_digest
-from corridor.bootstrap import open_store, sqlite_path
-from corridor.domain.operation import operations
+from corridor.adapters.scenario_file import load_bundled
+from corridor.bootstrap import open_store, services_over, sqlite_path
 from corridor.domain.scenario import Scenario
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.errors import CorridorError, InvalidInput, LedgerCorrupted
 from corridor.protection.keys import MasterKey, write_key
-from corridor.services.operations import open_operation, state_of
+from corridor.services.bus import handle
+from corridor.services.commands import OpenOperation
 from corridor.settings import Settings
 
 DEMO_DB = "sqlite:///corridor-demo.db"
@@ -116,26 +116,20 @@ def demo(
     with open_store(db) as store:
         if store.head().sequence:
             raise CorridorError(f"{store.description} is not empty; the demo needs a fresh ledger")
-        result = open_operation(
-            store,
-            DEMO_OPERATION,
-            scenario,
-            actor=DEMO_ACTOR,
-            content_hash=scenario_digest(scenario),
-            idempotency_key=f"demo/{DEMO_OPERATION}/open",
-        )
+        opening = OpenOperation(DEMO_OPERATION, DEMO_SCENARIO)
+        found = services_over(store)
+        result = handle(found, opening, DEMO_ACTOR, f"demo/{DEMO_OPERATION}/open").result
         report = store.verify()
         if not report.ok:
             raise LedgerCorrupted(
                 f"demo ledger failed verification: {report.problem}",
                 sequence=report.first_bad_sequence or 0,
             )
-        (operation,) = operations(state_of(store).document)
         where = store.description
     summary = {
         "ledger": where,
-        "operation": operation.id,
-        "scenario": operation.scenario,
+        "operation": DEMO_OPERATION,
+        "scenario": scenario.id,
         "events": [{"sequence": e.sequence, "type": e.type} for e in result.events],
         "head": {"sequence": report.head.sequence, "hash": report.head.hash},
         "verified": report.ok,

@@ -7,6 +7,7 @@ double a command.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -23,16 +24,20 @@ if TYPE_CHECKING:
     from corridor.entrypoints.api.context import ApiContext
 
 DEMO = "east-aleppo-2016"
+DEMO_FROM = datetime(2016, 12, 15, 5, 0, tzinfo=timezone(timedelta(hours=2)))
+"""The demo replays the operation from its first morning (Damascus time)..."""
+DEMO_SPEED = 60.0
+"""...an hour of the operation each wall minute."""
 
 
 def _open_demo(context: ApiContext) -> None:
-    """The demo operation opened under its agreement, and a coordinator token shown once."""
-    from corridor.entrypoints.api.models import OpenOperation
-    from corridor.entrypoints.api.routes_operations import opening_for
+    """The demo operation opened as an exercise under its agreement, a coordinator token shown."""
+    from corridor.services.bus import handle
+    from corridor.services.commands import OpenOperation
 
     if not context.live.known(DEMO):
-        events = opening_for(OpenOperation(id=DEMO, scenario=DEMO))
-        context.live.command(DEMO, lambda _: events, "coordinator:demo", opening=True)
+        opening = OpenOperation(DEMO, DEMO, clock_start=DEMO_FROM, clock_speed=DEMO_SPEED)
+        handle(context.services, opening, "coordinator:demo")
     secret, record = issue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
     err_console.print(f"operation {DEMO} is open; coordinator token ({record.id}, shown once):")
     console.print(secret)

@@ -18,20 +18,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from corridor.adapters.agreement_file import LoadedAgreement, agreement_of
-from corridor.adapters.agreement_file.loader import scenario_ref
 from corridor.adapters.disruption_file import disruption_of
 from corridor.adapters.scenario_file import (
     ScenarioDocument,
     load_scenario_document,
     resolve_scenario,
-    scenario_digest,
 )
-from corridor.bootstrap import open_store
+from corridor.bootstrap import open_store, services_over
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
 from corridor.errors import InvalidInput, NotFound
 from corridor.planning.plan import Plan
-from corridor.services.agreement import AgreementAdopted
 from corridor.services.simulated_runs import record_simulated_run
 from corridor.simulation.deal import AgreementDeal, AgreementGate
 from corridor.simulation.engine import Simulation, check_plan
@@ -41,6 +38,7 @@ from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, 
 from corridor.simulation.study import StudyResult, cells, run_study
 from corridor.simulation.summary import summary_json
 from corridor.simulation.sweep import parse_variation
+from corridor.simulation.trace import TraceEvent
 
 
 def _positive(value: float, option: str) -> None:
@@ -186,23 +184,19 @@ def _agreement(document: ScenarioDocument, path: Path) -> LoadedAgreement | None
 def _record(
     url: str, operation: str, study: Study, seed: int, loaded: LoadedAgreement, path: Path
 ) -> None:
-    """Run 0 again with its events kept, and write them as an operation in the ledger."""
+    """Run 0 again with its events and trace kept, and record it as an operation."""
     gate = AgreementGate(loaded.agreement, study.scenario, record=True)
+    trace: list[TraceEvent] = []
     Simulation(
-        study.scenario, study.model, study.options, gate, run_seeds(seed, 0), plan=study.plan
-    ).run(0)
-    adoption = AgreementAdopted(
-        operation=operation,
-        agreement=loaded.agreement.id,
-        scenario=study.scenario.id,
-        scenario_ref=scenario_ref(path),
-        scenario_digest=scenario_digest(study.scenario),
-        document=loaded.data,
-    )
+        study.scenario, study.model, study.options, gate, run_seeds(seed, 0), plan=study.plan,
+        observer=trace.append,
+    ).run(0)  # fmt: skip
     with open_store(url) as store:
-        result = record_simulated_run(store, operation, study.scenario, adoption, gate.events)
+        result = record_simulated_run(
+            services_over(store), operation, str(path), study.scenario, gate.events, trace, gate.at
+        )
     err_console.print(
-        f"ledger: operation {operation!r} recorded with {len(gate.events)} events of run 0 "
+        f"ledger: operation {operation!r} recorded with {len(result.events)} events of run 0 "
         f"(last sequence {result.last_sequence})"
     )
 

@@ -1,4 +1,4 @@
-"""The JSON views the API answers with, built from the live record.
+"""The views every interface answers with (API, CLI, exports), built from the live record.
 
 Views carry ids and counts only; personal data appears in the person
 endpoints alone, and even there passes through redaction for the caller.
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from corridor.domain.agreement.explain import explain
 from corridor.domain.custody import Alert, Tally, Trip
 from corridor.domain.events import AppendResult, RecordedEvent
 from corridor.domain.figures import side_by_side
+from corridor.errors import NotFound
 from corridor.protection.access import AccessRole
 from corridor.protection.redaction import redact_event
 from corridor.services.live import OperationRecord
@@ -116,6 +118,7 @@ def summary_view(record: OperationRecord) -> dict[str, Any]:
             "exits": sum(t.exits for t in tallies),
         },
         "balanced": all(t.balanced for t in tallies),
+        "clock": record.clock.payload(),
         "sequence": record.last_sequence,
     }
 
@@ -141,3 +144,57 @@ def figures_view(record: OperationRecord) -> list[dict[str, Any]]:
         }
         for v in views
     ]
+
+
+def agreement_view(record: OperationRecord) -> dict[str, Any]:
+    """The deal the operation runs under, every term in plain words, and what halts now."""
+    if record.agreement is None:
+        raise NotFound(f"operation {record.id!r} runs under no agreement")
+    deal = record.agreement.rules.agreement
+    return {
+        "id": deal.id,
+        "name": deal.name,
+        "parties": list(deal.parties),
+        "guarantors": list(deal.guarantors),
+        "monitors": list(deal.monitors),
+        "terms": [{"id": i, "kind": k, "text": t} for i, k, t in explain(deal)],
+        "halted": {
+            movement: [{"term": term, "incident": incident} for term, incident in halts]
+            for movement, halts in sorted(record.agreement.halted.items())
+            if halts
+        },
+    }
+
+
+def deal_state_view(record: OperationRecord) -> dict[str, Any]:
+    """The deal's figures: people dispatched and confirmed, incidents, standing halts."""
+    current = record.agreement
+    if current is None:
+        raise NotFound(f"operation {record.id!r} runs under no agreement")
+    return {
+        "agreement": current.rules.agreement.id,
+        "dispatched": {m: current.people(m) for m in sorted(current.rules.groups)},
+        "trips": dict(sorted(current.trips.items())),
+        "confirmed": {f"{m}/{o}": n for (m, o), n in sorted(current.confirmed.items())},
+        "incidents": {
+            i.id: {"kind": i.kind, "severity": i.severity, "status": i.status}
+            for i in sorted(current.incidents.values(), key=lambda i: i.id)
+        },
+        "halts": [
+            {"term": t, "incident": i, "resumed_by": sorted(g)}
+            for (t, i), g in sorted(current.halts.items())
+        ],
+        "decisions": current.decisions,
+    }
+
+
+def state_view(record: OperationRecord) -> dict[str, Any]:
+    """One operation as every interface shows it: summary, clock, custody, deal."""
+    tallies = record.book.tallies()
+    view = summary_view(record)
+    view["custody"] = {
+        "balanced": all(t.balanced for t in tallies),
+        "tallies": [tally_view(t) for t in tallies],
+    }
+    view["deal"] = deal_state_view(record) if record.agreement is not None else None
+    return view

@@ -1,0 +1,36 @@
+"""How the API answers a command: its events as the caller may see them, and what was decided.
+
+A command the deal refused is answered 409 with the decision (the terms that
+decided it, the figures it used, the sentence), because it was recorded but
+did not do what was asked; `events` still shows what the ledger now holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from corridor.entrypoints.api.auth import shown
+from corridor.protection.access import Principal
+from corridor.services.bus import Outcome
+from corridor.services.views import command_view
+
+REFUSED = 409
+
+
+def answered(who: Principal, outcome: Outcome, status: int = 200) -> JSONResponse:
+    """The JSON answer to a command; 409 when the deal refused any part of it."""
+    body: dict[str, Any] = command_view(outcome.result, who.role)
+    decisions = outcome.decisions
+    if decisions:
+        body["decision"] = decisions[0]["decision"]
+        body["decisions"] = [
+            {"request": d["request"], "decision": d["decision"]} for d in decisions
+        ]
+    body.update(outcome.extras)
+    if outcome.refused:
+        blocked = next(d["decision"] for d in decisions if not d["decision"]["allowed"])
+        body.update(ok=False, status=REFUSED, error=blocked["explanation"])
+        status = REFUSED
+    return JSONResponse(shown(who, body), status_code=status)

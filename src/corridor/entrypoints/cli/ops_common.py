@@ -1,0 +1,129 @@
+"""What every `corridor ops` command shares: options, parsing of counts and times, the answer.
+
+A command's answer is the one the API gives a coordinator (`--json`), or one
+line per event and decision for people. A command the deal refused exits 1
+(recorded, but not done); a command refused at the door exits 2 with
+`error:` lines and appends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from corridor.bootstrap import open_store, services_over
+from corridor.domain.custody import Counts, counts
+from corridor.domain.scenario import Group
+from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url, open_existing
+from corridor.entrypoints.cli.output import emit_json
+from corridor.errors import InvalidInput
+from corridor.protection.access import AccessRole
+from corridor.services.bus import Outcome, Services, handle
+from corridor.services.commands import Command
+from corridor.services.views import command_view
+
+app = typer.Typer(
+    help="Run an operation under its deal: trips, counts, convoys, incidents, decisions.",
+    no_args_is_help=True,
+)
+
+REFUSED_EXIT = 1
+DB = typer.Option(None, "--db", help=DB_HELP)
+JSON = typer.Option(False, "--json", help="Print JSON for machines.")
+ACTOR = typer.Option("coordinator", "--actor", help="Who records this (kept in the ledger).")
+AT = typer.Option(
+    None, "--at", help="ISO 8601 time with UTC offset (default: now on the operation's clock)."
+)
+KEY = typer.Option(None, "--idempotency-key", help="Retry-safe key: a repeat appends nothing.")
+OPERATION = typer.Argument(..., help="Operation id.")
+COUNT = typer.Option([], "--count", help="GROUP=COUNT, repeatable.")
+
+
+def parse_at(text: str | None, option: str = "--at") -> datetime | None:
+    """An instant with its UTC offset, or None (the operation's clock decides)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{option}: expected an ISO 8601 time, found {text!r}") from None
+    if moment.tzinfo is None:
+        raise InvalidInput(f"{option}: {text!r} has no UTC offset (e.g. 2016-12-18T14:30+02:00)")
+    return moment
+
+
+def parse_counts(items: list[str], option: str = "--count") -> Counts:
+    """`GROUP=COUNT` items into counts by group (a group named twice adds up)."""
+    found: dict[Group, int] = {}
+    choices = ", ".join(g.value for g in Group)
+    for item in items:
+        group, _, number = item.partition("=")
+        try:
+            people = int(number)
+            found[Group(group)] = found.get(Group(group), 0) + people
+        except ValueError:
+            raise InvalidInput(
+                f"{option}: expected GROUP=COUNT with GROUP one of {choices}, found {item!r}"
+            ) from None
+        if people < 0:
+            raise InvalidInput(f"{option}: {item!r}: a count must be 0 or more")
+    if not found:
+        raise InvalidInput(f"{option}: give at least one GROUP=COUNT")
+    return counts(found)
+
+
+@contextmanager
+def services(db: str | None, *, existing: bool = True) -> Iterator[Services]:
+    """The services over the ledger `db` names; it must exist unless an operation opens."""
+    store = open_existing(db) if existing else open_store(ledger_url(db))
+    with store:
+        yield services_over(store)
+
+
+def run(db: str | None, command: Command, actor: str, key: str | None, as_json: bool) -> None:
+    """Hand `command` to its handler and print the answer; exit 1 when the deal refused."""
+    with services(db) as found:
+        outcome = handle(found, command, actor, key)
+    show(outcome, as_json)
+
+
+def show(outcome: Outcome, as_json: bool) -> None:
+    if as_json:
+        emit_json(answer(outcome))
+    else:
+        for event in outcome.result.events:
+            if event.type != "decision-recorded":
+                typer.echo(f"#{event.sequence} {event.type} {_subject(event.data())}".rstrip())
+        for decided in outcome.decisions:
+            word = "ALLOWED" if decided["decision"]["allowed"] else "BLOCKED"
+            typer.echo(f"{word}: {decided['decision']['explanation']}")
+        for name, value in sorted(outcome.extras.items()):
+            typer.echo(f"{name}: {value}")
+    if outcome.refused:
+        raise typer.Exit(REFUSED_EXIT)
+
+
+def answer(outcome: Outcome) -> dict[str, Any]:
+    """The API's answer to a coordinator, so scripts read one shape from both."""
+    body = command_view(outcome.result, AccessRole.COORDINATOR)
+    decisions = outcome.decisions
+    if decisions:
+        body["decision"] = decisions[0]["decision"]
+        body["decisions"] = [
+            {"request": d["request"], "decision": d["decision"]} for d in decisions
+        ]
+    body.update(outcome.extras)
+    if outcome.refused:
+        body["ok"] = False
+    return body
+
+
+def _subject(data: dict[str, Any]) -> str:
+    for key in ("trip", "alert", "incident", "movement", "operation"):
+        if key in data:
+            return str(data[key])
+    return ""
