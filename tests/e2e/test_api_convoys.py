@@ -111,8 +111,9 @@ def test_a_convoy_the_deal_blocks_stays_and_the_blocking_decision_is_recorded(
     """Buses before the wounded: blocked, recorded with its clause; no trip departs."""
     _plan_and_board(world, {"bus-1": {"civilians": 40}, "bus-2": {"civilians": 40}})
     head = world.context.ledger.head().sequence
-    answer = world.ok(world.post(M, f"{CONVOY}/depart", {"site": "east-aleppo", "at": IN_WINDOW}))
-    assert answer["ok"] is False
+    answer = world.refused(
+        world.post(M, f"{CONVOY}/depart", {"site": "east-aleppo", "at": IN_WINDOW})
+    )
     assert {e["type"] for e in answer["events"]} == {"decision-recorded"}
     assert all(not d["decision"]["allowed"] for d in answer["decisions"])
     assert all(d["decision"]["terms"] for d in answer["decisions"])

@@ -92,8 +92,8 @@ def test_a_dispatch_the_deal_forbids_is_recorded_and_the_trip_stays(world: ApiWo
     """A dispatch outside the deal's window is blocked by it and recorded; the trip stays."""
     _plan_and_board(world, "bus-0", WOUNDED)
     late = {"site": "east-aleppo", "at": "2017-03-01T10:00:00+02:00"}
-    answer = world.ok(world.post(M, f"{OP}/trips/bus-0/depart", late))
-    assert answer["ok"] is False
+    answer = world.refused(world.post(M, f"{OP}/trips/bus-0/depart", late))
+    assert answer["error"] == answer["decision"]["explanation"]
     assert "window" in [t["kind"] for t in answer["decision"]["terms"]]
     assert world.ok(world.get(L, f"{OP}/trips/bus-0"))["stage"] == "boarding"
     recorded = world.ok(world.get(L, f"{OP}/decisions"))
@@ -199,8 +199,7 @@ def test_a_crossing_the_deal_forbids_is_recorded_with_the_count(world: ApiWorld)
     """A count at a site off the corridor stands, and the blocked crossing is recorded."""
     _wounded_leave_first(world)
     body = {"site": "jibreen", "counts": WOUNDED, "at": IN_WINDOW}
-    answer = world.ok(world.post(M, f"{OP}/trips/amb-1/headcounts", body))
-    assert answer["ok"] is False
+    answer = world.refused(world.post(M, f"{OP}/trips/amb-1/headcounts", body))
     assert "not on corridor" in answer["decision"]["explanation"]
     assert [e["type"] for e in answer["events"]] == ["headcount-recorded", "decision-recorded"]
     assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["last_site"] == "jibreen"
@@ -232,7 +231,7 @@ def test_a_verified_attack_halts_every_side_until_both_brokers_resume(world: Api
     ("path", "body", "status"),
     [
         ("/trips", {"trip": "bad trip", "movement": "east-aleppo", "vehicle": "v"}, 422),
-        ("/trips", {"trip": "t", "movement": "nowhere", "vehicle": "v"}, 404),
+        ("/trips", {"trip": "t", "movement": "nowhere", "vehicle": "v"}, 422),
         ("/trips/none/boarding", {"site": "s", "counts": {"civilians": 1}}, 404),
         ("/trips/none/headcounts", {"site": "s", "counts": {"martians": 1}}, 422),
         ("/claims", {"movement": "east-aleppo"}, 422),

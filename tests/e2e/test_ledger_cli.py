@@ -155,8 +155,9 @@ def test_demo_opens_east_aleppo_in_a_fresh_verified_ledger(tmp_path: Path) -> No
         assert summary["verified"] is True
         types = [e["type"] for e in summary["events"]]
         assert types[:2] == ["operation-opened", "scenario-loaded"]
-        assert types[2:] == ["movement-declared"] * len(scenario.movements)
-        assert summary["head"]["sequence"] == 2 + len(scenario.movements)
+        movements = ["movement-declared"] * len(scenario.movements)
+        assert types[2:] == [*movements, "clock-set", "agreement-adopted"]
+        assert summary["head"]["sequence"] == 4 + len(scenario.movements)
         assert sum(summary["people_by_group"].values()) == scenario.people()
         assert {m["id"] for m in summary["movements"]} == {m.id for m in scenario.movements}
     text = run("demo", "--db", db).stdout

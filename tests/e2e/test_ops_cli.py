@@ -41,87 +41,57 @@ def fails(db: str, *args: str) -> str:
     return result.output
 
 
+BUS = "bus-aleppo-depot-{}"
+AMBULANCE = "ambulance-aleppo-depot-{}"
+
+
+def trip(db: str, name: str, movement: str, vehicle: str, site: str, *load: str) -> None:
+    """Plan and board a trip by counts."""
+    ops(db, "plan", "aleppo", name, "--movement", movement, "--vehicle", vehicle)
+    counted = [arg for group in load for arg in ("--count", group)]
+    ops(db, "board", "aleppo", name, "--site", site, *counted)
+
+
+def depart(db: str, name: str, site: str, code: int = 0) -> dict[str, Any]:
+    return ops(db, "depart", "aleppo", name, "--site", site, "--at", NOON, code=code)
+
+
 def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str) -> None:
-    """Blocked and allowed decisions, a halt and its resumes are all kept and replay exactly."""
+    """Blocked and allowed departures, a halt and its resumes are all kept and replay exactly."""
     opened = ops(db, "open", "aleppo", "east-aleppo-2016")
-    assert opened["agreement"] == "aleppo-18-dec-2016"
-    blocked = ops(
-        db,
-        "dispatch",
-        "aleppo",
-        "east-aleppo",
-        "--vehicle",
-        "bus-1",
-        "--load",
-        "civilians=40",
-        "--at",
-        NOON,
-        code=1,
-    )
-    assert [t["id"] for t in blocked["terms"]] == ["T5"]
-    allowed = ops(
-        db,
-        "dispatch",
-        "aleppo",
-        "foua-kefraya",
-        "--vehicle",
-        "amb-1",
-        "--load",
-        "wounded-stretcher=16",
-        "--at",
-        NOON,
-    )
-    assert allowed["allowed"] is True
+    assert opened["agreed"] is True
+    trip(db, "e1", "east-aleppo", BUS.format(1), "east-aleppo", "civilians=40")
+    blocked = depart(db, "e1", "east-aleppo", code=1)
+    assert blocked["ok"] is False
+    assert [t["id"] for t in blocked["decision"]["terms"]] == ["T5"]
+    assert [e["type"] for e in blocked["events"]] == ["decision-recorded"]
+    trip(db, "f1", "foua-kefraya", BUS.format(2), "kefraya", "wounded-seated=16")
+    allowed = depart(db, "f1", "kefraya")
+    assert allowed["decision"]["allowed"] is True
+    assert [e["type"] for e in allowed["events"]][-1] == "trip-departed"
     ops(
-        db,
-        "report",
-        "aleppo",
-        "i1",
-        "--kind",
-        "shooting",
-        "--severity",
-        "4",
-        "--corridor",
-        "ramouseh",
-        "--reporter",
-        "un-monitors",
-        "--at",
-        NOON,
-    )
-    ops(db, "verify", "aleppo", "i1", "--monitor", "un-monitors", "--at", NOON)
-    halted = ops(
-        db,
-        "dispatch",
-        "aleppo",
-        "foua-kefraya",
-        "--vehicle",
-        "amb-2",
-        "--load",
-        "wounded-stretcher=16",
-        "--at",
-        NOON,
-        code=1,
-    )
-    assert [t["id"] for t in halted["terms"]] == ["T6"]
+        db, "report", "aleppo", "i1", "--kind", "shooting", "--severity", "4",
+        "--corridor", "ramouseh", "--reporter", "un-monitors", "--at", NOON,
+    )  # fmt: skip
+    verified = ops(db, "verify", "aleppo", "i1", "--monitor", "un-monitors", "--at", NOON)
+    assert verified["halted"] == ["f1"]
+    trip(db, "f2", "foua-kefraya", BUS.format(3), "kefraya", "wounded-seated=16")
+    halted = depart(db, "f2", "kefraya", code=1)
+    assert [t["id"] for t in halted["decision"]["terms"]] == ["T6"]
     ops(db, "resume", "aleppo", "T6", "--guarantor", "russia", "--at", NOON)
-    ops(db, "resume", "aleppo", "T6", "--guarantor", "turkey", "--at", NOON)
-    ops(
-        db,
-        "dispatch",
-        "aleppo",
-        "foua-kefraya",
-        "--vehicle",
-        "amb-2",
-        "--load",
-        "wounded-stretcher=16",
-        "--at",
-        NOON,
-    )
+    resumed = ops(db, "resume", "aleppo", "T6", "--guarantor", "turkey", "--at", NOON)
+    assert resumed["may_continue"] == ["f1"]
+    depart(db, "f2", "kefraya")
     state = ops(db, "state", "aleppo")
-    assert state["dispatched"] == {"east-aleppo": 0, "foua-kefraya": 32, "madaya-zabadani": 0}
-    assert state["halts"] == []
+    assert state["deal"]["dispatched"] == {
+        "east-aleppo": 0, "foua-kefraya": 32, "madaya-zabadani": 0,
+    }  # fmt: skip
+    assert state["deal"]["halts"] == []
+    assert state["trips"] == {"boarding": 1, "departed": 1, "halted": 1}
+    assert state["people"]["in_transit"] == 72
+    assert state["balanced"] is True
     listed = ops(db, "decisions", "aleppo")["decisions"]
-    assert [d["allowed"] for d in listed] == [False, True, False, True, True, True]
+    assert [d["decision"]["allowed"] for d in listed] == [False, True, False, True, True, True]
     assert listed[0]["request"]["movement"] == "east-aleppo"
 
     # Replaying the ledger's agreement events reproduces every stored decision.
@@ -138,51 +108,48 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
     assert replayed.people("foua-kefraya") == 32
 
 
-def test_a_retried_request_with_the_same_key_appends_nothing(db: str) -> None:
-    """The same idempotency key returns the first decision and leaves the ledger as it was."""
+def test_a_trip_walks_from_boarding_to_closed_on_the_command_line(db: str) -> None:
+    """plan, board, depart, count at Ramouseh, arrive and close: custody balances after it."""
     ops(db, "open", "aleppo", "east-aleppo-2016")
-    args = (
-        "dispatch",
-        "aleppo",
-        "foua-kefraya",
-        "--vehicle",
-        "amb-1",
-        "--load",
-        "wounded-seated=4",
-        "--at",
-        NOON,
-        "--idempotency-key",
-        "k1",
-    )
+    trip(db, "f1", "foua-kefraya", BUS.format(1), "kefraya", "wounded-seated=45")
+    depart(db, "f1", "kefraya")
+    counted = ops(
+        db, "count", "aleppo", "f1", "--site", "ramouseh", "--count", "wounded-seated=45",
+        "--at", NOON,
+    )  # fmt: skip
+    assert [e["type"] for e in counted["events"]] == [
+        "headcount-recorded", "decision-recorded", "checkpoint-crossed",
+    ]  # fmt: skip
+    assert counted["decision"]["allowed"] is True
+    ops(db, "arrive", "aleppo", "f1", "--site", "jibreen", "--count", "wounded-seated=45")
+    ops(db, "close", "aleppo", "f1")
+    rows = ops(db, "trips", "aleppo")
+    assert [(t["trip"], t["stage"]) for t in rows] == [("f1", "closed")]
+    custody = ops(db, "custody", "aleppo")
+    assert custody["balanced"] is True
+    tallies = {(t["movement"], t["group"]): t for t in custody["tallies"]}
+    assert tallies[("foua-kefraya", "wounded-seated")]["arrived"] == 45
+
+
+def test_a_retried_command_with_the_same_key_appends_nothing(db: str) -> None:
+    """The same idempotency key returns the first answer and leaves the ledger as it was."""
+    ops(db, "open", "aleppo", "east-aleppo-2016")
+    trip(db, "f1", "foua-kefraya", AMBULANCE.format(1), "kefraya", "wounded-seated=2")
+    args = ("depart", "aleppo", "f1", "--site", "kefraya", "--at", NOON, "--idempotency-key", "k1")
     first = ops(db, *args)
     again = ops(db, *args)
-    assert again == first
+    assert again["events"] == first["events"]
     assert len(ops(db, "decisions", "aleppo")["decisions"]) == 1
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("verify", "aleppo", "i9", "--monitor", "icrc"), "incident 'i9' has not been reported"),
+        (("verify", "aleppo", "i9", "--monitor", "icrc"), "no incident 'i9'"),
         (("open", "aleppo", "east-aleppo-2016"), "already open"),
-        (
-            ("dispatch", "aleppo", "east-aleppo", "--vehicle", "b", "--load", "people=3"),
-            "expected GROUP=COUNT",
-        ),
-        (
-            (
-                "dispatch",
-                "aleppo",
-                "east-aleppo",
-                "--vehicle",
-                "b",
-                "--load",
-                "civilians=3",
-                "--at",
-                "2016-12-18T12:00",
-            ),
-            "has no UTC offset",
-        ),
+        (("board", "aleppo", "t1", "--site", "kefraya", "--count", "people=3"), "GROUP=COUNT"),
+        (("board", "aleppo", "t1", "--site", "kefraya", "--count", "civilians=-3"), "0 or more"),
+        (("depart", "aleppo", "t1", "--site", "kefraya", "--at", "2016-12-18T12:00"), "UTC offset"),
         (
             (
                 "report",
@@ -195,15 +162,21 @@ def test_a_retried_request_with_the_same_key_appends_nothing(db: str) -> None:
                 "--reporter",
                 "icrc",
             ),
-            "severity must be 1 to 5",
+            "severity: 7 is not allowed",
         ),
-        (("state", "nowhere"), "operation 'nowhere' has no agreement"),
+        (("plan", "aleppo", "t2", "--movement", "nowhere", "--vehicle", "x"), "movement"),
+        (("state", "nowhere"), "operation 'nowhere' has not been opened"),
     ],
 )
-def test_bad_ops_commands_exit_2_with_the_reason(
+def test_bad_ops_commands_exit_2_with_the_reason_and_append_nothing(
     tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
-    """Unknown incidents, reopened operations and malformed options are refused, exit 2."""
+    """Unknown ids, reopened operations and malformed options are refused, exit 2, no event."""
     db = f"sqlite:///{tmp_path / 'ops.db'}"
     ops(db, "open", "aleppo", "east-aleppo-2016")
+    ops(db, "plan", "aleppo", "t1", "--movement", "foua-kefraya", "--vehicle", BUS.format(1))
+    with open_store(db) as store:
+        head = store.head()
     assert message in fails(db, *args)
+    with open_store(db) as store:
+        assert store.head() == head

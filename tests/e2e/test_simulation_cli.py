@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corridor.adapters.agreement_file import load_agreement_ref
 from corridor.adapters.scenario_file import bundled_path, load_bundled
-from corridor.bootstrap import open_store
+from corridor.bootstrap import open_store, services_over
 from corridor.domain.scenario import Group
 from corridor.entrypoints.cli.main import app
 from corridor.planning.plan import Load, Plan, PlannedTrip, PlannedVehicle
-from corridor.services.agreement import agreement_state
 
 RUNNER = CliRunner()
 
@@ -181,13 +179,18 @@ def test_a_run_recorded_in_a_ledger_folds_back_to_what_it_moved(tmp_path: Path) 
     args = ["east-aleppo-2016", "--runs", "1", "--workers", "1", "--horizon", "24"]
     printed = _simulate(*args, "--deadline", "24", "--json", "--ledger", url, "--operation", "sim")
     moved = json.loads(printed)["moved_by_deadline"]["p50"]
-    loaded = load_agreement_ref("east-aleppo-2016")
     with open_store(url) as store:
         assert store.verify().ok
-        state = agreement_state(store, "sim", loaded.agreement, loaded.scenario)
+        record = services_over(store).live.read("sim", lambda r: r)
+    state = record.agreement
+    assert state is not None
     assert moved > 0
     assert sum(state.confirmed.values()) == moved
     assert state.decisions > 0
+    # The same run through custody: everyone confirmed arrived left on a recorded trip.
+    tallies = record.book.tallies()
+    assert sum(t.arrived for t in tallies) == moved
+    assert all(t.balanced for t in tallies)
 
 
 def test_a_ledger_needs_an_agreement_to_record() -> None:

@@ -40,6 +40,14 @@ class ApiWorld:
         assert response.status_code < 300, response.text
         return response.json()
 
+    def refused(self, response: Any) -> Any:
+        """A command the deal refused: recorded, answered 409 with the decision."""
+        assert response.status_code == 409, response.text
+        body = response.json()
+        assert body["ok"] is False, body
+        assert body["status"] == 409, body
+        return body
+
 
 @contextmanager
 def api_world(db_url: str, open_operation: bool = True) -> Iterator[ApiWorld]:

@@ -12,17 +12,16 @@ from hypothesis import strategies as st
 
 from corridor.adapters.ledger.memory import MemoryLedgerStore
 from corridor.adapters.scenario_file import load_bundled
+from corridor.bootstrap import services_over
 from corridor.domain.canonical import CanonicalError, canonical_json
 from corridor.domain.chain import GENESIS_HASH, event_hash, export_line, verify_events
 from corridor.domain.clock import SteppingClock, format_instant, parse_instant
 from corridor.domain.events import NewEvent
 from corridor.domain.fold import Reducers
-from corridor.domain.operation import NoteRecorded, operation_stream
+from corridor.domain.operation import operation_stream, operations
 from corridor.domain.scenario import Scenario
 from corridor.domain.state import fold
 from corridor.errors import ConcurrencyError, IntegrityError, NotFound
-from corridor.bootstrap import services_over
-from corridor.domain.operation import operations
 from corridor.services.bus import handle
 from corridor.services.commands import OpenOperation, RecordNote
 from corridor.services.live import ATTEMPTS

@@ -129,7 +129,7 @@ def demo(
     summary = {
         "ledger": where,
         "operation": DEMO_OPERATION,
-        "scenario": scenario.id,
+        "scenario": next(e.data() for e in result.events if e.type == "scenario-loaded"),
         "events": [{"sequence": e.sequence, "type": e.type} for e in result.events],
         "head": {"sequence": report.head.sequence, "hash": report.head.hash},
         "verified": report.ok,
