@@ -51,7 +51,7 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
         "aleppo",
         "east-aleppo",
         "--vehicle",
-        "bus-1",
+        "bus-aleppo-depot-1",
         "--load",
         "civilians=40",
         "--at",
@@ -65,9 +65,9 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
         "aleppo",
         "foua-kefraya",
         "--vehicle",
-        "amb-1",
+        "ambulance-aleppo-depot-1",
         "--load",
-        "wounded-stretcher=16",
+        "wounded-stretcher=1",
         "--at",
         NOON,
     )
@@ -95,9 +95,9 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
         "aleppo",
         "foua-kefraya",
         "--vehicle",
-        "amb-2",
+        "ambulance-aleppo-depot-2",
         "--load",
-        "wounded-stretcher=16",
+        "wounded-stretcher=1",
         "--at",
         NOON,
         code=1,
@@ -111,14 +111,14 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
         "aleppo",
         "foua-kefraya",
         "--vehicle",
-        "amb-2",
+        "ambulance-aleppo-depot-2",
         "--load",
-        "wounded-stretcher=16",
+        "wounded-stretcher=1",
         "--at",
         NOON,
     )
     state = ops(db, "state", "aleppo")
-    assert state["dispatched"] == {"east-aleppo": 0, "foua-kefraya": 32, "madaya-zabadani": 0}
+    assert state["dispatched"] == {"east-aleppo": 0, "foua-kefraya": 2, "madaya-zabadani": 0}
     assert state["halts"] == []
     listed = ops(db, "decisions", "aleppo")["decisions"]
     assert [d["allowed"] for d in listed] == [False, True, False, True, True, True]
@@ -135,7 +135,7 @@ def test_an_operation_runs_under_its_agreement_and_keeps_every_decision(db: str)
             if isinstance(fact, DecisionRecorded):
                 assert decide(replayed, fact.request).payload() == fact.decision.payload()
             replayed = replayed.apply(fact)
-    assert replayed.people("foua-kefraya") == 32
+    assert replayed.people("foua-kefraya") == 2
 
 
 def test_a_retried_request_with_the_same_key_appends_nothing(db: str) -> None:
@@ -146,9 +146,9 @@ def test_a_retried_request_with_the_same_key_appends_nothing(db: str) -> None:
         "aleppo",
         "foua-kefraya",
         "--vehicle",
-        "amb-1",
+        "ambulance-aleppo-depot-1",
         "--load",
-        "wounded-seated=4",
+        "wounded-seated=2",
         "--at",
         NOON,
         "--idempotency-key",
@@ -195,7 +195,7 @@ def test_a_retried_request_with_the_same_key_appends_nothing(db: str) -> None:
                 "--reporter",
                 "icrc",
             ),
-            "severity must be 1 to 5",
+            "severity: '7' is not a severity (allowed: 1..5)",
         ),
         (("state", "nowhere"), "operation 'nowhere' has no agreement"),
     ],
@@ -207,3 +207,56 @@ def test_bad_ops_commands_exit_2_with_the_reason(
     db = f"sqlite:///{tmp_path / 'ops.db'}"
     ops(db, "open", "aleppo", "east-aleppo-2016")
     assert message in fails(db, *args)
+
+
+def _head(db: str) -> int:
+    with open_store(db) as store:
+        return store.head().sequence
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ("dispatch", "aleppo", "east-aleppo", "--vehicle", "bus-2"),
+            "vehicle: 'bus-2' is not a vehicle of the fleet (allowed: bus-aleppo-depot-1,",
+        ),
+        (
+            ("dispatch", "aleppo", "east-aleppo", "--vehicle", "bus-aleppo-depot-2"),
+            "load: '500' people sitting do not fit vehicle bus-aleppo-depot-2 (bus: 50 seats)"
+            " (allowed: 0..50)",
+        ),
+        (
+            ("dispatch", "aleppo", "narnia", "--vehicle", "bus-aleppo-depot-2"),
+            "movement: 'narnia' is not a movement (allowed: east-aleppo, foua-kefraya,",
+        ),
+    ],
+)
+def test_a_dispatch_off_the_fleet_or_over_the_seats_is_an_error_not_a_decision(
+    db: str, args: tuple[str, ...], words: str
+) -> None:
+    """500 seated on a 50-seat bus, or a bus not in the fleet: `error:`, exit 2, no append."""
+    ops(db, "open", "aleppo", "east-aleppo-2016")
+    before = _head(db)
+    output = fails(db, *args, "--load", "wounded-seated=500", "--at", NOON)
+    assert output.startswith("error: "), output
+    assert words in output, output
+    assert _head(db) == before
+    assert ops(db, "decisions", "aleppo")["decisions"] == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [("--kind", "shootng", "kind"), ("--corridor", "ramousseh", "corridor")],
+)
+def test_an_incident_of_an_undeclared_kind_or_corridor_is_refused(
+    db: str, option: str, value: str, field: str
+) -> None:
+    """A misspelt kind or corridor is an `error:` naming field and value; nothing is recorded."""
+    ops(db, "open", "aleppo", "east-aleppo-2016")
+    before = _head(db)
+    given = {"--kind": "shooting", "--corridor": "ramouseh", option: value}
+    args = [item for pair in given.items() for item in pair]
+    output = fails(db, "report", "aleppo", "i1", *args, "--severity", "4", "--reporter", "icrc")
+    assert output.startswith(f"error: {field}: {value!r} is not"), output
+    assert _head(db) == before

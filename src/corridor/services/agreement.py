@@ -29,11 +29,13 @@ from corridor.domain.agreement import (
     decide,
     event_from_payload,
 )
+from corridor.domain.door import Rejected, World, check_incident, check_request
 from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
 from corridor.domain.operation import opening_events, operation_stream
 from corridor.domain.scenario import Scenario
 from corridor.domain.state import State
 from corridor.errors import IntegrityError, InvalidInput, NotFound
+from corridor.services.door import rejected_input
 from corridor.services.ports import LedgerStore
 from corridor.services.unit_of_work import parse_payload, run_command
 
@@ -151,6 +153,10 @@ def decide_request(
     """Decide a request on the current state and append the decision with the request."""
     decided: list[Decision] = []
     start = AgreementState.start(agreement, scenario)
+    try:
+        check_request(World.of(scenario, agreement.incident_kinds), request)
+    except Rejected as rejected:
+        raise rejected_input(rejected) from None
 
     def command(state: State) -> list[NewEvent]:
         stream = operation_stream(operation)
@@ -190,23 +196,21 @@ def record_incident(
         if not state.version(stream):
             raise NotFound(f"operation {operation!r} has not been opened in this ledger")
         current = _fold(_events(store, operation), start, state.version(stream))
-        _check(current, scenario, fact)
+        _check(current, World.of(scenario, agreement.incident_kinds), fact)
         return _on_stream(operation, (fact,))
 
     return run_command(store, command, actor=actor, idempotency_key=idempotency_key)
 
 
-def _check(state: AgreementState, scenario: Scenario, fact: Fact) -> None:
+def _check(state: AgreementState, world: World, fact: Fact) -> None:
     known = state.incidents.get(fact.incident)
     if isinstance(fact, IncidentReported):
         if known is not None:
             raise IntegrityError(f"incident {fact.incident!r} was already reported")
-        if not 1 <= fact.severity <= 5:
-            raise InvalidInput(f"severity must be 1 to 5, found {fact.severity}")
-        if fact.corridor and fact.corridor not in {c.id for c in scenario.corridors}:
-            raise InvalidInput(f"unknown corridor {fact.corridor!r}")
-        if fact.site and fact.site not in {s.id for s in scenario.sites}:
-            raise InvalidInput(f"unknown site {fact.site!r}")
+        try:
+            check_incident(world, fact.kind, fact.severity, fact.corridor, fact.site)
+        except Rejected as rejected:
+            raise rejected_input(rejected) from None
         return
     if known is None:
         raise NotFound(f"incident {fact.incident!r} has not been reported")

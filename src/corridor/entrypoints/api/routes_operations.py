@@ -13,6 +13,7 @@ from corridor.adapters.scenario_file import scenario_digest
 from corridor.adapters.scenario_file.loader import load_bundled
 from corridor.domain.agreement import IncidentRefuted, IncidentReported, IncidentVerified
 from corridor.domain.custody_codec import event_type, to_payload
+from corridor.domain.door import check_incident
 from corridor.domain.events import NewEvent
 from corridor.domain.figures import ClaimRecorded
 from corridor.domain.operation import opening_events, operation_stream
@@ -144,6 +145,8 @@ def report_incident(
     at = moment(body.at)
 
     def decide(record: OperationRecord) -> list[NewEvent]:
+        if record.book.world is not None:
+            check_incident(record.book.world, body.kind, body.severity, body.corridor, body.site)
         number = len(record.incidents) + 1
         fact = IncidentReported(
             f"incident-{number}",

@@ -93,7 +93,8 @@ def plan_trip(
     who.require(Permission.MANAGE, operation)
 
     def decide(record: OperationRecord) -> Any:
-        _movement_known(record, body.movement)
+        if record.book.world is None:  # with a world, the book's door check names the field
+            _movement_known(record, body.movement)
         events = record.book.plan(body.trip, body.movement, body.vehicle, body.convoy or "")
         return [NewEvent(operation_stream(operation), event_type(e), to_payload(e)) for e in events]
 
