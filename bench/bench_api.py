@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OPERATION = "east-aleppo-2016"
 OP = f"/operations/{OPERATION}"
 READ_RATE = 200
+CHECKPOINTS = ("ramouseh", "rashidin", "khan-al-asal")
+"""Sites of the Ramouseh corridor: counts are taken only on the movement's corridor."""
 SUBSCRIBERS = 50
 
 
@@ -93,7 +95,8 @@ def _board(url: str, tokens: dict[str, str], trips: int) -> list[str]:
     with httpx.Client(base_url=url, timeout=60) as client:
         for number in range(trips):
             trip = f"bench-{number}"
-            body = {"trip": trip, "movement": "east-aleppo", "vehicle": trip}
+            vehicle = f"bus-aleppo-depot-{number + 1}"  # the bundled fleet's 20 buses
+            body = {"trip": trip, "movement": "east-aleppo", "vehicle": vehicle}
             client.post(f"{OP}/trips", json=body, headers=_auth(tokens["coordinator"]))
             boarding = {"site": "east-aleppo", "counts": {"civilians": 40}}
             reply = client.post(f"{OP}/trips/{trip}/boarding", json=boarding,
@@ -125,7 +128,7 @@ def _writes(url: str, tokens: dict[str, str], trips: list[str], count: int) -> f
         started = time.perf_counter()
         for number in range(count):
             trip = trips[number % len(trips)]
-            body = {"site": f"cp-{number}", "counts": {"civilians": 40}}
+            body = {"site": CHECKPOINTS[number % 3], "counts": {"civilians": 40}}
             client.post(f"{OP}/trips/{trip}/headcounts", json=body).raise_for_status()
         return round(count / (time.perf_counter() - started), 1)
 
@@ -162,7 +165,7 @@ async def _fan_out(url: str, tokens: dict[str, str], trip: str, events: int) -> 
         await asyncio.sleep(0.5)
         sent: dict[int, float] = {}
         for number in range(events):
-            body = {"site": f"sse-{number}", "counts": {"civilians": 40}}
+            body = {"site": CHECKPOINTS[number % 3], "counts": {"civilians": 40}}
             reply = await client.post(f"{OP}/trips/{trip}/headcounts", json=body,
                                       headers=_auth(tokens["monitor"]))  # fmt: skip
             answered = time.perf_counter()

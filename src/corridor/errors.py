@@ -46,8 +46,10 @@ class InvalidInput(CorridorError):
 
     status = 422
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, **context: object
+    ) -> None:
+        super().__init__(message, **context)
         self.problems: list[Problem] = list(problems or [])
 
     def __str__(self) -> str:

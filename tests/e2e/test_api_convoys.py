@@ -15,7 +15,15 @@ C, M, L = AccessRole.COORDINATOR, AccessRole.MONITOR, AccessRole.LIAISON
 OP = f"/operations/{OPERATION}"
 CONVOY = f"{OP}/convoys/convoy-1"
 IN_WINDOW = "2016-12-15T10:00:00+02:00"
-WOUNDED = {"wounded-stretcher": 270, "wounded-seated": 541}
+WOUNDED = {"wounded-stretcher": 1, "wounded-seated": 2}
+"""A full ambulance of the bundled fleet: one stretcher, two seats."""
+VEHICLES = {
+    "amb-1": "ambulance-aleppo-depot-1",
+    "bus-1": "bus-aleppo-depot-1",
+    "bus-2": "bus-aleppo-depot-2",
+    "bus-9": "bus-aleppo-depot-9",
+}
+"""The fleet vehicle each trip of these tests runs on."""
 LOADS = {
     "amb-1": WOUNDED,
     "bus-1": {"civilians": 40},
@@ -32,7 +40,12 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
 
 def _plan_and_board(world: ApiWorld, loads: dict[str, dict[str, int]]) -> None:
     for trip, people in loads.items():
-        plan = {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "convoy-1"}
+        plan = {
+            "trip": trip,
+            "movement": "east-aleppo",
+            "vehicle": VEHICLES[trip],
+            "convoy": "convoy-1",
+        }
         world.ok(world.post(C, f"{OP}/trips", plan))
         body = {"site": "east-aleppo", "counts": people}
         world.ok(world.post(M, f"{OP}/trips/{trip}/boarding", body))
@@ -54,7 +67,9 @@ def test_a_monitor_walks_a_convoy_from_boarding_to_arrival(world: ApiWorld) -> N
 
     departed = world.ok(world.post(M, f"{CONVOY}/depart", {"site": "east-aleppo", "at": IN_WINDOW}))
     assert departed["ok"], departed["decisions"]
-    assert [d["request"]["vehicle"] for d in departed["decisions"]] == ["amb-1", "bus-1", "bus-2"]
+    assert [d["request"]["vehicle"] for d in departed["decisions"]] == [
+        VEHICLES[t] for t in ("amb-1", "bus-1", "bus-2")
+    ]
     assert [e["data"]["trip"] for e in departed["events"] if e["type"] == "trip-departed"] == [
         "amb-1", "bus-1", "bus-2"
     ]  # fmt: skip
@@ -85,7 +100,7 @@ def test_a_monitor_walks_a_convoy_from_boarding_to_arrival(world: ApiWorld) -> N
     assert world.ok(world.get(L, CONVOY))["open_alerts"] == []
 
     arrived = {**dropped, "amb-1": {**WOUNDED, "civilians": 2}}
-    answer = _count(world, "arrival", "khan-al-asal", arrived)
+    answer = _count(world, "arrival", "atareb", arrived)
     assert not [e for e in answer["events"] if e["type"] == "protection-alert-raised"]
     assert set(_stages(world).values()) == {"arrived"}
 
@@ -125,7 +140,12 @@ def test_a_convoy_the_deal_blocks_stays_and_the_blocking_decision_is_recorded(
 def test_one_trip_refusing_refuses_the_convoy_and_appends_nothing(world: ApiWorld) -> None:
     """A trip not yet boarded: 409 naming it; no trip departs and the ledger is unchanged."""
     _plan_and_board(world, {"amb-1": WOUNDED})
-    plan = {"trip": "bus-9", "movement": "east-aleppo", "vehicle": "bus-9", "convoy": "convoy-1"}
+    plan = {
+        "trip": "bus-9",
+        "movement": "east-aleppo",
+        "vehicle": VEHICLES["bus-9"],
+        "convoy": "convoy-1",
+    }
     world.ok(world.post(C, f"{OP}/trips", plan))
     head = world.context.ledger.head().sequence
     refused = world.post(M, f"{CONVOY}/depart", {"site": "east-aleppo", "at": IN_WINDOW})

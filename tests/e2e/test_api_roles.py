@@ -38,8 +38,8 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("GET", f"{OP}/incidents", None, EVERYONE),
     ("GET", f"{OP}/events", None, EVERYONE),
     ("POST", "/operations", {"id": OPERATION, "scenario": "east-aleppo-2016"}, frozenset({C})),
-    ("POST", f"{OP}/trips", {"trip": "t", "movement": "east-aleppo", "vehicle": "v"},
-     frozenset({C})),
+    ("POST", f"{OP}/trips",
+     {"trip": "t", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-3"}, frozenset({C})),
     ("POST", f"{OP}/trips/bus-1/boarding", COUNTS, frozenset({M})),
     ("POST", f"{OP}/trips/bus-1/boarding", {"site": "ramouseh", "manifest": ["person-1"]},
      frozenset({M})),
@@ -88,7 +88,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
     path = tmp_path_factory.mktemp("roles") / "corridor.db"
     with api_world(f"sqlite:///{path}") as opened:
         opened.ok(opened.post(C, f"{OP}/trips", {"trip": "bus-1", "movement": "east-aleppo",
-                                                 "vehicle": "bus-1"}))  # fmt: skip
+                                                 "vehicle": "bus-aleppo-depot-1"}))  # fmt: skip
         opened.ok(opened.post(M, f"{OP}/trips/bus-1/boarding",
                               {"site": "east-aleppo", "counts": {"civilians": 30}}))  # fmt: skip
         person = {
@@ -97,7 +97,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
         }  # fmt: skip
         seeded = opened.ok(opened.post(R, f"{OP}/people", person))["person"]
         convoy_trip = {
-            "trip": "bus-c", "movement": "east-aleppo", "vehicle": "bus-c", "convoy": "convoy-1"
+            "trip": "bus-c", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-2",
+            "convoy": "convoy-1",
         }  # fmt: skip
         opened.ok(opened.post(C, f"{OP}/trips", convoy_trip))
         manifest = {"site": "east-aleppo", "manifest": [seeded]}

@@ -62,7 +62,7 @@ def test_a_subscriber_receives_new_events_with_ids_and_no_personal_data(
     listener = threading.Thread(target=listen, daemon=True)
     listener.start()
     time.sleep(0.5)
-    body = {"trip": "bus-9", "movement": "east-aleppo", "vehicle": "bus-9"}
+    body = {"trip": "bus-9", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-9"}
     world.ok(world.post(AccessRole.COORDINATOR, f"{OP}/trips", body))
     assert done.wait(20), [e["type"] for e in received]
     types = [e["type"] for e in received]

@@ -8,9 +8,6 @@ from typing import Any
 
 import pytest
 
-from corridor.adapters.agreement_file import load_agreement_ref
-from corridor.domain.agreement import StagedLink
-from corridor.domain.scenario import Group
 from corridor.protection.access import AccessRole
 from tests.support.api_world import OPERATION, ApiWorld, api_world
 
@@ -26,21 +23,31 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
         yield opened
 
 
-WOUNDED = {"wounded-stretcher": 270, "wounded-seated": 541}
+WOUNDED = {"wounded-stretcher": 1, "wounded-seated": 2}
+"""A full ambulance of the bundled fleet: one stretcher, two seats."""
 
-_DEAL = load_agreement_ref("east-aleppo-2016")
-_T3 = _DEAL.agreement.term("T3")
-assert isinstance(_T3, StagedLink)
-FOUA_STAGE = _T3.linked_ends()[1]
-"""Foua/Kefraya people the ICRC must confirm before east Aleppo's second stage."""
-FK_WOUNDED = {
-    g.value: _DEAL.scenario.people("foua-kefraya", g)
-    for g in (Group.WOUNDED_STRETCHER, Group.WOUNDED_SEATED)
+VEHICLES = {
+    "amb-0": "ambulance-aleppo-depot-3",
+    "amb-1": "ambulance-aleppo-depot-1",
+    "bus-2": "bus-aleppo-depot-2",
+    "bus-3": "bus-aleppo-depot-3",
+    "fk-1": "ambulance-aleppo-depot-2",
+    "fk-2": "bus-aleppo-depot-5",
 }
+"""The fleet vehicle each trip of these tests runs on."""
+
+FK_FIRST = [("fk-1", WOUNDED), ("fk-2", {"civilians": 30})]
+"""Foua/Kefraya's first trips: wounded first, then no more civilians than T5 lets follow."""
+FK_PEOPLE = sum(n for _, people in FK_FIRST for n in people.values())
 
 
 def _plan_and_board(world: ApiWorld, trip: str, people: dict[str, int]) -> None:
-    body = {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "convoy-1"}
+    body = {
+        "trip": trip,
+        "movement": "east-aleppo",
+        "vehicle": VEHICLES[trip],
+        "convoy": "convoy-1",
+    }
     world.ok(world.post(C, f"{OP}/trips", body))
     boarding = {"site": "east-aleppo", "counts": people}
     world.ok(world.post(M, f"{OP}/trips/{trip}/boarding", boarding))
@@ -53,18 +60,11 @@ def _count(world: ApiWorld, trip: str, step: str, site: str, people: dict[str, i
     return answer
 
 
-def _release_first_stage(world: ApiWorld) -> None:
-    """Foua's stage leaves Foua/Kefraya (wounded first); the ICRC confirms it, releasing T3."""
-    first = [
-        ("fk-1", FK_WOUNDED),
-        ("fk-2", {"civilians": FOUA_STAGE - sum(FK_WOUNDED.values())}),
-    ]
-    for trip, people in first:
-        world.ok(
-            world.post(
-                C, f"{OP}/trips", {"trip": trip, "movement": "foua-kefraya", "vehicle": trip}
-            )
-        )
+def _first_from_foua_confirmed(world: ApiWorld) -> None:
+    """Foua/Kefraya's first trips leave (wounded first); the ICRC confirms their arrivals."""
+    for trip, people in FK_FIRST:
+        body = {"trip": trip, "movement": "foua-kefraya", "vehicle": VEHICLES[trip]}
+        world.ok(world.post(C, f"{OP}/trips", body))
         world.ok(world.post(M, f"{OP}/trips/{trip}/boarding", {"site": "foua", "counts": people}))
         departed = world.ok(
             world.post(M, f"{OP}/trips/{trip}/depart", {"site": "foua", "at": IN_WINDOW})
@@ -73,14 +73,14 @@ def _release_first_stage(world: ApiWorld) -> None:
     body = {
         "movement": "foua-kefraya",
         "organisation": "icrc",
-        "people": FOUA_STAGE,
+        "people": FK_PEOPLE,
         "at": IN_WINDOW,
     }
     assert world.ok(world.post(M, f"{OP}/stages", body))["decision"]["allowed"]
 
 
 def _wounded_leave_first(world: ApiWorld) -> None:
-    _release_first_stage(world)
+    _first_from_foua_confirmed(world)
     _plan_and_board(world, "amb-1", WOUNDED)
     departed = world.ok(
         world.post(M, f"{OP}/trips/amb-1/depart", {"site": "east-aleppo", "at": IN_WINDOW})
@@ -90,12 +90,12 @@ def _wounded_leave_first(world: ApiWorld) -> None:
 
 def test_a_dispatch_the_deal_forbids_is_recorded_and_the_trip_stays(world: ApiWorld) -> None:
     """A dispatch outside the deal's window is blocked by it and recorded; the trip stays."""
-    _plan_and_board(world, "bus-0", WOUNDED)
+    _plan_and_board(world, "amb-0", WOUNDED)
     late = {"site": "east-aleppo", "at": "2017-03-01T10:00:00+02:00"}
-    answer = world.refused(world.post(M, f"{OP}/trips/bus-0/depart", late))
+    answer = world.refused(world.post(M, f"{OP}/trips/amb-0/depart", late))
     assert answer["error"] == answer["decision"]["explanation"]
     assert "window" in [t["kind"] for t in answer["decision"]["terms"]]
-    assert world.ok(world.get(L, f"{OP}/trips/bus-0"))["stage"] == "boarding"
+    assert world.ok(world.get(L, f"{OP}/trips/amb-0"))["stage"] == "boarding"
     recorded = world.ok(world.get(L, f"{OP}/decisions"))
     assert [d["decision"]["allowed"] for d in recorded] == [False]
 
@@ -105,7 +105,7 @@ def test_a_trip_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> No
     _wounded_leave_first(world)
     _count(world, "amb-1", "headcounts", "ramouseh", WOUNDED)
     assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["stage"] == "at-checkpoint"
-    _count(world, "amb-1", "arrival", "khan-al-asal", WOUNDED)
+    _count(world, "amb-1", "arrival", "atareb", WOUNDED)
     world.ok(world.post(C, f"{OP}/trips/amb-1/close"))
     assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["stage"] == "closed"
     convoys = world.ok(world.get(L, f"{OP}/convoys"))
@@ -118,7 +118,7 @@ def test_a_trip_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> No
         ("dispatch-trip", True), ("cross-checkpoint", True),
     ]  # fmt: skip
     summary = world.ok(world.get(L, OP))
-    assert summary["people"]["arrived"] == 811
+    assert summary["people"]["arrived"] == sum(WOUNDED.values())
     assert summary["balanced"] is True
 
 
@@ -136,8 +136,8 @@ def test_a_drop_raises_an_alert_that_blocks_closing_until_a_monitor_resolves_it(
     raised = [e["data"] for e in counted["events"] if e["type"] == "protection-alert-raised"]
     assert [
         (a["vehicle"], a["from_site"], a["to_site"], a["group"], a["missing"]) for a in raised
-    ] == [("bus-2", "east-aleppo", "ramouseh", "fighters", 3)]
-    _count(world, "bus-2", "arrival", "khan-al-asal", {"civilians": 40, "fighters": 7})
+    ] == [("bus-aleppo-depot-2", "east-aleppo", "ramouseh", "fighters", 3)]
+    _count(world, "bus-2", "arrival", "atareb", {"civilians": 40, "fighters": 7})
     refused = world.post(C, f"{OP}/trips/bus-2/close")
     assert refused.status_code == 409
     assert refused.json() == {"ok": False, "status": 409, "error": refused.json()["error"]}
@@ -158,7 +158,7 @@ def test_a_drop_raises_an_alert_that_blocks_closing_until_a_monitor_resolves_it(
 
 def test_a_retried_post_returns_the_first_answer_and_appends_nothing(world: ApiWorld) -> None:
     """The same Idempotency-Key twice: one ledger command, identical answers."""
-    body = {"trip": "bus-3", "movement": "east-aleppo", "vehicle": "bus-3"}
+    body = {"trip": "bus-3", "movement": "east-aleppo", "vehicle": VEHICLES["bus-3"]}
     first = world.post(C, f"{OP}/trips", body, key="plan-bus-3")
     head = world.context.ledger.head().sequence
     again = world.post(C, f"{OP}/trips", body, key="plan-bus-3")
@@ -196,13 +196,25 @@ def test_figures_show_claims_beside_the_ledger(world: ApiWorld) -> None:
 
 
 def test_a_crossing_the_deal_forbids_is_recorded_with_the_count(world: ApiWorld) -> None:
-    """A count at a site off the corridor stands, and the blocked crossing is recorded."""
+    """A count at a checkpoint outside the window stands; the blocked crossing is recorded."""
     _wounded_leave_first(world)
-    body = {"site": "jibreen", "counts": WOUNDED, "at": IN_WINDOW}
+    body = {"site": "ramouseh", "counts": WOUNDED, "at": "2017-03-01T10:00:00+02:00"}
     answer = world.refused(world.post(M, f"{OP}/trips/amb-1/headcounts", body))
-    assert "not on corridor" in answer["decision"]["explanation"]
+    assert "window" in [t["kind"] for t in answer["decision"]["terms"]]
     assert [e["type"] for e in answer["events"]] == ["headcount-recorded", "decision-recorded"]
-    assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["last_site"] == "jibreen"
+    assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["last_site"] == "ramouseh"
+
+
+def test_a_count_off_the_corridor_is_refused_and_nothing_is_recorded(world: ApiWorld) -> None:
+    """A count at Jibreen, on another movement's corridor, is a 422 naming this corridor's sites."""
+    _wounded_leave_first(world)
+    head = world.context.ledger.head().sequence
+    body = {"site": "jibreen", "counts": WOUNDED, "at": IN_WINDOW}
+    refused = world.post(M, f"{OP}/trips/amb-1/headcounts", body)
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["field"], refused.json()["value"]) == ("site", "jibreen")
+    assert world.context.ledger.head().sequence == head
+    assert world.ok(world.get(L, f"{OP}/trips/amb-1"))["last_site"] == "east-aleppo"
 
 
 def test_a_verified_attack_halts_every_side_until_both_brokers_resume(world: ApiWorld) -> None:
@@ -227,26 +239,31 @@ def test_a_verified_attack_halts_every_side_until_both_brokers_resume(world: Api
         assert bool(still) is (guarantor == "russia")
 
 
+BUS = "bus-aleppo-depot-1"
+
+
 @pytest.mark.parametrize(
-    ("path", "body", "status"),
+    ("path", "body", "status", "door"),
     [
-        ("/trips", {"trip": "bad trip", "movement": "east-aleppo", "vehicle": "v"}, 422),
-        ("/trips", {"trip": "t", "movement": "nowhere", "vehicle": "v"}, 422),
-        ("/trips/none/boarding", {"site": "s", "counts": {"civilians": 1}}, 404),
-        ("/trips/none/headcounts", {"site": "s", "counts": {"martians": 1}}, 422),
-        ("/claims", {"movement": "east-aleppo"}, 422),
+        ("/trips", {"trip": "bad trip", "movement": "east-aleppo", "vehicle": BUS}, 422, None),
+        ("/trips", {"trip": "t", "movement": "nowhere", "vehicle": BUS}, 422, "movement"),
+        ("/trips", {"trip": "t", "movement": "east-aleppo", "vehicle": "v"}, 422, "vehicle"),
+        ("/trips/none/boarding", {"site": "s", "counts": {"civilians": 1}}, 404, None),
+        ("/trips/none/headcounts", {"site": "s", "counts": {"martians": 1}}, 422, None),
+        ("/claims", {"movement": "east-aleppo"}, 422, None),
     ],
 )
 def test_bad_requests_get_one_error_shape(
-    world: ApiWorld, path: str, body: dict[str, object], status: int
+    world: ApiWorld, path: str, body: dict[str, object], status: int, door: str | None
 ) -> None:
-    """Malformed or unknown things give {ok: false, error, status} with the right code."""
+    """Malformed or unknown things give {ok: false, error, status}; a door refusal adds field."""
     role = M if "/trips/" in path else C
     response = world.post(role, OP + path, body)
     assert response.status_code == status, response.text
     payload = response.json()
-    assert set(payload) == {"ok", "error", "status"}
-    assert (payload["ok"], payload["status"]) == (False, status)
+    extra = {"field", "value", "allowed"} if door else set()
+    assert set(payload) == {"ok", "error", "status"} | extra
+    assert (payload["ok"], payload["status"], payload.get("field")) == (False, status, door)
 
 
 def test_a_body_over_the_limit_is_refused_with_413(world: ApiWorld) -> None:

@@ -162,7 +162,7 @@ def test_a_retried_command_with_the_same_key_appends_nothing(db: str) -> None:
                 "--reporter",
                 "icrc",
             ),
-            "severity: 7 is not allowed",
+            "severity: '7' is not a severity (allowed: 1..5)",
         ),
         (("plan", "aleppo", "t2", "--movement", "nowhere", "--vehicle", "x"), "movement"),
         (("state", "nowhere"), "operation 'nowhere' has not been opened"),
@@ -180,3 +180,61 @@ def test_bad_ops_commands_exit_2_with_the_reason_and_append_nothing(
     assert message in fails(db, *args)
     with open_store(db) as store:
         assert store.head() == head
+
+
+def _head(db: str) -> int:
+    with open_store(db) as store:
+        return store.head().sequence
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ("plan", "aleppo", "t9", "--movement", "east-aleppo", "--vehicle", "bus-2"),
+            "vehicle: 'bus-2' is not a vehicle of the fleet (allowed: bus-aleppo-depot-1,",
+        ),
+        (
+            ("board", "aleppo", "t1", "--site", "kefraya", "--count", "wounded-seated=500"),
+            "'500' people sitting do not fit vehicle bus-aleppo-depot-1 (bus: 50 seats)"
+            " (allowed: 0..50)",
+        ),
+        (
+            ("plan", "aleppo", "t9", "--movement", "narnia", "--vehicle", "bus-aleppo-depot-2"),
+            "movement: 'narnia' is not a movement (allowed: east-aleppo, foua-kefraya,",
+        ),
+        (
+            ("plan", "aleppo", "t9", "--movement", "foua-kefraya", "--vehicle", BUS.format(1)),
+            "vehicle: 'bus-aleppo-depot-1' is on live trip t1",
+        ),
+    ],
+)
+def test_a_trip_off_the_fleet_or_over_the_seats_is_an_error_not_a_decision(
+    db: str, args: tuple[str, ...], words: str
+) -> None:
+    """500 seated on a 50-seat bus, a bus not in the fleet, a bus already out: exit 2, no append."""
+    ops(db, "open", "aleppo", "east-aleppo-2016")
+    ops(db, "plan", "aleppo", "t1", "--movement", "foua-kefraya", "--vehicle", BUS.format(1))
+    before = _head(db)
+    output = fails(db, *args)
+    assert output.startswith("error: "), output
+    assert words in output, output
+    assert _head(db) == before
+    assert ops(db, "decisions", "aleppo")["decisions"] == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [("--kind", "shootng", "kind"), ("--corridor", "ramousseh", "corridor")],
+)
+def test_an_incident_of_an_undeclared_kind_or_corridor_is_refused(
+    db: str, option: str, value: str, field: str
+) -> None:
+    """A misspelt kind or corridor is an `error:` naming field and value; nothing is recorded."""
+    ops(db, "open", "aleppo", "east-aleppo-2016")
+    before = _head(db)
+    given = {"--kind": "shooting", "--corridor": "ramouseh", option: value}
+    args = [item for pair in given.items() for item in pair]
+    output = fails(db, "report", "aleppo", "i1", *args, "--severity", "4", "--reporter", "icrc")
+    assert output.startswith(f"error: {field}: {value!r} is not"), output
+    assert _head(db) == before

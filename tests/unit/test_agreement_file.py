@@ -196,6 +196,21 @@ def line_of(text: str, marker: str) -> int:
             "needs 2 resumes but names only 1",
         ),
         (
+            "incident_kinds: [shooting]",
+            "incident_kinds: [shootng]",
+            "shootng",
+            "terms[3].incident_kinds[0]",
+            "unknown incident kind 'shootng'; declared incident_kinds are: blocked-convoy, "
+            "detention, shelling, shooting",
+        ),
+        (
+            "monitors: [neutral]\n",
+            "monitors: [neutral]\nincident_kinds: [shelling, shelling]\n",
+            "incident_kinds: [shelling, shelling]",
+            "incident_kinds[1]",
+            "incident kind 'shelling' is listed twice",
+        ),
+        (
             "min_severity: 3",
             "min_severity: 9",
             "min_severity",

@@ -38,6 +38,7 @@ from corridor.domain.suspension_halts import (
     still_halted,
     suspended_by,
 )
+from tests.support.custody_world import WORLD, vehicle
 
 C = Group.CIVILIANS
 P = TripStage
@@ -45,12 +46,14 @@ NOON = datetime(2016, 12, 15, 10, tzinfo=UTC)
 
 
 def _convoy(*trips: str, board: tuple[str, ...] | None = None) -> CustodyBook:
-    book = CustodyBook()
+    book = CustodyBook(WORLD)
     book.register("east-aleppo", "east-aleppo", C, 100)
     for trip in trips:
-        book.plan(trip, "east-aleppo", trip, convoy="c1")
+        book.plan(trip, "east-aleppo", vehicle(trip), convoy="c1")
     for trip in trips if board is None else board:
-        book.board(trip, "east-aleppo", trip, "east-aleppo", counts({C: 10}), Basis.COUNT, "m")
+        book.board(
+            trip, "east-aleppo", vehicle(trip), "east-aleppo", counts({C: 10}), Basis.COUNT, "m"
+        )
     return book
 
 
@@ -152,15 +155,15 @@ def _reported(state: AgreementState, corridor: str, severity: int = 4) -> Agreem
 
 def _roads() -> CustodyBook:
     """East Aleppo and Foua/Kefraya trips on the road, one of each still boarding."""
-    book = CustodyBook()
-    for movement in ("east-aleppo", "foua-kefraya"):
-        book.register(movement, movement, C, 100)
+    book = CustodyBook(WORLD)
+    for movement, origin in (("east-aleppo", "east-aleppo"), ("foua-kefraya", "kefraya")):
+        book.register(movement, origin, C, 100)
         for n, moving in ((1, True), (2, True), (3, False)):
             trip = f"{movement}-{n}"
-            book.plan(trip, movement, trip)
-            book.board(trip, movement, trip, movement, counts({C: 10}), Basis.COUNT, "m")
+            book.plan(trip, movement, vehicle(trip))
+            book.board(trip, movement, vehicle(trip), origin, counts({C: 10}), Basis.COUNT, "m")
             if moving:
-                book.depart(trip, movement, "m")
+                book.depart(trip, origin, "m")
     book.record_headcount("east-aleppo-2", "ramouseh", counts({C: 10}), "m")
     return book
 
@@ -177,7 +180,7 @@ def test_a_verified_attack_on_ramouseh_halts_every_linked_trip_on_the_road(
     assert all(isinstance(e, TripHalted) for e in events)
     assert [(e.trip, e.site) for e in events if isinstance(e, TripHalted)] == [
         ("east-aleppo-1", "east-aleppo"), ("east-aleppo-2", "ramouseh"),
-        ("foua-kefraya-1", "foua-kefraya"), ("foua-kefraya-2", "foua-kefraya"),
+        ("foua-kefraya-1", "kefraya"), ("foua-kefraya-2", "kefraya"),
     ]  # fmt: skip
     assert all(
         "T6" in e.reason and "incident-1" in e.reason for e in events if isinstance(e, TripHalted)

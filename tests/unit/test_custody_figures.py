@@ -5,16 +5,23 @@ from __future__ import annotations
 from corridor.domain.custody import Basis, CustodyBook, counts
 from corridor.domain.figures import Claimant, ClaimRecorded, Figure, side_by_side
 from corridor.domain.scenario import Group
+from tests.support.custody_world import WORLD, vehicle
 
 
 def test_claims_sit_beside_the_ledger_count_with_their_difference() -> None:
     """A party's higher claim shows its source, time and how far it is from the ledger."""
-    book = CustodyBook()
-    book.register("east-aleppo", "ramouseh", Group.CIVILIANS, 100)
+    book = CustodyBook(WORLD)
+    book.register("east-aleppo", "east-aleppo", Group.CIVILIANS, 100)
     book.board(
-        "bus-1", "east-aleppo", "bus-1", "ramouseh", counts({Group.CIVILIANS: 40}), Basis.COUNT, "m"
+        "bus-1",
+        "east-aleppo",
+        vehicle("bus-1"),
+        "east-aleppo",
+        counts({Group.CIVILIANS: 40}),
+        Basis.COUNT,
+        "m",
     )
-    book.arrive("bus-1", "shelter", counts({Group.CIVILIANS: 40}), "m")
+    book.arrive("bus-1", "atareb", counts({Group.CIVILIANS: 40}), "m")
     claims = [
         ClaimRecorded(
             "east-aleppo",

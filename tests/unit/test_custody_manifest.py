@@ -12,6 +12,7 @@ from corridor.domain.custody import Basis, CustodyBook, CustodyRefused, TripBoar
 from corridor.domain.custody_codec import event_type, from_payload, to_payload
 from corridor.domain.manifest import age_on, group_of, manifest_counts, repeated
 from corridor.domain.scenario import Group
+from tests.support.custody_world import WORLD, vehicle
 
 C, F, S = Group.CIVILIANS, Group.FIGHTERS, Group.WOUNDED_SEATED
 TAGS = [
@@ -91,24 +92,26 @@ def test_repeated_names_each_id_given_twice_once() -> None:
 
 
 def _book() -> CustodyBook:
-    book = CustodyBook()
+    book = CustodyBook(WORLD)
     book.register("east-aleppo", "east-aleppo", C, 10)
     book.register("east-aleppo", "east-aleppo", F, 10)
     for trip in ("bus-1", "bus-2"):
-        book.plan(trip, "east-aleppo", trip, convoy="c1")
+        book.plan(trip, "east-aleppo", vehicle(trip), convoy="c1")
     return book
 
 
 def _board(book: CustodyBook, trip: str, people: dict[Group, int], ids: list[str]) -> None:
-    book.board(trip, "east-aleppo", trip, "east-aleppo", counts(people), Basis.MANIFEST, "m", ids)
+    book.board(
+        trip, "east-aleppo", vehicle(trip), "east-aleppo", counts(people), Basis.MANIFEST, "m", ids
+    )
 
 
 def test_a_manifest_boarding_records_its_ids_and_counts() -> None:
     """The boarding event carries the ids, sorted, and the counts by group."""
     book = _book()
     events = book.board(
-        "bus-1", "east-aleppo", "bus-1", "east-aleppo", counts({C: 2, F: 1}), Basis.MANIFEST,
-        "m", ["p-3", "p-1", "p-2"],
+        "bus-1", "east-aleppo", vehicle("bus-1"), "east-aleppo", counts({C: 2, F: 1}),
+        Basis.MANIFEST, "m", ["p-3", "p-1", "p-2"],
     )  # fmt: skip
     assert isinstance(events[0], TripBoarded)
     assert events[0].manifest == ("p-1", "p-2", "p-3")
@@ -150,11 +153,11 @@ def test_a_manifest_survives_the_ledger_and_a_count_boarding_reads_as_before() -
     """Payload round trip keeps the ids; a boarding by count has no manifest key."""
     book = _book()
     manifest = book.board(
-        "bus-1", "east-aleppo", "bus-1", "east-aleppo", counts({C: 1}), Basis.MANIFEST, "m",
-        ["p-1"],
+        "bus-1", "east-aleppo", vehicle("bus-1"), "east-aleppo", counts({C: 1}), Basis.MANIFEST,
+        "m", ["p-1"],
     )[0]  # fmt: skip
     by_count = book.board(
-        "bus-2", "east-aleppo", "bus-2", "east-aleppo", counts({C: 1}), Basis.COUNT, "m"
+        "bus-2", "east-aleppo", vehicle("bus-2"), "east-aleppo", counts({C: 1}), Basis.COUNT, "m"
     )[0]
     for event in (manifest, by_count):
         assert from_payload(event_type(event), to_payload(event)) == event
@@ -162,6 +165,6 @@ def test_a_manifest_survives_the_ledger_and_a_count_boarding_reads_as_before() -
     assert "manifest" not in to_payload(by_count)
     with pytest.raises(CustodyRefused, match="needs basis manifest"):
         _book().board(
-            "bus-1", "east-aleppo", "bus-1", "east-aleppo", counts({C: 1}), Basis.COUNT, "m",
-            ["p-1"],
+            "bus-1", "east-aleppo", vehicle("bus-1"), "east-aleppo", counts({C: 1}), Basis.COUNT,
+            "m", ["p-1"],
         )  # fmt: skip

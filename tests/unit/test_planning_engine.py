@@ -126,7 +126,8 @@ def test_stretcher_cases_ride_only_in_ambulances_to_beds() -> None:
     stretcher_trips = [t for t in plan.trips if t.count(Group.WOUNDED_STRETCHER)]
     assert stretcher_trips
     assert {t.destination for t in stretcher_trips} == {"hospital"}
-    assert {t.vehicle.split("@")[0] for t in stretcher_trips} == {"ambulance"}
+    kinds = {v.id: v.kind for v in plan.vehicles}
+    assert {kinds[t.vehicle] for t in stretcher_trips} == {"ambulance"}
 
 
 def test_the_search_reports_progress_to_its_callback() -> None:

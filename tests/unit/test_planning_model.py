@@ -143,7 +143,7 @@ def test_two_fleet_units_of_one_kind_at_one_depot_give_distinct_vehicles() -> No
     extra = FleetUnit("bus", "depot", 3, lead_minutes=60.0)
     model = build_model(replace(world, fleet=(*world.fleet, extra)))
     buses = [v for v in model.vehicles if v.kind == "bus"]
-    assert [v.id for v in buses] == [f"bus@depot#{n:02d}" for n in range(1, 13)]
+    assert [v.id for v in buses] == [f"bus-depot-{n}" for n in range(1, 13)]
     assert [v.ready for v in buses].count(60.0) == 3
 
 

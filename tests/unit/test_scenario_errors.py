@@ -298,6 +298,37 @@ CASES = [
         3, 1, "name", "duplicate key 'name' (first at line 2)",
     ),
     (
+        "negative standing allowance",
+        "  - {id: bus, seats: 40}\n",
+        "  - {id: bus, seats: 40, standing: -5}\n",
+        18, 36, "vehicle_kinds[0].standing", "expected a number >= 0, found -5",
+    ),
+    (
+        "fewer vehicle ids than vehicles",
+        "{kind: bus, depot: dep, count: 2}",
+        "{kind: bus, depot: dep, count: 2, ids: [b1]}",
+        20, 44, "fleet[0].ids", "names 1 vehicles but count is 2",
+    ),
+    (
+        "a vehicle id given twice",
+        "{kind: bus, depot: dep, count: 2}",
+        "{kind: bus, depot: dep, count: 2, ids: [b1, b1]}",
+        20, 49, "fleet[0].ids[1]", "duplicate vehicle id 'b1'",
+    ),
+    (
+        "a vehicle id that is another vehicle's numbered id",
+        "{kind: bus, depot: dep, count: 2}",
+        "{kind: bus, depot: dep, count: 2}\n"
+        "  - {kind: bus, depot: dep, count: 1, ids: [bus-dep-1]}",
+        21, 45, "fleet[1].ids[0]", "also the numbered id of an unnamed vehicle",
+    ),
+    (
+        "an incident kind listed twice",
+        "organisations:\n",
+        "incident_kinds: [shooting, shooting]\norganisations:\n",
+        25, 28, "incident_kinds[1]", "incident kind 'shooting' is listed twice",
+    ),
+    (
         "YAML syntax error",
         "  - {id: bus, seats: 40}\n",
         "  - {id: bus, seats: 40\n",

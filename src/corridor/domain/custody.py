@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from corridor.domain import door
 from corridor.domain.custody_events import (
     AlertResolved,
     Basis,
@@ -129,10 +130,14 @@ class CustodyBook:
     """The custody record of one operation, kept incrementally from its events.
 
     Command methods check the request against the record, return the events it
-    produces and apply them; `apply` alone is what replay uses.
+    produces and apply them; `apply` alone is what replay uses. With a `world`
+    (the operation's scenario and agreement), each command first passes the
+    door checks (`corridor.domain.door`), which refuse with `door.Rejected`
+    whatever names an unknown id or a count the vehicle cannot hold.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, world: door.World | None = None) -> None:
+        self.world = world
         self.trips: dict[str, Trip] = {}
         self.alerts: dict[str, Alert] = {}
         self._registered: dict[tuple[str, Group], int] = defaultdict(int)
@@ -142,7 +147,7 @@ class CustodyBook:
 
     def copy(self) -> CustodyBook:
         """An independent copy to try a command on (cheaper than a deep copy)."""
-        other = CustodyBook()
+        other = CustodyBook(self.world)
         other.trips = {
             key: replace(trip, on_board=dict(trip.on_board), alerts=list(trip.alerts))
             for key, trip in self.trips.items()
@@ -162,12 +167,17 @@ class CustodyBook:
     # ---- commands -------------------------------------------------------------
 
     def register(self, movement: str, site: str, group: Group, count: int) -> list[CustodyEvent]:
+        if self.world is not None:
+            door.check_on_route(self.world, movement, site)
+            door.check_group(self.world, movement, Group(group))
         _positive(count, f"registered {group}")
         return self._emit([PeopleRegistered(movement, site, Group(group), count)])
 
     def record_exit(
         self, movement: str, group: Group, count: int, reason: str
     ) -> list[CustodyEvent]:
+        if self.world is not None:
+            door.check_group(self.world, movement, Group(group))
         _positive(count, f"exits of {group}")
         _explained(reason)
         waiting = self._waiting.get((movement, group), 0)
@@ -192,6 +202,10 @@ class CustodyBook:
         carrying trip, and exactly as many people as the counts hold.
         """
         planned = self.trips.get(trip)
+        if self.world is not None:
+            # A trip boarded without a plan takes its vehicle now: it must be free.
+            live = None if planned is not None else self.live_vehicles()
+            door.check_board(self.world, movement, vehicle, site, people, live)
         if planned is not None:
             if planned.stage is not TripStage.PLANNED:
                 raise CustodyRefused(f"trip {trip} has already boarded")
@@ -214,12 +228,15 @@ class CustodyBook:
         )
 
     def plan(self, trip: str, movement: str, vehicle: str, convoy: str = "") -> list[CustodyEvent]:
+        if self.world is not None:
+            door.check_plan(self.world, trip, movement, vehicle, self.trips, self.live_vehicles())
         if trip in self.trips:
             raise CustodyRefused(f"trip {trip} already exists")
         return self._emit([TripPlanned(trip, movement, vehicle, convoy)])
 
     def depart(self, trip: str, site: str, by: str) -> list[CustodyEvent]:
         found = self._carrying(trip)
+        self._on_route(found, site)
         if found.stage not in (TripStage.BOARDING, TripStage.HALTED):
             raise CustodyRefused(
                 f"trip {trip} has {found.stage}; only a boarded or halted trip departs"
@@ -228,6 +245,7 @@ class CustodyBook:
 
     def halt(self, trip: str, site: str, reason: str, by: str) -> list[CustodyEvent]:
         found = self._carrying(trip)
+        self._on_route(found, site)
         _explained(reason)
         if found.stage not in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
             raise CustodyRefused(f"trip {trip} has {found.stage}; only a moving trip halts")
@@ -235,6 +253,7 @@ class CustodyBook:
 
     def turn_back(self, trip: str, site: str, reason: str, by: str) -> list[CustodyEvent]:
         found = self._carrying(trip)
+        self._on_route(found, site)
         _explained(reason)
         if found.stage is TripStage.TURNED_BACK:
             raise CustodyRefused(f"trip {trip} has already turned back")
@@ -245,6 +264,8 @@ class CustodyBook:
     ) -> list[CustodyEvent]:
         """A checkpoint count; each group that dropped raises exactly one alert."""
         current = self._carrying(trip)
+        if self.world is not None:
+            door.check_headcount(self.world, current.movement, site, people)
         return self._emit(
             [HeadcountRecorded(trip, site, people, monitor), *self._drops(current, site, people)]
         )
@@ -252,6 +273,9 @@ class CustodyBook:
     def arrive(self, trip: str, site: str, people: Counts, monitor: str) -> list[CustodyEvent]:
         """The arrival count (back at the origin for a trip that turned back)."""
         current = self._carrying(trip)
+        if self.world is not None:
+            back = current.stage is TripStage.TURNED_BACK
+            door.check_arrival(self.world, current.movement, site, people, back)
         return self._emit(
             [TripArrived(trip, site, people, monitor), *self._drops(current, site, people)]
         )
@@ -404,6 +428,10 @@ class CustodyBook:
         """The ids of `trip`'s alerts no monitor has resolved yet, in the order raised."""
         return [a for a in trip.alerts if self.alerts[a].open]
 
+    def live_vehicles(self) -> dict[str, str]:
+        """Vehicle -> its live trip: every trip not closed holds its vehicle."""
+        return {t.vehicle: t.id for t in self.trips.values() if t.stage is not TripStage.CLOSED}
+
     def aboard(self) -> dict[str, str]:
         """Person id -> the carrying trip whose manifest names them."""
         return {
@@ -442,6 +470,10 @@ class CustodyBook:
                 f"trip {trip}'s manifest names {len(manifest)} people but its counts hold {total}"
             )
         return tuple(sorted(manifest))
+
+    def _on_route(self, trip: Trip, site: str) -> None:
+        if self.world is not None:
+            door.check_on_route(self.world, trip.movement, site)
 
     def _emit(self, events: list[CustodyEvent]) -> list[CustodyEvent]:
         for event in events:

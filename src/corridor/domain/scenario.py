@@ -120,13 +120,24 @@ class Corridor:
 
 @dataclass(frozen=True)
 class VehicleKind:
-    """A kind of vehicle: seats for sitting people, stretcher places for stretcher cases."""
+    """A kind of vehicle: seats for sitting people, stretcher places for stretcher cases.
+
+    `standing` is how many more sitting-group people the scenario allows on
+    board beyond the seats (0 unless declared); planners and the simulator
+    load to seats, the door check of a boarding to seats + standing.
+    """
 
     id: str
     seats: int
     stretchers: int = 0
     name: str = ""
     source: Source | None = None
+    standing: int = 0
+
+    @property
+    def sitting_places(self) -> int:
+        """Most people of sitting groups one vehicle of this kind may carry."""
+        return self.seats + self.standing
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,27 @@ class FleetUnit:
     count: int
     lead_minutes: float = 0.0
     source: Source | None = None
+    ids: tuple[str, ...] = ()
+    """Explicit vehicle ids, one per vehicle; empty means numbered (see `vehicle_id`)."""
+
+
+def vehicle_id(kind: str, depot: str, number: int) -> str:
+    """The id of the `number`-th (from 1) vehicle of a kind at a depot: `{kind}-{depot}-{n}`.
+
+    Numbers run per kind and depot across fleet units, so two units of buses
+    at one depot (with different lead times) never share an id.
+    """
+    return f"{kind}-{depot}-{number}"
+
+
+@dataclass(frozen=True)
+class FleetVehicle:
+    """One vehicle of the fleet: its id, its kind, its depot and when it is ready."""
+
+    id: str
+    kind: VehicleKind
+    depot: str
+    lead_minutes: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -193,6 +225,8 @@ class Scenario:
     organisations: tuple[Organisation, ...] = ()
     description: str = ""
     sources: tuple[Source, ...] = field(default=())
+    incident_kinds: tuple[str, ...] = ()
+    """Incident kinds that may be reported here, besides those the agreement declares."""
 
     def site(self, site_id: str) -> Site:
         for s in self.sites:
@@ -228,3 +262,30 @@ class Scenario:
 
     def vehicles(self, kind: str | None = None) -> int:
         return sum(u.count for u in self.fleet if kind is None or u.kind == kind)
+
+    def fleet_vehicles(self) -> tuple[FleetVehicle, ...]:
+        """Every vehicle of the fleet, in fleet order, each with its one id."""
+        kinds = {k.id: k for k in self.vehicle_kinds}
+        numbered: dict[tuple[str, str], int] = {}
+        out: list[FleetVehicle] = []
+        for unit in self.fleet:
+            for n in range(unit.count):
+                if n < len(unit.ids):
+                    vid = unit.ids[n]
+                else:
+                    key = (unit.kind, unit.depot)
+                    numbered[key] = numbered.get(key, 0) + 1
+                    vid = vehicle_id(unit.kind, unit.depot, numbered[key])
+                out.append(FleetVehicle(vid, kinds[unit.kind], unit.depot, unit.lead_minutes))
+        return tuple(out)
+
+    def vehicle_ids(self) -> tuple[str, ...]:
+        """The ids of every vehicle of the fleet, in fleet order."""
+        return tuple(v.id for v in self.fleet_vehicles())
+
+    def vehicle(self, vehicle_id: str) -> VehicleKind:
+        """The kind of the fleet's vehicle `vehicle_id`; KeyError when it is not in the fleet."""
+        for v in self.fleet_vehicles():
+            if v.id == vehicle_id:
+                return v.kind
+        raise KeyError(vehicle_id)

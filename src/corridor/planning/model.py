@@ -207,29 +207,25 @@ def _demands(scenario: Scenario, notes: list[str]) -> tuple[Demand, ...]:
 
 
 def _vehicles(scenario: Scenario) -> tuple[Vehicle, ...]:
-    # Numbered per kind and depot across fleet units (two units of buses at one
-    # depot with different lead times), zero-padded so ids sort as numbers.
-    totals: dict[tuple[str, str], int] = {}
-    for unit in scenario.fleet:
-        totals[(unit.kind, unit.depot)] = totals.get((unit.kind, unit.depot), 0) + unit.count
-    numbered: dict[tuple[str, str], int] = {}
-    vehicles: list[Vehicle] = []
-    for unit in scenario.fleet:
-        kind = scenario.vehicle_kind(unit.kind)
-        width = len(str(totals[(unit.kind, unit.depot)]))
-        for _ in range(unit.count):
-            n = numbered[(unit.kind, unit.depot)] = numbered.get((unit.kind, unit.depot), 0) + 1
-            vehicles.append(
-                Vehicle(
-                    id=f"{unit.kind}@{unit.depot}#{n:0{width}d}",
-                    kind=unit.kind,
-                    depot=unit.depot,
-                    ready=unit.lead_minutes,
-                    seats=kind.seats,
-                    stretchers=kind.stretchers,
-                )
-            )
-    return tuple(sorted(vehicles, key=lambda v: v.id))
+    # The fleet's own ids (`Scenario.fleet_vehicles`), so a plan names the
+    # vehicles an operation's trips and the simulator do. Ordered by kind and
+    # depot, then fleet order: the order the planners break ties in.
+    vehicles = [
+        (
+            f"{v.kind.id}@{v.depot}",
+            position,
+            Vehicle(
+                id=v.id,
+                kind=v.kind.id,
+                depot=v.depot,
+                ready=v.lead_minutes,
+                seats=v.kind.seats,
+                stretchers=v.kind.stretchers,
+            ),
+        )
+        for position, v in enumerate(scenario.fleet_vehicles())
+    ]
+    return tuple(vehicle for _, _, vehicle in sorted(vehicles, key=lambda t: (t[0], t[1])))
 
 
 def _capacity(scenario: Scenario) -> dict[tuple[str, Group], int]:

@@ -37,12 +37,14 @@ from corridor.domain.agreement import (
 )
 from corridor.domain.custody import CustodyBook, CustodyEvent, CustodyRefused, PeopleRegistered
 from corridor.domain.custody_codec import EVENT_TYPES, event_type, from_payload, to_payload
+from corridor.domain.door import Rejected, World
 from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
 from corridor.domain.figures import Claimant, ClaimRecorded, Figure
 from corridor.domain.operation import operation_stream
 from corridor.domain.operation_clock import ClockSet, OperationClock
 from corridor.domain.scenario import Group, Scenario
 from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, NotFound
+from corridor.services.door import rejected_input
 from corridor.services.ports import LedgerStore
 
 ATTEMPTS = 12
@@ -106,6 +108,7 @@ class OperationRecord:
             agreement, scenario = self.resolve(event.data())
             self.agreement = AgreementState.start(agreement, scenario)
             self.world = scenario
+            self.book.world = World.of(scenario, agreement.incident_kinds)
         if kind == ClockSet.TYPE:
             self.clock = OperationClock.from_payload(event.data()["clock"])
         if kind not in _INTERESTING:
@@ -295,6 +298,8 @@ class LiveOperations:
             return list(decide(trial))
         except CustodyRefused as refused:
             raise IntegrityError(str(refused)) from None
+        except Rejected as rejected:
+            raise rejected_input(rejected) from None
 
     def custody(
         self,

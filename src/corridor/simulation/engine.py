@@ -123,21 +123,12 @@ class Simulation:
         return pickup
 
     def _vehicles(self) -> list[Vehicle]:
-        vehicles: list[Vehicle] = []
-        for unit in self.scenario.fleet:
-            kind = self.scenario.vehicle_kind(unit.kind)
-            for n in range(unit.count):
-                vehicles.append(
-                    Vehicle(
-                        f"{unit.kind}-{unit.depot}-{n + 1}",
-                        kind.id,
-                        unit.depot,
-                        unit.lead_minutes,
-                        kind.seats,
-                        kind.stretchers,
-                    )
-                )
-        return vehicles
+        # The fleet's own ids (`Scenario.fleet_vehicles`), so a simulated run
+        # names the vehicles an operation's trips would.
+        return [
+            Vehicle(v.id, v.kind.id, v.depot, v.lead_minutes, v.kind.seats, v.kind.stretchers)
+            for v in self.scenario.fleet_vehicles()
+        ]
 
     def _planned_vehicles(self, plan: Plan) -> list[tuple[Vehicle, tuple[PlannedTrip, ...]]]:
         check_plan(self.scenario, plan)

@@ -21,6 +21,7 @@ from corridor.adapters.agreement_file.models import (
     WindowTerm,
 )
 from corridor.adapters.yaml_marks import MarkedDocument
+from corridor.domain.door import incident_vocabulary
 from corridor.domain.scenario import Role, Scenario
 from corridor.errors import Problem
 
@@ -64,6 +65,7 @@ class _Checker:
         self.roles = {o.id: o.role for o in scenario.organisations}
         self.corridors = {c.id for c in scenario.corridors}
         self.sites = {s.id for s in scenario.sites}
+        self.incident_kinds: tuple[str, ...] = ()
 
     def fail(self, path: str, message: str) -> None:
         line, column = self.doc.where(path)
@@ -90,6 +92,14 @@ class _Checker:
             )
 
     def check(self, model: AgreementFile) -> None:
+        self.incident_kinds = incident_vocabulary(
+            model.incident_kinds, self.scenario.incident_kinds
+        )
+        seen_kinds: set[str] = set()
+        for i, kind in enumerate(model.incident_kinds):
+            if kind in seen_kinds:
+                self.fail(f"incident_kinds[{i}]", f"incident kind {kind!r} is listed twice")
+            seen_kinds.add(kind)
         for field, role in (
             ("parties", Role.PARTY),
             ("guarantors", Role.GUARANTOR),
@@ -187,6 +197,15 @@ class _Checker:
             self.movement(m, f"{where}.movements[{j}]")
         for j, org in enumerate(term.lifted_by):
             self.organisation(org, f"{where}.lifted_by[{j}]", None)
+        for j, kind in enumerate(term.incident_kinds):
+            # A misspelt kind would make the term match nothing: a convoy
+            # would roll after a verified shooting. Refuse it here.
+            if kind not in self.incident_kinds:
+                self.fail(
+                    f"{where}.incident_kinds[{j}]",
+                    f"unknown incident kind {kind!r}; declared incident_kinds are: "
+                    f"{_choices(set(self.incident_kinds))}",
+                )
         if term.corridor is not None and term.corridor not in self.corridors:
             self.fail(
                 f"{where}.corridor",

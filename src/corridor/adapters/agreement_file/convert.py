@@ -124,4 +124,5 @@ def to_domain(model: AgreementFile, scenario: Scenario) -> Agreement:
         guarantors=tuple(model.guarantors),
         monitors=tuple(model.monitors),
         description=model.description,
+        incident_kinds=tuple(model.incident_kinds),
     )

@@ -154,6 +154,9 @@ class AgreementFile(Strict):
     parties: list[Id] = Field(default_factory=list)
     guarantors: list[Id] = Field(default_factory=list)
     monitors: list[Id] = Field(default_factory=list)
+    incident_kinds: list[Id] = Field(default_factory=list)
+    """The closed vocabulary of incident kinds (with the scenario's `incident_kinds`);
+    when neither declares any, the standard list (shooting, shelling, ...) applies."""
     terms: list[AnyTerm] = Field(min_length=1)
     sources: list[SourceModel] = Field(default_factory=list)
 

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from corridor.adapters.yaml_marks import MarkedDocument
+from corridor.domain.scenario import vehicle_id
 from corridor.errors import Problem
 
 _SECTIONS_WITH_IDS = {
@@ -217,6 +218,51 @@ class _Checker:
                         "vehicles start at a site whose kinds include 'depot'",
                     )
 
+    def vehicle_ids_rules(self) -> None:
+        """Explicit ids: one per vehicle, unique across the fleet and its numbered ids."""
+        explicit: dict[str, str] = {}
+        numbered: dict[tuple[str, str], int] = {}
+        for index, item in _items(self.data, "fleet"):
+            ids, count = item.get("ids", []), item.get("count")
+            ids = ids if isinstance(ids, list) else []
+            if ids and isinstance(count, int) and len(ids) != count:
+                self.fail(
+                    f"fleet[{index}].ids",
+                    f"names {len(ids)} vehicles but count is {count}; give one id per vehicle",
+                )
+            for i, vid in enumerate(ids):
+                if not isinstance(vid, str):
+                    continue
+                path = f"fleet[{index}].ids[{i}]"
+                if vid in explicit:
+                    self.fail(path, f"duplicate vehicle id {vid!r}; first given at {explicit[vid]}")
+                explicit.setdefault(vid, path)
+            kind, depot = _text(item, "kind"), _text(item, "depot")
+            if kind and depot and isinstance(count, int):
+                key = (kind, depot)
+                numbered[key] = numbered.get(key, 0) + max(count - len(ids), 0)
+        generated = {
+            vehicle_id(kind, depot, n)
+            for (kind, depot), total in numbered.items()
+            for n in range(1, total + 1)
+        }
+        for vid, path in explicit.items():
+            if vid in generated:
+                self.fail(
+                    path,
+                    f"vehicle id {vid!r} is also the numbered id of an unnamed vehicle; "
+                    "choose another",
+                )
+
+    def incident_kinds_rules(self) -> None:
+        kinds = self.data.get("incident_kinds")
+        seen: set[str] = set()
+        for i, kind in enumerate(kinds if isinstance(kinds, list) else []):
+            if isinstance(kind, str) and kind in seen:
+                self.fail(f"incident_kinds[{i}]", f"incident kind {kind!r} is listed twice")
+            if isinstance(kind, str):
+                seen.add(kind)
+
     def _reachable(self, start: str) -> set[str]:
         """Sites reachable from `start` over the links (cached: many movements share ends)."""
         if start in self._reach:
@@ -347,6 +393,8 @@ def cross_check(doc: MarkedDocument, base_dir: Path | None) -> list[Problem]:
     checker.corridors_rules()
     checker.vehicle_kinds_rules()
     checker.fleet_rules()
+    checker.vehicle_ids_rules()
+    checker.incident_kinds_rules()
     checker.movements_rules()
     checker.populations_rules()
     checker.reserved_rules()

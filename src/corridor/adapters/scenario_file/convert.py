@@ -70,11 +70,11 @@ def to_domain(file: ScenarioFile) -> Scenario:
         ),
         corridors=tuple(Corridor(c.id, tuple(c.sites), c.name) for c in file.corridors),
         vehicle_kinds=tuple(
-            VehicleKind(k.id, k.seats, k.stretchers, k.name, _source(k.source))
+            VehicleKind(k.id, k.seats, k.stretchers, k.name, _source(k.source), k.standing)
             for k in file.vehicle_kinds
         ),
         fleet=tuple(
-            FleetUnit(u.kind, u.depot, u.count, u.lead_minutes, _source(u.source))
+            FleetUnit(u.kind, u.depot, u.count, u.lead_minutes, _source(u.source), tuple(u.ids))
             for u in file.fleet
         ),
         populations=tuple(
@@ -98,6 +98,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
         ),
         description=file.description,
         sources=tuple(Source(s.text, s.note) for s in file.sources),
+        incident_kinds=tuple(file.incident_kinds),
     )
 
 

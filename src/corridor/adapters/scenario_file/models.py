@@ -104,6 +104,8 @@ class VehicleKindModel(Strict):
     name: str = ""
     seats: int = Field(ge=0)
     stretchers: int = Field(default=0, ge=0)
+    standing: int = Field(default=0, ge=0)
+    """People of sitting groups allowed on board beyond the seats (a boarding's door check)."""
     source: SourceModel | None = None
 
 
@@ -114,6 +116,8 @@ class FleetUnitModel(Strict):
     depot: Id
     count: int = Field(ge=0)
     lead_minutes: float = Field(default=0.0, ge=0)
+    ids: list[Id] = Field(default_factory=list)
+    """Vehicle ids, one per vehicle (as many as `count`); absent: `{kind}-{depot}-{n}`."""
     source: SourceModel | None = None
 
 
@@ -172,6 +176,8 @@ class ScenarioFile(Strict):
     populations: list[PopulationModel] = Field(default_factory=list)
     movements: list[MovementModel] = Field(default_factory=list)
     organisations: list[OrganisationModel] = Field(default_factory=list)
+    incident_kinds: list[Id] = Field(default_factory=list)
+    """Incident kinds that may be reported (with the agreement's own list, if any)."""
     agreement: Any = Field(
         default=None,
         json_schema_extra={"anyOf": [{"type": "object"}, {"type": "string"}]},

@@ -234,6 +234,8 @@ class Agreement:
     guarantors: tuple[str, ...] = ()
     monitors: tuple[str, ...] = ()
     description: str = ""
+    incident_kinds: tuple[str, ...] = ()
+    """The incident kinds the deal names (its closed vocabulary, with the scenario's)."""
 
     def term(self, term_id: str) -> Term:
         for t in self.terms:

@@ -2,7 +2,10 @@
 
 The HTTP status comes from the error class. Validation errors name the field
 and what was expected but never echo the value sent: a rejected request may
-carry a name, and errors reach logs and screens of every role.
+carry a name, and errors reach logs and screens of every role. A command
+refused at the door (an unknown site, vehicle, kind; a load too big) adds
+`field`, `value` and `allowed`; its value is an id or a number, never free
+text (`corridor.domain.door`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,15 @@ class ErrorBody(BaseModel):
     ok: bool = False
     error: str
     status: int
+    field: str | None = None
+    """Refused at the door: the request's field that names what is not allowed."""
+    value: str | None = None
+    """Refused at the door: the id or number it named."""
+    allowed: list[str] | str | None = None
+    """Refused at the door: the values allowed, or a range such as '0..50'."""
+
+
+DOOR_KEYS = ("field", "value", "allowed")
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -38,9 +50,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_response(status: int, message: str) -> JSONResponse:
+def error_response(status: int, message: str, extra: dict[str, Any] | None = None) -> JSONResponse:
     return JSONResponse(
-        {"ok": False, "error": message, "status": status},
+        {"ok": False, "error": message, "status": status, **(extra or {})},
         status_code=status,
         headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
     )
@@ -53,7 +65,8 @@ def _where(location: tuple[Any, ...] | list[Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CorridorError)
     async def _corridor(_: Request, error: CorridorError) -> JSONResponse:
-        return error_response(error.status, str(error))
+        extra = {key: error.context[key] for key in DOOR_KEYS if key in error.context}
+        return error_response(error.status, str(error), extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -168,16 +168,22 @@ def _print_summary(s: Scenario) -> None:
         movements.add_row("", "", "", "", "[bold]total[/bold]", f"[bold]{s.people(m.id):,}[/bold]")
     console.print(movements)
 
-    fleet = _table("Fleet", "kind", "depot", "count", "seats", "stretchers", "lead min")
+    fleet = _table(
+        "Fleet", "kind", "depot", "count", "seats", "standing", "stretchers", "lead min", "vehicles"
+    )
+    ids = iter(s.vehicle_ids())
     for unit in s.fleet:
         kind = s.vehicle_kind(unit.kind)
+        named = [next(ids) for _ in range(unit.count)]
         fleet.add_row(
             unit.kind,
             unit.depot,
             str(unit.count),
             str(kind.seats),
+            str(kind.standing),
             str(kind.stretchers),
             _number(unit.lead_minutes),
+            " .. ".join(dict.fromkeys([named[0], named[-1]])) if named else "-",
         )
     console.print(fleet)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from corridor.domain.agreement import IncidentRefuted, IncidentReported, IncidentVerified
 from corridor.domain.custody import TripHalted
+from corridor.domain.door import check_incident
 from corridor.domain.suspension_halts import halt_suspended, suspended_by
 from corridor.errors import IntegrityError, InvalidInput, NotFound
 from corridor.services.bus import Call, Decided, handles
@@ -26,18 +27,22 @@ def _allowed(values: set[str]) -> str:
 
 def check_report(record: OperationRecord, command: ReportIncident) -> None:
     """Kind, severity, corridor and site against the deal and the scenario."""
+    world = record.book.world
+    if world is not None:
+        check_incident(world, command.kind, command.severity, command.corridor, command.site)
+        return
     if not 1 <= command.severity <= 5:
         raise InvalidInput(f"severity: {command.severity} is not allowed (allowed: 1 to 5)")
-    world = record.world
-    if world is None:
+    scenario = record.world
+    if scenario is None:
         return
-    corridors = {c.id for c in world.corridors}
+    corridors = {c.id for c in scenario.corridors}
     if command.corridor and command.corridor not in corridors:
         raise InvalidInput(
             f"corridor: {command.corridor!r} is not a corridor of the scenario "
             f"(allowed: {_allowed(corridors)})"
         )
-    sites = {s.id for s in world.sites}
+    sites = {s.id for s in scenario.sites}
     if command.site and command.site not in sites:
         raise InvalidInput(
             f"site: {command.site!r} is not a site of the scenario (allowed: {_allowed(sites)})"
