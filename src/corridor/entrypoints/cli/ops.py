@@ -100,12 +100,13 @@ def state(operation: str = OPERATION, db: str | None = DB, as_json: bool = JSON)
     """The operation as the API shows it: trips, people, custody, the deal's figures, the clock."""
     with services(db) as found:
         data = found.live.read(operation, state_view)
-        data["clock"] = found.live.read(operation, found.clock_view)
+        now = found.live.read(operation, found.clock_view)["now"]
     if as_json:
         emit_json(data)
         return
     people = data["people"]
-    typer.echo(f"operation {data['operation']} ({data['name']}); {_clock_line(data['clock'])}")
+    clock_line = _clock_line({**data["clock"], "now": now})
+    typer.echo(f"operation {data['operation']} ({data['name']}); {clock_line}")
     typer.echo(
         f"people: {people['registered']:,} registered, {people['waiting']:,} waiting, "
         f"{people['in_transit']:,} in transit, {people['arrived']:,} arrived, "
