@@ -16,7 +16,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from corridor.bootstrap import open_store, sqlite_path
+from corridor.bootstrap import open_existing_store, open_store, sqlite_path
 from corridor.domain.events import RecordedEvent
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.errors import CorridorError, InvalidInput, NotFound
@@ -38,12 +38,8 @@ def ledger_url(db: str | None) -> str:
 
 
 def open_existing(db: str | None) -> LedgerStore:
-    """Open a ledger that must already exist (an SQLite file is never created here)."""
-    url = ledger_url(db)
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise NotFound(f"no ledger at {path}; run `corridor init` or pass --db")
-    return open_store(url)
+    """Open a ledger that must already exist; nothing is created or migrated here."""
+    return open_existing_store(ledger_url(db))
 
 
 @app.command()

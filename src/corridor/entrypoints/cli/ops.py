@@ -33,7 +33,7 @@ from corridor.domain.agreement import (
     Request,
 )
 from corridor.domain.scenario import Group, Scenario
-from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url
+from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url, open_existing
 from corridor.entrypoints.cli.output import emit_json
 from corridor.errors import IntegrityError, InvalidInput
 from corridor.services.agreement import (
@@ -317,7 +317,7 @@ def resume(
 @app.command()
 def decisions(operation: str = OPERATION, db: str | None = DB, as_json: bool = JSON) -> None:
     """Every decision recorded for the operation, with its request, oldest first."""
-    with open_store(ledger_url(db)) as store:
+    with open_existing(db) as store:
         adopted(store, operation)
         stored = stored_decisions(store, operation)
     rows = [
@@ -342,7 +342,7 @@ def decisions(operation: str = OPERATION, db: str | None = DB, as_json: bool = J
 @app.command()
 def state(operation: str = OPERATION, db: str | None = DB, as_json: bool = JSON) -> None:
     """The agreement state: people moved and confirmed, incidents, standing halts."""
-    with open_store(ledger_url(db)) as store:
+    with open_existing(db) as store:
         agreement, scenario = _context(store, operation)
         current = agreement_state(store, operation, agreement, scenario)
     dispatched = {m: current.people(m) for m in sorted(current.rules.groups)}
