@@ -35,6 +35,7 @@ from corridor.domain.agreement import (
 from corridor.domain.scenario import Group, Scenario
 from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url, open_existing
 from corridor.entrypoints.cli.output import emit_json
+from corridor.entrypoints.cli.times import parse_at
 from corridor.errors import IntegrityError, InvalidInput
 from corridor.services.agreement import (
     AgreementAdopted,
@@ -62,15 +63,7 @@ OPERATION = typer.Argument(..., help="Operation id.")
 
 
 def _at(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"--at: expected an ISO 8601 time, found {text!r}") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"--at: {text!r} has no UTC offset (e.g. 2016-12-18T14:30+02:00)")
-    return moment
+    return datetime.now(UTC) if text is None else parse_at(text)
 
 
 def _context(store: LedgerStore, operation: str) -> tuple[Agreement, Scenario]:
