@@ -6,18 +6,35 @@
 need no file). By default the store is created and migrated to the newest
 schema; `create=False` opens only a ledger that already exists (read-only
 commands), and raises `NotFound` naming `corridor init` otherwise.
+
+`initialise` is the one place a vault key is made (`corridor init`, and the
+demo on a fresh database); `confirm_vault_key` is what every server asks at
+start-up before it seals anyone.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from corridor.domain.clock import Clock
-from corridor.errors import InvalidInput
+from corridor.domain.clock import Clock, SystemClock, format_instant
+from corridor.errors import InvalidInput, NotFound
+from corridor.protection.keys import MasterKey, write_key
 from corridor.services.ports import LedgerStore
+from corridor.services.vault_key import confirm_key, require_no_key
 from corridor.settings import Settings
 
-__all__ = ["open_existing_store", "open_store", "open_store_from_settings", "sqlite_path"]
+__all__ = [
+    "Initialised",
+    "confirm_vault_key",
+    "initialise",
+    "ledger_exists",
+    "open_existing_store",
+    "open_store",
+    "open_store_from_settings",
+    "sqlite_path",
+]
 
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgresql+psycopg://", "postgres://")
@@ -78,3 +95,66 @@ def open_existing_store(url: str, clock: Clock | None = None) -> LedgerStore:
 def open_store_from_settings(settings: Settings, clock: Clock | None = None) -> LedgerStore:
     """The ledger the settings name."""
     return open_store(settings.db_url, clock=clock)
+
+
+@dataclass(frozen=True)
+class Initialised:
+    """What `initialise` made: where the ledger is, its head, and the key file."""
+
+    ledger: str
+    events: int
+    key_file: Path
+
+
+def ledger_exists(url: str) -> bool:
+    """Whether a ledger is already at `url` (asked without creating anything)."""
+    try:
+        open_existing_store(url).close()
+    except NotFound:
+        return False
+    return True
+
+
+def initialise(url: str, key_file: Path, clock: Clock | None = None) -> Initialised:
+    """Create (or migrate) the ledger, write a new key file and record its key check.
+
+    The one place a key is made. Everything that can refuse is asked before
+    the key file is written: an existing key file, a missing folder, a vault
+    that already has a key.
+    """
+    from corridor.adapters.vault.key_check import SqlVaultKeyCheck
+
+    if key_file.exists():
+        raise InvalidInput(
+            f"key file {key_file} already exists; it is never overwritten "
+            "(it may be the only way to read stored personal data)"
+        )
+    if not key_file.parent.is_dir():
+        raise InvalidInput(f"cannot write key file {key_file}: folder does not exist")
+    with open_store(url, clock=clock) as store:
+        where, head = store.description, store.head()
+    vault = SqlVaultKeyCheck(url)
+    try:
+        require_no_key(vault, where)
+        key = MasterKey.generate()
+        write_key(key_file, key)
+        confirm_key(vault, key, f"key file {key_file}", format_instant(_now(clock)))
+    finally:
+        vault.close()
+    return Initialised(where, head.sequence, key_file)
+
+
+def confirm_vault_key(url: str, key: MasterKey, source: str, clock: Clock | None = None) -> str:
+    """Refuse a key that is not the vault's at `url`; 'recorded' or 'matched' otherwise."""
+    from corridor.adapters.vault.key_check import SqlVaultKeyCheck
+
+    open_store(url, clock=clock).close()  # the vault's tables come with the ledger's
+    vault = SqlVaultKeyCheck(url, migrate=False)
+    try:
+        return confirm_key(vault, key, source, format_instant(_now(clock)))
+    finally:
+        vault.close()
+
+
+def _now(clock: Clock | None) -> datetime:
+    return (clock or SystemClock()).now()
