@@ -19,6 +19,7 @@ from rich.table import Table
 from corridor.bootstrap import open_existing_store, open_store, sqlite_path
 from corridor.domain.events import RecordedEvent
 from corridor.entrypoints.cli.output import console, emit_json
+from corridor.entrypoints.cli.writable import require_writable_file
 from corridor.errors import CorridorError, InvalidInput, NotFound
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
@@ -72,6 +73,8 @@ def export(
     out: Path | None = typer.Option(None, "--out", help="Write to FILE (default: stdout)."),
 ) -> None:
     """Write every event as one canonical JSON line (JSON Lines), in sequence order."""
+    if out is not None:
+        require_writable_file(out, "--out")
     with open_existing(db) as store:
         if out is None:
             store.export(sys.stdout)

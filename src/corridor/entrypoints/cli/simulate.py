@@ -26,9 +26,10 @@ from corridor.adapters.scenario_file import (
     resolve_scenario,
     scenario_digest,
 )
-from corridor.bootstrap import open_store
+from corridor.bootstrap import open_store, sqlite_path
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
+from corridor.entrypoints.cli.writable import require_writable_file, require_writable_folder
 from corridor.errors import InvalidInput, NotFound
 from corridor.planning.plan import Plan
 from corridor.services.agreement import AgreementAdopted
@@ -93,6 +94,11 @@ def simulate(
     _positive(horizon, "--horizon")
     if workers < 0:
         raise InvalidInput(f"--workers must be at least 0, got {workers}")
+    if report is not None:
+        require_writable_folder(report, "--report")
+    ledger_file = sqlite_path(ledger) if ledger is not None else None
+    if ledger_file is not None:
+        require_writable_file(ledger_file, "--ledger")
     variations = [parse_variation(text) for text in vary]
     if plan is not None and any(v.path.startswith("fleet.") for v in variations):
         raise InvalidInput("--vary fleet.* cannot change the vehicles of a replayed --plan")
