@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from corridor.bootstrap import open_existing_store, open_store, sqlite_path
 from corridor.domain.events import RecordedEvent
+from corridor.entrypoints.cli.event_view import print_events
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.entrypoints.cli.writable import require_writable_file
 from corridor.errors import CorridorError, InvalidInput, NotFound
@@ -163,17 +163,8 @@ def show(
     if as_json:
         emit_json([event_row(e) for e in events])
         return
-    table = Table(title=f"ledger events ({len(events)} shown)")
-    for column in ("seq", "recorded at (UTC)", "v"):
-        table.add_column(column, no_wrap=True)
-    for column in ("stream", "type", "actor", "payload"):
-        table.add_column(column, overflow="fold")
-    for e in events:
-        payload = e.payload if len(e.payload) <= 80 else e.payload[:77] + "..."
-        table.add_row(
-            str(e.sequence), e.recorded_at, str(e.version), e.stream, e.type, e.actor, payload
-        )
-    console.print(table)
+    console.print(f"ledger events ({len(events)} shown)")
+    print_events(console, events)
 
 
 __all__ = ["app", "event_row", "ledger_url", "open_existing"]
