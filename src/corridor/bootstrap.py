@@ -137,7 +137,11 @@ def initialise(url: str, key_file: Path, clock: Clock | None = None) -> Initiali
     try:
         require_no_key(vault, where)
         key = MasterKey.generate()
-        write_key(key_file, key)
+        try:
+            write_key(key_file, key)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise InvalidInput(f"cannot write key file {key_file}: {reason}") from None
         confirm_key(vault, key, f"key file {key_file}", format_instant(_now(clock)))
     finally:
         vault.close()

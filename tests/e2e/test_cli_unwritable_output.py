@@ -102,3 +102,12 @@ def test_a_writable_report_folder_is_created_and_left_with_only_the_report(
     result = runner.invoke(app, ["simulate", "tiny", "--runs", "1", "--report", str(place)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in place.iterdir()) == ["index.html", "summary.json"]
+
+
+def test_init_with_an_unwritable_key_file_creates_no_database(tmp_path: Path) -> None:
+    """`init --key-file` under a file: exit 2 naming --key-file, and no ledger left behind."""
+    place = _blocked(tmp_path) / "corridor.key"
+    db = tmp_path / "corridor.db"
+    result = runner.invoke(app, ["init", "--db", f"sqlite:///{db}", "--key-file", str(place)])
+    _one_error(result, "--key-file", place.parent)
+    assert not db.exists()

@@ -22,6 +22,7 @@ from corridor.domain.scenario import Scenario
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url
 from corridor.entrypoints.cli.output import console, emit_json
+from corridor.entrypoints.cli.writable import require_writable_file
 from corridor.errors import CorridorError, LedgerCorrupted
 from corridor.services.operations import open_operation, state_of
 from corridor.settings import Settings
@@ -40,7 +41,10 @@ def init(
     ),
 ) -> None:
     """Create the ledger database and a new 0600 key file for personal data."""
-    made = initialise(ledger_url(db), key_file or Settings.from_environment().key_file)
+    key_path = key_file or Settings.from_environment().key_file
+    if not key_path.exists():
+        require_writable_file(key_path, "--key-file")
+    made = initialise(ledger_url(db), key_path)
     console.print(f"ledger ready: {made.ledger} ({made.events} events)")
     console.print(f"key file written: {made.key_file} (mode 0600; keep a copy somewhere safe)")
     console.print("the vault records this key's check: a server given another key refuses to start")
