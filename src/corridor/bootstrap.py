@@ -17,13 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
 from corridor.errors import InvalidInput, NotFound
-from corridor.protection.keys import MasterKey, write_key
 from corridor.services.ports import LedgerStore
-from corridor.services.vault_key import confirm_key, require_no_key
 from corridor.settings import Settings
+
+if TYPE_CHECKING:
+    from corridor.protection.keys import MasterKey
 
 __all__ = [
     "Initialised",
@@ -122,7 +124,11 @@ def initialise(url: str, key_file: Path, clock: Clock | None = None) -> Initiali
     the key file is written: an existing key file, a missing folder, a vault
     that already has a key.
     """
+    # Imported on use, like the stores: cryptography and SQLAlchemy cost
+    # start-up time that commands without a vault should not pay.
     from corridor.adapters.vault.key_check import SqlVaultKeyCheck
+    from corridor.protection.keys import MasterKey, write_key
+    from corridor.services.vault_key import confirm_key, require_no_key
 
     if key_file.exists():
         raise InvalidInput(
@@ -151,6 +157,7 @@ def initialise(url: str, key_file: Path, clock: Clock | None = None) -> Initiali
 def confirm_vault_key(url: str, key: MasterKey, source: str, clock: Clock | None = None) -> str:
     """Refuse a key that is not the vault's at `url`; 'recorded' or 'matched' otherwise."""
     from corridor.adapters.vault.key_check import SqlVaultKeyCheck
+    from corridor.services.vault_key import confirm_key
 
     open_store(url, clock=clock).close()  # the vault's tables come with the ledger's
     vault = SqlVaultKeyCheck(url, migrate=False)
