@@ -6,7 +6,8 @@ fleet order with each plan handed to the next as an incumbent (so a larger
 fleet never does worse); two generated scale instances in a child process
 each, measuring wall time and peak memory. Every plan is checked by the
 independent checker before it counts. Writes `bench/results/bep.md` (or
-`bep-quick.md`) besides the JSON the runner writes.
+`bep-quick.md`) besides the JSON the runner writes. The published folder
+comes from `CORRIDOR_BEP_DIR` (see `tests/support/bep_folder.py`).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.bep_checker import check_result
+from tests.support.bep_folder import bep_folder, bep_missing
 
 from corridor.planning.bep.generator import generate
 from corridor.planning.bep.reader import read_bep
 from corridor.planning.bep.solver import lift, solve_bep
 
 HERE = Path(__file__).resolve().parent
-BEP = HERE.parent.parent / "shared" / "benchmarks" / "bep"
+BEP = bep_folder()  # CORRIDOR_BEP_DIR, else ../shared/benchmarks/bep beside the repository
 GRASP_REAL = {10: 34_763, 30: 15_232, 50: 12_448, 70: 13_463, 75: 18_903}
 SEED = 1
 
@@ -184,6 +186,9 @@ def _table(figures: dict[str, Any]) -> str:
 
 
 def run(quick: bool) -> dict[str, Any]:
+    missing = bep_missing(BEP)
+    if missing is not None:
+        raise SystemExit(f"bench bep: {missing}")
     random_rows = _random_rows(quick, limit=2.0 if quick else 9.5)
     real_rows = _real_rows(quick, limit=5.0 if quick else 58.0)
     scale_rows = _scale_rows(quick)

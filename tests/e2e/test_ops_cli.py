@@ -238,3 +238,30 @@ def test_an_incident_of_an_undeclared_kind_or_corridor_is_refused(
     output = fails(db, "report", "aleppo", "i1", *args, "--severity", "4", "--reporter", "icrc")
     assert output.startswith(f"error: {field}: {value!r} is not"), output
     assert _head(db) == before
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("report", "op", "inc-edge", "--kind", "shooting", "--severity", "3", "--reporter", "m"),
+        ("depart", "op", "t1", "--site", "east-aleppo"),
+    ],
+    ids=["report", "depart"],
+)
+def test_a_time_at_the_calendar_edge_is_one_error_line_and_appends_nothing(
+    tmp_path: Path, at: str, command: tuple[str, ...]
+) -> None:
+    """`--at` at the datetime edge: exit 2, one `error: --at:` line, the ledger unchanged."""
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    opened = runner.invoke(app, ["ops", "open", "op", "east-aleppo-2016", "--db", url])
+    assert opened.exit_code == 0, opened.output
+    with open_store(url) as store:
+        before = store.head().sequence
+    result = runner.invoke(app, ["ops", *command, "--at", at, "--db", url])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: --at: ")
+    with open_store(url) as store:
+        assert store.head().sequence == before

@@ -59,6 +59,7 @@ def test_an_unknown_role_is_a_one_line_error(tmp_path: Path) -> None:
 def test_revoking_an_unknown_token_is_an_error(tmp_path: Path) -> None:
     """Revoking a token id that does not exist exits 2 and names it."""
     db = f"sqlite:///{tmp_path / 'corridor.db'}"
+    SqlTokenStore(db).close()
     result = runner.invoke(app, ["users", "revoke", "tok-nothing", "--db", db])
     assert result.exit_code == 2
     assert "tok-nothing" in result.output

@@ -2,13 +2,16 @@
 
 The checker re-reads each file on its own, rebuilds every route from the
 matrix and recomputes the makespan. Time limits are short here; the full runs
-belong to the benchmark.
+belong to the benchmark. The folder comes from `CORRIDOR_BEP_DIR` (default
+`../shared/benchmarks/bep` beside the repository): absent, these tests skip
+with the reason, unless the run asks for them with `CORRIDOR_REQUIRE_BEP=1`
+(as `.ci/run` does). The checker's own tests, on generated instances, are in
+`tests/unit/test_bep_checker.py`.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -17,16 +20,18 @@ from corridor.planning.bep.plan import Engine
 from corridor.planning.bep.reader import read_bep
 from corridor.planning.bep.solver import solve_bep
 from tests.support.bep_checker import check_result
+from tests.support.bep_folder import REQUIRE, bep_folder, bep_missing, bep_required
 
-BEP = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "bep"
-INSTANCES = sorted((BEP / "instances").glob("*/**/*.txt")) if BEP.is_dir() else []
+BEP = bep_folder()
+MISSING = bep_missing(BEP)
+INSTANCES = sorted((BEP / "instances").glob("*/**/*.txt")) if MISSING is None else []
 
 
 def _require_instances() -> None:
-    if not BEP.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"BEP instances are required under CI but {BEP} is absent")
-        pytest.skip(f"BEP instances not found at {BEP}")
+    if MISSING is not None:
+        if bep_required():
+            pytest.fail(f"{MISSING}; this run asks for them ({REQUIRE}=1)")
+        pytest.skip(MISSING)
 
 
 def test_the_instance_folder_holds_all_published_instances() -> None:

@@ -103,3 +103,17 @@ def write_key(key_file: Path, key: MasterKey) -> None:
         raise InvalidInput(f"{key_file} exists; a key file is never overwritten") from None
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(key.to_text() + "\n")
+
+
+def key_file_exposure(key_file: Path) -> str | None:
+    """A warning when group or others may read or write the key file; None when private."""
+    try:
+        mode = stat.S_IMODE(key_file.stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return (
+        f"key file {key_file} is open to others (mode {mode:04o}); "
+        f"anyone who can read it can read every name: chmod 600 {key_file}"
+    )

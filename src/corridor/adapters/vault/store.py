@@ -60,11 +60,12 @@ def _engine(url: str) -> sa.Engine:
 class SqlStore:
     """Shared connection handling and error translation."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, migrate: bool = True) -> None:
         self._engine = _engine(url)
         self._where = self._engine.url.render_as_string(hide_password=True)
-        with self._connect() as connection:
-            upgrade_connection(connection)
+        if migrate:
+            with self._connect() as connection:
+                upgrade_connection(connection)
 
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:

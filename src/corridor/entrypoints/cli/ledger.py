@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from corridor.bootstrap import open_store, sqlite_path
+from corridor.bootstrap import open_existing_store, open_store, sqlite_path
 from corridor.domain.events import RecordedEvent
+from corridor.entrypoints.cli.event_view import print_events
 from corridor.entrypoints.cli.output import console, emit_json
+from corridor.entrypoints.cli.writable import require_writable_file
 from corridor.errors import CorridorError, InvalidInput, NotFound
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
@@ -38,12 +39,8 @@ def ledger_url(db: str | None) -> str:
 
 
 def open_existing(db: str | None) -> LedgerStore:
-    """Open a ledger that must already exist (an SQLite file is never created here)."""
-    url = ledger_url(db)
-    path = sqlite_path(url)
-    if path is not None and not path.exists():
-        raise NotFound(f"no ledger at {path}; run `corridor init` or pass --db")
-    return open_store(url)
+    """Open a ledger that must already exist; nothing is created or migrated here."""
+    return open_existing_store(ledger_url(db))
 
 
 @app.command()
@@ -76,6 +73,8 @@ def export(
     out: Path | None = typer.Option(None, "--out", help="Write to FILE (default: stdout)."),
 ) -> None:
     """Write every event as one canonical JSON line (JSON Lines), in sequence order."""
+    if out is not None:
+        require_writable_file(out, "--out")
     with open_existing(db) as store:
         if out is None:
             store.export(sys.stdout)
@@ -164,17 +163,8 @@ def show(
     if as_json:
         emit_json([event_row(e) for e in events])
         return
-    table = Table(title=f"ledger events ({len(events)} shown)")
-    for column in ("seq", "recorded at (UTC)", "v"):
-        table.add_column(column, no_wrap=True)
-    for column in ("stream", "type", "actor", "payload"):
-        table.add_column(column, overflow="fold")
-    for e in events:
-        payload = e.payload if len(e.payload) <= 80 else e.payload[:77] + "..."
-        table.add_row(
-            str(e.sequence), e.recorded_at, str(e.version), e.stream, e.type, e.actor, payload
-        )
-    console.print(table)
+    console.print(f"ledger events ({len(events)} shown)")
+    print_events(console, events)
 
 
 __all__ = ["app", "event_row", "ledger_url", "open_existing"]

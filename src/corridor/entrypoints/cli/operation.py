@@ -16,13 +16,13 @@ import typer
 from rich.table import Table
 
 from corridor.adapters.scenario_file import load_bundled
-from corridor.bootstrap import open_store, services_over, sqlite_path
+from corridor.bootstrap import initialise, open_store, services_over, sqlite_path
 from corridor.domain.scenario import Scenario
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url
 from corridor.entrypoints.cli.output import console, emit_json
-from corridor.errors import CorridorError, InvalidInput, LedgerCorrupted
-from corridor.protection.keys import MasterKey, write_key
+from corridor.entrypoints.cli.writable import require_writable_file
+from corridor.errors import CorridorError, LedgerCorrupted
 from corridor.services.bus import handle
 from corridor.services.commands import OpenOperation
 from corridor.settings import Settings
@@ -42,20 +42,12 @@ def init(
 ) -> None:
     """Create the ledger database and a new 0600 key file for personal data."""
     key_path = key_file or Settings.from_environment().key_file
-    if key_path.exists():
-        raise InvalidInput(
-            f"key file {key_path} already exists; it is never overwritten "
-            "(it may be the only way to read stored personal data)"
-        )
-    if not key_path.parent.is_dir():
-        raise InvalidInput(f"cannot write key file {key_path}: folder does not exist")
-    url = ledger_url(db)
-    with open_store(url) as store:
-        where = store.description
-        head = store.head()
-    write_key(key_path, MasterKey.generate())
-    console.print(f"ledger ready: {where} ({head.sequence} events)")
-    console.print(f"key file written: {key_path} (mode 0600; keep a copy somewhere safe)")
+    if not key_path.exists():
+        require_writable_file(key_path, "--key-file")
+    made = initialise(ledger_url(db), key_path)
+    console.print(f"ledger ready: {made.ledger} ({made.events} events)")
+    console.print(f"key file written: {made.key_file} (mode 0600; keep a copy somewhere safe)")
+    console.print("the vault records this key's check: a server given another key refuses to start")
 
 
 def _fresh_sqlite(url: str) -> None:

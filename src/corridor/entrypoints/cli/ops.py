@@ -24,7 +24,7 @@ from corridor.entrypoints.cli.ops_common import (
     KEY,
     OPERATION,
     app,
-    parse_at,
+    at_option,
     services,
     show,
 )
@@ -53,7 +53,7 @@ def open_(
 ) -> None:
     """Open an operation on a scenario and adopt its agreement, in one command."""
     command = commands.OpenOperation(
-        operation, ref, name, parse_at(exercise, "--exercise-from"), speed
+        operation, ref, name, at_option(exercise, "--exercise-from"), speed
     )
     with services(db, existing=False) as found:
         outcome = handle(found, command, actor, key)
@@ -79,7 +79,7 @@ def clock(
             view = found.live.read(operation, found.clock_view)
             emit_json(view) if as_json else typer.echo(_clock_line(view))
             return
-        start = None if live else parse_at(exercise, "--exercise-from")
+        start = None if live else at_option(exercise, "--exercise-from")
         outcome = handle(found, commands.SetClock(operation, start, speed), actor, key)
     show(outcome, as_json)
 

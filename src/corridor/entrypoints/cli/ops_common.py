@@ -20,6 +20,7 @@ from corridor.domain.custody import Counts, counts
 from corridor.domain.scenario import Group
 from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url, open_existing
 from corridor.entrypoints.cli.output import emit_json
+from corridor.entrypoints.cli.times import parse_at
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole
 from corridor.services.bus import Outcome, Services, handle
@@ -43,17 +44,9 @@ OPERATION = typer.Argument(..., help="Operation id.")
 COUNT = typer.Option([], "--count", help="GROUP=COUNT, repeatable.")
 
 
-def parse_at(text: str | None, option: str = "--at") -> datetime | None:
+def at_option(text: str | None, option: str = "--at") -> datetime | None:
     """An instant with its UTC offset, or None (the operation's clock decides)."""
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{option}: expected an ISO 8601 time, found {text!r}") from None
-    if moment.tzinfo is None:
-        raise InvalidInput(f"{option}: {text!r} has no UTC offset (e.g. 2016-12-18T14:30+02:00)")
-    return moment
+    return None if text is None else parse_at(text, option)
 
 
 def parse_counts(items: list[str], option: str = "--count") -> Counts:

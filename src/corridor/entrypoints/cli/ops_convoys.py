@@ -17,7 +17,7 @@ from corridor.entrypoints.cli.ops_common import (
     KEY,
     OPERATION,
     app,
-    parse_at,
+    at_option,
     parse_counts,
     run,
 )
@@ -58,7 +58,7 @@ def depart(
     as_json: bool = JSON,
 ) -> None:
     """Dispatch every trip of the convoy, or none (exit 1 with the blocking decisions)."""
-    run(db, commands.DepartConvoy(operation, convoy, site, parse_at(at)), actor, key, as_json)
+    run(db, commands.DepartConvoy(operation, convoy, site, at_option(at)), actor, key, as_json)
 
 
 @convoy_app.command()
@@ -74,7 +74,7 @@ def count(
     as_json: bool = JSON,
 ) -> None:
     """Count every trip of the convoy at a checkpoint; each count asks to cross."""
-    command = commands.CountConvoy(operation, convoy, site, per_trip(count), parse_at(at))
+    command = commands.CountConvoy(operation, convoy, site, per_trip(count), at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -91,7 +91,7 @@ def arrive(
     as_json: bool = JSON,
 ) -> None:
     """The arrival count of every trip of the convoy."""
-    command = commands.ArriveConvoy(operation, convoy, site, per_trip(count), parse_at(at))
+    command = commands.ArriveConvoy(operation, convoy, site, per_trip(count), at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -108,7 +108,7 @@ def halt(
     as_json: bool = JSON,
 ) -> None:
     """Halt every trip of the convoy on the road."""
-    command = commands.HaltConvoy(operation, convoy, site, reason, parse_at(at))
+    command = commands.HaltConvoy(operation, convoy, site, reason, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -125,7 +125,7 @@ def turn_back(
     as_json: bool = JSON,
 ) -> None:
     """Turn every trip of the convoy back."""
-    command = commands.TurnBackConvoy(operation, convoy, site, reason, parse_at(at))
+    command = commands.TurnBackConvoy(operation, convoy, site, reason, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -140,4 +140,4 @@ def close(
     as_json: bool = JSON,
 ) -> None:
     """Close every trip of the convoy; refused while any has not arrived or has an open alert."""
-    run(db, commands.CloseConvoy(operation, convoy, parse_at(at)), actor, key, as_json)
+    run(db, commands.CloseConvoy(operation, convoy, at_option(at)), actor, key, as_json)

@@ -18,9 +18,10 @@ from corridor.entrypoints.cli.ops_common import (
     KEY,
     OPERATION,
     app,
-    parse_at,
+    at_option,
     run,
 )
+from corridor.entrypoints.cli.times import parse_at
 from corridor.errors import InvalidInput
 from corridor.services import commands
 
@@ -43,7 +44,7 @@ def report(
 ) -> None:
     """Record a reported incident (it halts nothing until a monitor verifies it)."""
     command = commands.ReportIncident(
-        operation, kind, severity, corridor, site, reporter, note, incident, parse_at(at)
+        operation, kind, severity, corridor, site, reporter, note, incident, at_option(at)
     )
     run(db, command, actor, key, as_json)
 
@@ -60,7 +61,7 @@ def verify(
     as_json: bool = JSON,
 ) -> None:
     """A monitor verifies an incident; matching suspension terms halt their movements."""
-    command = commands.VerifyIncident(operation, incident, monitor, True, parse_at(at))
+    command = commands.VerifyIncident(operation, incident, monitor, True, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -76,7 +77,7 @@ def refute(
     as_json: bool = JSON,
 ) -> None:
     """A monitor refutes an incident; any halt it caused is withdrawn."""
-    command = commands.VerifyIncident(operation, incident, monitor, False, parse_at(at))
+    command = commands.VerifyIncident(operation, incident, monitor, False, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -97,7 +98,7 @@ def confirm(
     if people < 1:
         raise InvalidInput(f"people: {people} is not allowed (allowed: 1 or more)")
     command = commands.ConfirmStageCommand(
-        operation, movement, monitor, people, stage, parse_at(at)
+        operation, movement, monitor, people, stage, at_option(at)
     )
     run(db, command, actor, key, as_json)
 
@@ -114,7 +115,7 @@ def resume(
     as_json: bool = JSON,
 ) -> None:
     """A guarantor records a resume of what a suspension term halted."""
-    command = commands.RecordResumeCommand(operation, term, guarantor, parse_at(at))
+    command = commands.RecordResumeCommand(operation, term, guarantor, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -135,6 +136,5 @@ def claim(
 ) -> None:
     """Record a figure a party, guarantor or agency stated, beside the ledger's count."""
     when = parse_at(stated_at, "--stated-at")
-    assert when is not None
     command = commands.RecordClaim(operation, movement, figure, value, claimant, by, source, when)
     run(db, command, actor, key, as_json)

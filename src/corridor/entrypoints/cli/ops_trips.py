@@ -19,7 +19,7 @@ from corridor.entrypoints.cli.ops_common import (
     KEY,
     OPERATION,
     app,
-    parse_at,
+    at_option,
     parse_counts,
     run,
 )
@@ -59,7 +59,7 @@ def board(
     as_json: bool = JSON,
 ) -> None:
     """The boarding count of a planned trip, by group."""
-    command = commands.BoardTrip(operation, trip, site, parse_counts(count), parse_at(at))
+    command = commands.BoardTrip(operation, trip, site, parse_counts(count), at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -75,7 +75,7 @@ def depart(
     as_json: bool = JSON,
 ) -> None:
     """Dispatch a boarded trip (the deal decides; exit 1 when blocked), or depart a halted one."""
-    run(db, commands.DepartTrip(operation, trip, site, parse_at(at)), actor, key, as_json)
+    run(db, commands.DepartTrip(operation, trip, site, at_option(at)), actor, key, as_json)
 
 
 @app.command()
@@ -91,7 +91,7 @@ def count(
     as_json: bool = JSON,
 ) -> None:
     """A monitor's headcount at a checkpoint: drops raise alerts; the deal decides the crossing."""
-    command = commands.CountTrip(operation, trip, site, parse_counts(count), parse_at(at))
+    command = commands.CountTrip(operation, trip, site, parse_counts(count), at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -108,7 +108,7 @@ def arrive(
     as_json: bool = JSON,
 ) -> None:
     """The arrival count at a destination; drops raise alerts."""
-    command = commands.ArriveTrip(operation, trip, site, parse_counts(count), parse_at(at))
+    command = commands.ArriveTrip(operation, trip, site, parse_counts(count), at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -125,7 +125,7 @@ def halt(
     as_json: bool = JSON,
 ) -> None:
     """Halt a trip on the road where it is."""
-    command = commands.HaltTrip(operation, trip, site, reason, parse_at(at))
+    command = commands.HaltTrip(operation, trip, site, reason, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -142,7 +142,7 @@ def turn_back(
     as_json: bool = JSON,
 ) -> None:
     """Turn a trip back; its people wait again once it returns."""
-    command = commands.TurnBackTrip(operation, trip, site, reason, parse_at(at))
+    command = commands.TurnBackTrip(operation, trip, site, reason, at_option(at))
     run(db, command, actor, key, as_json)
 
 
@@ -157,7 +157,7 @@ def close(
     as_json: bool = JSON,
 ) -> None:
     """Close an arrived trip; refused while it has an open protection alert."""
-    run(db, commands.CloseTrip(operation, trip, parse_at(at)), actor, key, as_json)
+    run(db, commands.CloseTrip(operation, trip, at_option(at)), actor, key, as_json)
 
 
 @app.command()

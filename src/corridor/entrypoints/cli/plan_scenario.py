@@ -24,6 +24,7 @@ from corridor.adapters.scenario_file import (
 )
 from corridor.entrypoints.cli.output import console, emit_json, err_console
 from corridor.entrypoints.cli.plan import SCENARIO_COMMAND, app
+from corridor.entrypoints.cli.writable import require_writable_folder
 from corridor.errors import InvalidInput, NotFound, Problem
 from corridor.planning.model import Pacing, Staging, Window, build_model
 from corridor.planning.plan import Plan
@@ -54,6 +55,7 @@ def plan_scenario_command(
     if time_limit <= 0:
         where = Problem("<command line>", 1, 1, "--time-limit", f"{time_limit:g} is not > 0")
         raise InvalidInput("--time-limit must be positive", [where])
+    require_writable_folder(out, "--out")
     # The solvers and matplotlib take seconds to import; only this command needs
     # them, so `corridor --help` and every other command stay quick.
     from corridor.adapters.plan_output import write_plan

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from corridor.bootstrap import confirm_vault_key, initialise, ledger_exists
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
+from corridor.errors import NotFound
 from corridor.protection.access import AccessRole
-from corridor.protection.keys import MasterKey, load_key, write_key
+from corridor.protection.keys import MasterKey, key_file_exposure, load_key
 from corridor.services.access_tokens import issue_token
 from corridor.settings import Settings
 
@@ -41,6 +43,31 @@ def _open_demo(context: ApiContext) -> None:
     secret, record = issue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
     err_console.print(f"operation {DEMO} is open; coordinator token ({record.id}, shown once):")
     console.print(secret)
+
+
+def _start_up_key(url: str, key_path: Path, value: str | None, demo: bool) -> MasterKey:
+    """The vault key, checked against the vault before anything is served.
+
+    No key is ever written here, except by `initialise` (what `corridor init`
+    runs) for a demo on a database that holds no ledger yet: a lost key over
+    an existing ledger is an error, never a silent new key.
+    """
+    if demo and not value and not key_path.exists():
+        if ledger_exists(url):
+            raise NotFound(
+                f"vault key file {key_path} not found, and {url} already holds a ledger; "
+                "restore the key file, or give --demo a fresh --db"
+            )
+        made = initialise(url, key_path)
+        err_console.print(f"demo: new ledger {made.ledger} and key file {made.key_file} (0600)")
+    master = load_key(key_path, value)
+    if not value:
+        warning = key_file_exposure(key_path)
+        if warning:
+            err_console.print(f"warning: {warning}", soft_wrap=True)
+    source = "the configured vault key (--key)" if value else f"key file {key_path}"
+    confirm_vault_key(url, master, source)
+    return master
 
 
 @app.command()
@@ -79,11 +106,9 @@ def serve(
     from corridor.entrypoints.api.context import open_context
 
     settings = Settings.from_environment()
-    key_path = key_file or settings.key_file
-    if demo and not key and not key_path.exists():
-        write_key(key_path, MasterKey.generate())
-    master = load_key(key_path, key)
-    context = open_context(db or settings.db_url, master)
+    url = db or settings.db_url
+    master = _start_up_key(url, key_file or settings.key_file, key, demo)
+    context = open_context(url, master)
     if demo:
         _open_demo(context)
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")

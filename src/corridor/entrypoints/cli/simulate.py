@@ -24,9 +24,10 @@ from corridor.adapters.scenario_file import (
     load_scenario_document,
     resolve_scenario,
 )
-from corridor.bootstrap import open_store, services_over
+from corridor.bootstrap import open_store, services_over, sqlite_path
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
+from corridor.entrypoints.cli.writable import require_writable_file, require_writable_folder
 from corridor.errors import InvalidInput, NotFound
 from corridor.planning.plan import Plan
 from corridor.services.simulated_runs import record_simulated_run
@@ -91,6 +92,11 @@ def simulate(
     _positive(horizon, "--horizon")
     if workers < 0:
         raise InvalidInput(f"--workers must be at least 0, got {workers}")
+    if report is not None:
+        require_writable_folder(report, "--report")
+    ledger_file = sqlite_path(ledger) if ledger is not None else None
+    if ledger_file is not None:
+        require_writable_file(ledger_file, "--ledger")
     variations = [parse_variation(text) for text in vary]
     if plan is not None and any(v.path.startswith("fleet.") for v in variations):
         raise InvalidInput("--vary fleet.* cannot change the vehicles of a replayed --plan")

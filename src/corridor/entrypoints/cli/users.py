@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from corridor.bootstrap import open_existing_store
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.protection.tokens import TokenRecord
 from corridor.services.access_tokens import issue_token, revoke_token
@@ -26,11 +27,16 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
-def _store(db: str | None) -> SqlTokenStore:
+def _store(db: str | None, existing: bool = False) -> SqlTokenStore:
+    """The token store; with `existing`, only in a ledger that is already there."""
     # Imported on use: SQLAlchemy's start-up cost belongs to the commands that need it.
     from corridor.adapters.vault.store import SqlTokenStore
 
-    return SqlTokenStore(db or Settings.from_environment().db_url)
+    url = db or Settings.from_environment().db_url
+    if existing:
+        open_existing_store(url).close()
+        return SqlTokenStore(url, migrate=False)
+    return SqlTokenStore(url)
 
 
 def _row(record: TokenRecord) -> dict[str, object]:
@@ -78,7 +84,7 @@ def list_tokens(
     as_json: JsonOption = False,
 ) -> None:
     """List tokens (never their secrets)."""
-    store = _store(db)
+    store = _store(db, existing=True)
     try:
         rows = [_row(r) for r in store.list(operation)]
     finally:
@@ -98,7 +104,7 @@ def revoke(
     as_json: JsonOption = False,
 ) -> None:
     """Revoke a token at once; requests with it are refused from now on."""
-    store = _store(db)
+    store = _store(db, existing=True)
     try:
         record = revoke_token(store, token_id)
     finally:
