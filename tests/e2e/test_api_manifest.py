@@ -34,7 +34,7 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
     """The API on a fresh SQLite file with east-aleppo-2016 opened and trips planned."""
     with api_world(f"sqlite:///{tmp_path / 'corridor.db'}") as opened:
         for trip, movement in (("bus-1", "east-aleppo"), ("bus-2", "east-aleppo")):
-            plan = {"trip": trip, "movement": movement, "vehicle": trip}
+            plan = {"trip": trip, "movement": movement, "vehicle": f"bus-aleppo-depot-{trip[-1]}"}
             opened.ok(opened.post(C, f"{OP}/trips", plan))
         yield opened
 
