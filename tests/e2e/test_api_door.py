@@ -156,3 +156,12 @@ def test_a_verified_shooting_on_the_corridor_halts_the_convoy(world: ApiWorld) -
     assert verified["ok"] is True
     agreement = world.ok(world.get(M, f"{OP}/agreement"))
     assert set(agreement["halted"]) == {"east-aleppo", "foua-kefraya", "madaya-zabadani"}
+
+
+def test_a_stage_confirmation_for_an_unknown_movement_is_refused(world: ApiWorld) -> None:
+    """Confirming arrivals of `narnia` is a 422 naming the movements, not a recorded decision."""
+    body = {"movement": "narnia", "organisation": "icrc", "people": 10, "at": IN_WINDOW}
+    answer = _refused(world, M, f"{OP}/stages", body)
+    assert (answer["field"], answer["value"]) == ("movement", "narnia")
+    assert answer["allowed"] == ["east-aleppo", "foua-kefraya", "madaya-zabadani"]
+    assert world.ok(world.get(M, f"{OP}/decisions")) == []

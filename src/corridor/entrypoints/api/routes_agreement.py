@@ -23,6 +23,7 @@ from corridor.domain.agreement import (
 )
 from corridor.domain.agreement import Request as AgreementRequest
 from corridor.domain.agreement.explain import explain
+from corridor.domain.door import check_request
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import operation_stream
 from corridor.domain.suspension_halts import may_continue
@@ -77,6 +78,8 @@ def _decide(
     def command(record: OperationRecord) -> list[NewEvent]:
         if record.agreement is None:
             raise NotFound(f"operation {record.id!r} runs under no agreement")
+        if record.book.world is not None:
+            check_request(record.book.world, request)
         facts, decision = decided_on(record.agreement, request)
         decisions.append(decision.payload())
         if freed is not None:
