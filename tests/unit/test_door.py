@@ -275,7 +275,7 @@ _COMMAND = st.tuples(
 def test_whatever_is_asked_the_book_only_ever_holds_what_the_world_allows(
     commands: list[tuple[str, str, str, str, str, int]],
 ) -> None:
-    """Any sequence of commands: refusals change nothing; trips use the fleet, one trip a vehicle."""
+    """Any commands: refusals change nothing; trips use the fleet, one live trip a vehicle."""
     book = CustodyBook(WORLD)
     book.register("alpha", "town-a", C, 200)
     book.register("beta", "town-c", C, 100)
