@@ -129,6 +129,16 @@ def test_a_manifest_refused_before_reading_reads_nobody(
     assert world.ok(world.get(M, f"{OP}/trips/bus-2"))["stage"] == "planned"
 
 
+def test_a_manifest_boarding_away_from_the_origin_reads_nobody(world: ApiWorld) -> None:
+    """Boarding by manifest at `narnia` is a 422 naming the site, before any record is read."""
+    ids = _registered(world)
+    head = world.context.ledger.head().sequence
+    refused = world.post(M, f"{OP}/trips/bus-1/boarding", {"site": "narnia", "manifest": ids})
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["field"], refused.json()["value"]) == ("site", "narnia")
+    assert world.context.ledger.head().sequence == head
+
+
 @pytest.mark.parametrize(
     ("movement", "expected"),
     [("foua-kefraya", "registered to foua-kefraya"), (None, "registered to no movement")],
