@@ -34,7 +34,7 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
     """The API on a fresh SQLite file with east-aleppo-2016 opened and trips planned."""
     with api_world(f"sqlite:///{tmp_path / 'corridor.db'}") as opened:
         for trip, movement in (("bus-1", "east-aleppo"), ("bus-2", "east-aleppo")):
-            plan = {"trip": trip, "movement": movement, "vehicle": trip}
+            plan = {"trip": trip, "movement": movement, "vehicle": f"bus-aleppo-depot-{trip[-1]}"}
             opened.ok(opened.post(C, f"{OP}/trips", plan))
         yield opened
 
@@ -127,6 +127,16 @@ def test_a_manifest_refused_before_reading_reads_nobody(
     assert (ids[0] if case == "aboard" else ids[1] if case == "twice" else named) in error
     assert world.context.ledger.head().sequence == head
     assert world.ok(world.get(M, f"{OP}/trips/bus-2"))["stage"] == "planned"
+
+
+def test_a_manifest_boarding_away_from_the_origin_reads_nobody(world: ApiWorld) -> None:
+    """Boarding by manifest at `narnia` is a 422 naming the site, before any record is read."""
+    ids = _registered(world)
+    head = world.context.ledger.head().sequence
+    refused = world.post(M, f"{OP}/trips/bus-1/boarding", {"site": "narnia", "manifest": ids})
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["field"], refused.json()["value"]) == ("site", "narnia")
+    assert world.context.ledger.head().sequence == head
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,15 @@ from tests.support.api_world import OPERATION, ApiWorld, api_world
 C, M, L = AccessRole.COORDINATOR, AccessRole.MONITOR, AccessRole.LIAISON
 OP = f"/operations/{OPERATION}"
 IN_WINDOW = "2016-12-15T10:00:00+02:00"
-WOUNDED = {"wounded-stretcher": 270, "wounded-seated": 541}
+WOUNDED = {"wounded-stretcher": 1, "wounded-seated": 2}
+"""A full ambulance of the bundled fleet: one stretcher, two seats."""
 FK_WOUNDED = {"wounded-seated": 10}
+VEHICLES = {
+    "fk-1": "bus-aleppo-depot-11",
+    "amb-1": "ambulance-aleppo-depot-1",
+    "bus-9": "bus-aleppo-depot-9",
+}
+"""The fleet vehicle each trip runs on."""
 
 
 @pytest.fixture
@@ -29,7 +36,7 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
             ("bus-9", "east-aleppo", "east-aleppo", {"civilians": 40}, False),
         ]
         for trip, movement, site, people, leaves in trips:
-            plan = {"trip": trip, "movement": movement, "vehicle": trip}
+            plan = {"trip": trip, "movement": movement, "vehicle": VEHICLES[trip]}
             opened.ok(opened.post(C, f"{OP}/trips", plan))
             body = {"site": site, "counts": people}
             opened.ok(opened.post(M, f"{OP}/trips/{trip}/boarding", body))

@@ -100,7 +100,11 @@ def test_concurrent_headcounts_from_two_processes_are_kept_once_each(
     assert opened.status_code == 201, opened.text
     for number in range(TRIPS):
         trip = f"bus-{number}"
-        body = {"trip": trip, "movement": "east-aleppo", "vehicle": trip}
+        body = {
+            "trip": trip,
+            "movement": "east-aleppo",
+            "vehicle": f"bus-aleppo-depot-{number + 1}",
+        }
         assert httpx.post(f"{first}{OP}/trips", headers=as_c, json=body).status_code == 201
         boarding = {"site": "east-aleppo", "counts": {"civilians": 50}}
         response = httpx.post(f"{second}{OP}/trips/{trip}/boarding", headers=as_m, json=boarding)

@@ -7,6 +7,9 @@ on board), arrivals, resolutions and closings. After every step the movement
 invariant must hold, every drop in a count must have raised exactly one alert
 with the number that dropped, nobody may be on two carrying trips' manifests,
 and a refused convoy departure must leave every trip as it was.
+
+The book here has no world: this machine checks custody's arithmetic over
+any ids; what ids a command may name is `test_door.py`'s subject.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from corridor.adapters.agreement_file import load_agreement_ref
 from corridor.adapters.scenario_file import load_bundled
 from corridor.domain.agreement import ConfirmStage, CrossCheckpoint, DispatchTrip, RecordResume
-from corridor.domain.custody import Basis, CustodyBook, counts
+from corridor.domain.custody import Basis, CustodyBook, CustodyRefused, TripStage, counts
 from corridor.domain.door import (
     NOT_SHOWN,
     STANDARD_INCIDENT_KINDS,
@@ -253,3 +253,56 @@ def test_a_closed_trip_frees_its_vehicle() -> None:
     assert book.live_vehicles() == {}
     book.plan("t2", "alpha", "bus-depot-1")
     assert book.live_vehicles() == {"bus-depot-1": "t2"}
+
+
+def _snapshot(book: CustodyBook) -> object:
+    return book.tallies(), {t: (v.stage, dict(v.on_board)) for t, v in book.trips.items()}
+
+
+_VEHICLES = [*TINY.vehicle_ids(), "bus-9", "van-depot-1"]
+_SITES = ["town-a", "checkpoint", "camp-b", "town-c", "camp-d", "narnia"]
+_COMMAND = st.tuples(
+    st.sampled_from(["plan", "board", "count", "arrive", "close"]),
+    st.sampled_from([f"t{n}" for n in range(6)]),
+    st.sampled_from(["alpha", "beta", "omega"]),
+    st.sampled_from(_VEHICLES),
+    st.sampled_from(_SITES),
+    st.integers(-2, 45),
+)
+
+
+@given(st.lists(_COMMAND, max_size=40))
+def test_whatever_is_asked_the_book_only_ever_holds_what_the_world_allows(
+    commands: list[tuple[str, str, str, str, str, int]],
+) -> None:
+    """Any commands: refusals change nothing; trips use the fleet, one live trip a vehicle."""
+    book = CustodyBook(WORLD)
+    book.register("alpha", "town-a", C, 200)
+    book.register("beta", "town-c", C, 100)
+    for verb, trip, movement, vehicle, site, n in commands:
+        before = _snapshot(book)
+        people = ((C, n),)
+        try:
+            if verb == "plan":
+                book.plan(trip, movement, vehicle)
+            elif verb == "board":
+                book.board(trip, movement, vehicle, site, people, Basis.COUNT, "m")
+            elif verb == "count":
+                book.record_headcount(trip, site, people, "m")
+            elif verb == "arrive":
+                book.arrive(trip, site, people, "m")
+            else:
+                book.close(trip, "m")
+        except (Rejected, CustodyRefused):
+            after = (
+                book.tallies(),
+                {t: (v.stage, dict(v.on_board)) for t, v in book.trips.items()},
+            )
+            assert after == before
+        live = [t for t in book.trips.values() if t.stage is not TripStage.CLOSED]
+        assert len({t.vehicle for t in live}) == len(live), "a vehicle on two live trips"
+        for t in book.trips.values():
+            assert t.vehicle in WORLD.vehicles
+            assert t.movement in WORLD.movements
+            assert t.last_site in ("", *WORLD.movements[t.movement].sites)
+            assert sum(t.on_board.values()) <= WORLD.vehicles[t.vehicle].sitting_places

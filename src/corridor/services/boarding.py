@@ -6,9 +6,10 @@ records and why, before anything is decrypted), takes each person's group
 from their record (`corridor.domain.manifest`) and boards the trip with the
 counts by group and the ids. The ledger gets ids and counts, never names.
 
-Everything that can be checked without reading a record (the trip, ids named
-twice, ids already on board another trip, ids not in the vault) is checked
-first, so a request refused for those reasons reads nobody's data.
+Everything that can be checked without reading a record (the trip, the
+boarding site, ids named twice, ids already on board another trip, ids not
+in the vault) is checked first, so a request refused for those reasons reads
+nobody's data.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from corridor.domain.custody import TripStage
+from corridor.domain.door import Rejected, check_board
 from corridor.domain.manifest import age_on, group_of, manifest_counts, repeated
 from corridor.domain.scenario import Group
 from corridor.errors import IntegrityError, InvalidInput, NotFound
 from corridor.protection.access import Permission, Principal
 from corridor.services.bus import Outcome, Services, handle
 from corridor.services.commands import BoardFromManifest
+from corridor.services.door import rejected_input
 from corridor.services.live import OperationRecord
 from corridor.services.personal_data import PersonalData
 
@@ -53,6 +56,11 @@ def board_by_manifest(
             raise NotFound(f"no trip {trip!r} in operation {operation!r}; plan it first")
         if planned.stage is not TripStage.PLANNED:
             raise IntegrityError(f"trip {trip} has already boarded")
+        if record.book.world is not None:
+            try:
+                check_board(record.book.world, planned.movement, planned.vehicle, site, ())
+            except Rejected as rejected:
+                raise rejected_input(rejected) from None
         aboard = record.book.aboard()
         for person in manifest:
             if person in aboard:

@@ -9,6 +9,7 @@ no longer halts (`may_continue`); they are not moved by it.
 from __future__ import annotations
 
 from corridor.domain.agreement import ConfirmStage, RecordResume
+from corridor.domain.door import check_request
 from corridor.domain.suspension_halts import may_continue
 from corridor.services.bus import Call, Decided, handles
 from corridor.services.commands import ConfirmStageCommand, RecordResumeCommand
@@ -19,7 +20,8 @@ from corridor.services.live import OperationRecord
 @handles(ConfirmStageCommand)
 def confirm_stage(record: OperationRecord, command: ConfirmStageCommand, call: Call) -> Decided:
     state = deal_of(record)
-    movement_known(record, command.movement)
+    if record.book.world is None:
+        movement_known(record, command.movement)
     asked = ConfirmStage(
         command.movement,
         command.organisation,
@@ -27,6 +29,8 @@ def confirm_stage(record: OperationRecord, command: ConfirmStageCommand, call: C
         call.at(record, command.at),
         command.stage,
     )
+    if record.book.world is not None:
+        check_request(record.book.world, asked)
     facts, _ = decided_on(state, asked)
     return Decided(deal_events(record.id, facts))
 
