@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from corridor.domain.event_types import REGISTRY
 from corridor.protection.access import AccessRole, sees_personal_data
 from corridor.protection.person import PERSONAL_FIELDS
 
@@ -39,7 +40,9 @@ def redact(value: Any, role: AccessRole) -> Any:
     return value if sees_personal_data(role) else strip_personal(value)
 
 
-PERSONAL_DATA_EVENTS = frozenset({"person-registered", "personal-data-read", "person-erased"})
+PERSONAL_DATA_EVENTS = frozenset(
+    name for name, family in REGISTRY.items() if family == "protection"
+)
 """Ledger events about personal data; their free text (a stated purpose, a reason,
 the ids a name matched) may itself identify someone."""
 KEPT_OF_PERSONAL_EVENTS = ("operation", "person")

@@ -21,14 +21,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
+from corridor.domain.event_types import DECISION_RECORDED as DECISION_TYPE
 from corridor.domain.events import AppendResult, NewEvent
 from corridor.services.commands import Command, OpenOperation
 from corridor.services.live import LiveOperations, OperationRecord
 from corridor.services.openings import OpeningSource
 
 __all__ = ["Call", "Decided", "Outcome", "Services", "handle", "handles"]
-
-DECISION_TYPE = "decision-recorded"
 
 
 @dataclass(frozen=True)

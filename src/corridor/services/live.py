@@ -38,6 +38,7 @@ from corridor.domain.agreement import (
 from corridor.domain.custody import CustodyBook, CustodyEvent, CustodyRefused, PeopleRegistered
 from corridor.domain.custody_codec import EVENT_TYPES, event_type, from_payload, to_payload
 from corridor.domain.door import Rejected, World
+from corridor.domain.event_types import AGREEMENT_ADOPTED as ADOPTED_TYPE
 from corridor.domain.events import AppendResult, NewEvent, RecordedEvent
 from corridor.domain.figures import Claimant, ClaimRecorded, Figure
 from corridor.domain.operation import operation_stream
@@ -50,7 +51,6 @@ from corridor.services.ports import LedgerStore
 ATTEMPTS = 12
 CLAIM_TYPE = ClaimRecorded.TYPE
 INCIDENT_TYPES = ("incident-reported", "incident-verified", "incident-refuted")
-ADOPTED_TYPE = "agreement-adopted"
 
 ResolveAgreement = Callable[[dict[str, Any]], tuple[Agreement, Scenario]]
 """Turns an `agreement-adopted` payload into the deal and its scenario (an adapter's job)."""

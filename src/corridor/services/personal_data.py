@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
+from corridor.domain.event_types import PERSON_ERASED, PERSON_REGISTERED, PERSONAL_DATA_READ
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import operation_stream
 from corridor.errors import IntegrityError, InvalidInput, NotFound
@@ -23,9 +24,6 @@ from corridor.protection.vault_crypto import VaultCipher
 from corridor.services.ports import LedgerStore
 from corridor.services.protection_ports import PersonVault, StoredPerson
 
-PERSON_REGISTERED = "person-registered"
-PERSONAL_DATA_READ = "personal-data-read"
-PERSON_ERASED = "person-erased"
 MAX_PURPOSE = 500
 
 

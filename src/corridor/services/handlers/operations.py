@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from corridor.domain.event_types import AGREEMENT_ADOPTED as ADOPTED_TYPE
 from corridor.domain.events import NewEvent
 from corridor.domain.figures import ClaimRecorded
 from corridor.domain.operation import NoteRecorded, opening_events, operation_stream
@@ -19,7 +20,6 @@ from corridor.services.commands import OpenOperation, RecordClaim, RecordNote, S
 from corridor.services.handlers.common import movement_known
 from corridor.services.live import OperationRecord
 
-ADOPTED_TYPE = "agreement-adopted"
 MAX_NOTE = 4_000
 
 
