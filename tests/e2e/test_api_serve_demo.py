@@ -48,6 +48,11 @@ def test_the_demo_server_opens_its_operation_and_prints_a_working_token(tmp_path
         everyone = sum(bundled.people(m.id) for m in bundled.movements)
         assert summary["people"]["registered"] == everyone
         assert key_file.stat().st_mode & 0o777 == 0o600
+        # The demo replays December 2016 on an exercise clock, not the server's today.
+        clock = httpx.get(f"{url}/operations/{OPERATION}/clock",
+                          headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+        assert (clock["mode"], clock["speed"]) == ("exercise", 60)
+        assert clock["now"].startswith("2016-12-15"), clock
         assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == "corridor"
     finally:
         process.terminate()

@@ -265,3 +265,16 @@ def test_a_time_at_the_calendar_edge_is_one_error_line_and_appends_nothing(
     assert lines[0].startswith("error: --at: ")
     with open_store(url) as store:
         assert store.head().sequence == before
+
+
+def test_an_exercise_operation_decides_on_its_own_clock_on_the_command_line(db: str) -> None:
+    """Opened as an exercise from 15 Dec 2016, a depart without --at is decided then."""
+    ops(db, "open", "aleppo", "east-aleppo-2016", "--exercise-from", "2016-12-15T05:00+02:00")
+    clock = ops(db, "clock", "aleppo")
+    assert (clock["mode"], clock["speed"]) == ("exercise", 1.0)
+    assert clock["now"].startswith("2016-12-15T03:00")
+    trip(db, "f1", "foua-kefraya", BUS.format(1), "kefraya", "wounded-seated=3")
+    departed = ops(db, "depart", "aleppo", "f1", "--site", "kefraya")
+    assert departed["decisions"][0]["request"]["at"].startswith("2016-12-15")
+    ops(db, "clock", "aleppo", "--live")
+    assert ops(db, "clock", "aleppo")["mode"] == "live"
