@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corridor.bootstrap import open_existing_store
-from corridor.entrypoints.cli.output import console, emit_json
+from corridor.entrypoints.cli.output import console, err_console, emit_json
 from corridor.protection.tokens import TokenRecord
 from corridor.services.access_tokens import issue_token, revoke_token
 from corridor.settings import Settings
@@ -70,9 +70,11 @@ def add(
     if as_json:
         emit_json({**_row(record), "token": secret})
         return
-    console.print(f"token {record.id}: {record.role} on {record.operation}")
+    # The secret alone on stdout, so `TOKEN=$(corridor users add ...)` works;
+    # what it is goes to stderr.
+    err_console.print(f"token {record.id}: {record.role} on {record.operation}")
     console.print(secret)
-    console.print("[dim]Shown once; only its hash is kept.[/dim]")
+    err_console.print("[dim]Shown once; only its hash is kept.[/dim]")
 
 
 @app.command("list")
