@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from corridor.bootstrap import open_existing_store
-from corridor.entrypoints.cli.output import console, err_console, emit_json
+from corridor.entrypoints.cli.output import console, emit_json, err_console
 from corridor.protection.tokens import TokenRecord
 from corridor.services.access_tokens import issue_token, revoke_token
 from corridor.settings import Settings
