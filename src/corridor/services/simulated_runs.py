@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from corridor.domain.agreement import AgreementEvent, DecisionRecorded
+from corridor.domain.agreement import Agreement, AgreementEvent, DecisionRecorded
 from corridor.domain.custody import Basis, CustodyBook, CustodyEvent, PeopleRegistered, counts
 from corridor.domain.events import AppendResult, NewEvent
 from corridor.domain.scenario import Group, Scenario
@@ -26,9 +26,12 @@ from corridor.services.bus import Call, Services
 from corridor.services.commands import OpenOperation
 from corridor.services.handlers.common import custody_events, deal_events
 from corridor.services.handlers.operations import opening
+from corridor.simulation.deal import AgreementGate
+from corridor.simulation.engine import Simulation
+from corridor.simulation.montecarlo import Study, run_seeds
 from corridor.simulation.trace import TraceEvent
 
-__all__ = ["record_simulated_run", "trip_lifecycle"]
+__all__ = ["record_run_zero", "record_simulated_run", "trip_lifecycle"]
 
 MONITOR = "simulation"
 TURNED_BACK = "turned back under the simulated deal"
@@ -123,3 +126,18 @@ def record_simulated_run(
         return [*opened.events, *run]
 
     return services.live.command(operation, decide, actor, opening=True)
+
+
+def record_run_zero(
+    services: Services, operation: str, ref: str, study: Study, agreement: Agreement, seed: int
+) -> AppendResult:
+    """Run 0 of a study again with the deal's events and the trace kept, and record it."""
+    gate = AgreementGate(agreement, study.scenario, record=True)
+    trace: list[TraceEvent] = []
+    Simulation(
+        study.scenario, study.model, study.options, gate, run_seeds(seed, 0), plan=study.plan,
+        observer=trace.append,
+    ).run(0)  # fmt: skip
+    return record_simulated_run(
+        services, operation, ref, study.scenario, gate.events, trace, gate.at
+    )

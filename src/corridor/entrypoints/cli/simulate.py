@@ -30,16 +30,15 @@ from corridor.entrypoints.cli.output import console, err_console
 from corridor.entrypoints.cli.writable import require_writable_file, require_writable_folder
 from corridor.errors import InvalidInput, NotFound
 from corridor.planning.plan import Plan
-from corridor.services.simulated_runs import record_simulated_run
-from corridor.simulation.deal import AgreementDeal, AgreementGate
-from corridor.simulation.engine import Simulation, check_plan
+from corridor.services.simulated_runs import record_run_zero
+from corridor.simulation.deal import AgreementDeal
+from corridor.simulation.engine import check_plan
 from corridor.simulation.gate import GateFactory, OpenDeal
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunOptions
-from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study, run_seeds
+from corridor.simulation.montecarlo import DaskCluster, LocalProcesses, Runner, Study
 from corridor.simulation.study import StudyResult, cells, run_study
 from corridor.simulation.summary import summary_json
 from corridor.simulation.sweep import parse_variation
-from corridor.simulation.trace import TraceEvent
 
 
 def _positive(value: float, option: str) -> None:
@@ -191,15 +190,9 @@ def _record(
     url: str, operation: str, study: Study, seed: int, loaded: LoadedAgreement, path: Path
 ) -> None:
     """Run 0 again with its events and trace kept, and record it as an operation."""
-    gate = AgreementGate(loaded.agreement, study.scenario, record=True)
-    trace: list[TraceEvent] = []
-    Simulation(
-        study.scenario, study.model, study.options, gate, run_seeds(seed, 0), plan=study.plan,
-        observer=trace.append,
-    ).run(0)  # fmt: skip
     with open_store(url) as store:
-        result = record_simulated_run(
-            services_over(store), operation, str(path), study.scenario, gate.events, trace, gate.at
+        result = record_run_zero(
+            services_over(store), operation, str(path), study, loaded.agreement, seed
         )
     err_console.print(
         f"ledger: operation {operation!r} recorded with {len(result.events)} events of run 0 "
