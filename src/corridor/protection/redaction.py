@@ -39,9 +39,18 @@ def redact(value: Any, role: AccessRole) -> Any:
     return value if sees_personal_data(role) else strip_personal(value)
 
 
-PERSONAL_DATA_EVENTS = frozenset({"person-registered", "personal-data-read", "person-erased"})
+PERSONAL_DATA_EVENTS = frozenset(
+    {
+        "person-registered",
+        "personal-data-read",
+        "person-erased",
+        "people-merged",
+        "people-kept-apart",
+        "people-decision-reversed",
+    }
+)
 """Ledger events about personal data; their free text (a stated purpose, a reason,
-the ids a name matched) may itself identify someone."""
+the ids a name matched, which ids are one person) may itself identify someone."""
 KEPT_OF_PERSONAL_EVENTS = ("operation", "person")
 
 
