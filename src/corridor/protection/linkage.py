@@ -31,7 +31,7 @@ import pyarrow as pa
 from corridor.protection.transliteration import name_key
 
 MODEL_FILE = "linkage_model.json"
-DEFAULT_THRESHOLD = 6.0
+DEFAULT_THRESHOLD = 0.0
 """Match weight from which a pair is proposed (see bench/results/registry.json)."""
 
 BLOCKING_RULES = (
@@ -81,7 +81,7 @@ def features(records: Iterable[LinkageRecord], blind: Callable[[str], str]) -> p
     columns: dict[str, list[Any]] = {
         name: []
         for name in (
-            "unique_id", "first", "middle", "last", "first_block", "middle_block",
+            "unique_id", "first", "first_vowels", "middle", "last", "last_vowels", "first_block", "middle_block",
             "last_block", "birth_year", "sex", "household", "origin",
         )
     }  # fmt: skip
@@ -89,6 +89,8 @@ def features(records: Iterable[LinkageRecord], blind: Callable[[str], str]) -> p
         key = name_key(record.name)
         columns["unique_id"].append(record.person)
         columns["first"].append(key.first or None)
+        columns["first_vowels"].append(key.first_vowelled or None)
+        columns["last_vowels"].append(key.last_vowelled or None)
         columns["middle"].append(key.middle or None)
         columns["last"].append(key.last or None)
         columns["first_block"].append(blind("first:" + key.first) if key.first else None)
@@ -104,6 +106,8 @@ def features(records: Iterable[LinkageRecord], blind: Callable[[str], str]) -> p
         [
             ("unique_id", pa.string()),
             ("first", pa.string()),
+            ("first_vowels", pa.string()),
+            ("last_vowels", pa.string()),
             ("middle", pa.string()),
             ("last", pa.string()),
             ("first_block", pa.string()),
@@ -130,6 +134,7 @@ def settings() -> Any:
             comparison_description=label,
             comparison_levels=[
                 cll.NullLevel(column),
+                cll.ExactMatchLevel(f"{column}_vowels"),
                 cll.ExactMatchLevel(column),
                 cll.JaroWinklerLevel(column, 0.9),
                 cll.JaroWinklerLevel(column, 0.75),

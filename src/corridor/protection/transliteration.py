@@ -36,6 +36,13 @@ _LATIN_CLASS = {
     "r": "R", "s": "S", "f": "F", "v": "F", "q": "K", "k": "K", "c": "K", "l": "L",
     "m": "M", "n": "N", "x": "KS",
 }  # fmt: skip
+_ARABIC_VOWELS = {"و": "u", "ي": "i"}
+_LONG_VOWEL_MARK = {
+    "ou": "u", "oo": "u", "aw": "u", "ow": "u", "ee": "i", "ei": "i", "ai": "i", "ay": "i",
+    "ey": "i", "i": "i",
+}  # fmt: skip
+_LONG_VOWELS = re.compile("|".join(_LONG_VOWEL_MARK))
+
 _DIGRAPH = re.compile("|".join(sorted((d for d, _ in _LATIN_DIGRAPHS), key=len, reverse=True)))
 _DIGRAPH_CLASS = dict(_LATIN_DIGRAPHS)
 
@@ -66,6 +73,8 @@ class NameKey:
     parts: tuple[str, ...]
     script: str
     """`arabic`, `latin` or `mixed`: which letters the name was written in."""
+    vowelled: tuple[str, ...] = ()
+    """The same parts with the long vowels both scripts show (محمود, Mahmoud: `MHMuD`)."""
 
     @property
     def first(self) -> str:
@@ -78,6 +87,14 @@ class NameKey:
     @property
     def middle(self) -> str:
         return " ".join(self.parts[1:-1])
+
+    @property
+    def first_vowelled(self) -> str:
+        return self.vowelled[0] if self.vowelled else ""
+
+    @property
+    def last_vowelled(self) -> str:
+        return self.vowelled[-1] if len(self.vowelled) > 1 else ""
 
 
 def script_of(text: str) -> set[str]:
@@ -100,19 +117,38 @@ def _latin_letter(char: str) -> bool:
     return "a" <= base.lower() <= "z"
 
 
-def arabic_key(part: str) -> str:
-    return _finish("".join(_ARABIC_CLASS.get(char, "") for char in part))
+def arabic_key(part: str, vowels: bool = False) -> str:
+    """The sound key of an Arabic part; with `vowels`, long و/ي marked as `u`/`i`."""
+    marks = _ARABIC_VOWELS if vowels else {}
+    return _finish("".join(_ARABIC_CLASS.get(char, marks.get(char, "")) for char in part))
 
 
-def latin_key(part: str) -> str:
-    """The sound key of a Latin part; pieces joined with `-` are keyed apart (abd-jawad)."""
-    return _finish("".join(_latin_piece(piece) for piece in part.split("-")))
+def latin_key(part: str, vowels: bool = False) -> str:
+    """The sound key of a Latin part; pieces joined with `-` are keyed apart (abd-jawad).
+
+    With `vowels`, the spellings that are mostly long vowels or diphthongs
+    (ou, oo, aw, ee, ei, ai, ay, and i) are marked, so Mahmoud keeps the `u`
+    of محمود and Mohammed does not gain one; a lone u is mostly short
+    (Muhammad, Mustafa) and is left out.
+    """
+    return _finish("".join(_latin_piece(piece, vowels) for piece in part.split("-")))
 
 
-def _latin_piece(part: str) -> str:
+def vowelled_key(key_of: str, part: str) -> str:
+    return arabic_key(part, True) if key_of == "arabic" else latin_key(part, True)
+
+
+def _latin_piece(part: str, vowels: bool = False) -> str:
     def digraph(match: re.Match[str]) -> str:
         return "\x00" + _DIGRAPH_CLASS[match.group(0)] + "\x00"
 
+    if vowels:
+        part = _LONG_VOWELS.sub(lambda m: "\x00" + _LONG_VOWEL_MARK[m.group(0)] + "\x00", part)
+        part = part.replace("\x00\x00", "")
+        pieces = part.split("\x00")
+        return "".join(
+            piece if index % 2 else _latin_piece(piece) for index, piece in enumerate(pieces)
+        )
     marked = _DIGRAPH.sub(digraph, part)
     out: list[str] = []
     outside = True
@@ -123,8 +159,11 @@ def _latin_piece(part: str) -> str:
 
 
 def _finish(classes: str) -> str:
-    collapsed = re.sub(r"(.)\1+", r"\1", classes)
-    return collapsed[:-1] if len(collapsed) > 1 and collapsed.endswith("H") else collapsed
+    # Vowel marks count only between consonants: a first or last long vowel is
+    # written in Arabic where Latin spellings vary most (ى, final ي, initial ع).
+    collapsed = re.sub(r"(.)\1+", r"\1", classes.strip("ui"))
+    collapsed = collapsed[:-1] if len(collapsed) > 1 and collapsed.endswith("H") else collapsed
+    return collapsed.rstrip("ui")
 
 
 def latin_parts(text: str) -> list[str]:
@@ -166,13 +205,20 @@ def name_key(name: str) -> NameKey:
     """The sound keys of a name written in Arabic or Latin letters (or both)."""
     scripts = script_of(name) - {"other"}
     script = "mixed" if len(scripts) > 1 else (scripts.pop() if scripts else "")
-    keys: list[str] = []
-    for word in name.split():
-        if script_of(word) == {"arabic"}:
-            keys.extend(arabic_key(p) for p in arabic_parts(word))
-        else:
-            keys.extend(latin_key(p) for p in latin_parts(word))
-    if script != "mixed":
-        parts = arabic_parts(name) if script == "arabic" else latin_parts(name)
-        keys = [arabic_key(p) if script == "arabic" else latin_key(p) for p in parts]
-    return NameKey(tuple(k for k in keys if k), script)
+    pieces: list[tuple[str, str]] = []
+    if script == "mixed":
+        for word in name.split():
+            if script_of(word) == {"arabic"}:
+                pieces.extend(("arabic", p) for p in arabic_parts(word))
+            else:
+                pieces.extend(("latin", p) for p in latin_parts(word))
+    elif script == "arabic":
+        pieces = [("arabic", p) for p in arabic_parts(name)]
+    else:
+        pieces = [("latin", p) for p in latin_parts(name)]
+    keyed = [
+        (arabic_key(p) if kind == "arabic" else latin_key(p), vowelled_key(kind, p))
+        for kind, p in pieces
+    ]
+    keyed = [(plain, vowelled) for plain, vowelled in keyed if plain]
+    return NameKey(tuple(k for k, _ in keyed), script, tuple(v for _, v in keyed))
