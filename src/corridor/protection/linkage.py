@@ -81,8 +81,9 @@ def features(records: Iterable[LinkageRecord], blind: Callable[[str], str]) -> p
     columns: dict[str, list[Any]] = {
         name: []
         for name in (
-            "unique_id", "first", "first_vowels", "middle", "last", "last_vowels", "first_block", "middle_block",
-            "last_block", "birth_year", "sex", "household", "origin",
+            "unique_id", "first", "first_vowels", "middle", "last", "last_vowels",
+            "first_block", "middle_block", "last_block", "birth_year", "sex", "household",
+            "origin",
         )
     }  # fmt: skip
     for record in records:
