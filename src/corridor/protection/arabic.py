@@ -28,7 +28,13 @@ _HEH = "\u0647"
 
 
 def is_arabic_letter(char: str) -> bool:
-    return "\u0621" <= char <= "\u064a" or "\u0671" <= char <= "\u06d3"
+    """A letter of the Arabic blocks (Persian and Kurdish letters and presentation forms too)."""
+    point = ord(char)
+    return any(low <= point <= high for low, high in _ARABIC_BLOCKS) and char.isalpha()
+
+
+_ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+                  (0xFE70, 0xFEFF))  # fmt: skip
 
 
 def fold_arabic(text: str) -> str:
