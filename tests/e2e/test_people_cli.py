@@ -69,7 +69,8 @@ def test_a_bad_sheet_is_one_error_line_per_problem_and_exit_2(tmp_path: Path) ->
     result = runner.invoke(app, ["people", "import", str(sheet), *where])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("error: ") and "row 2, full_name: empty" in lines[0]
+    assert lines[0].startswith("error: ")
+    assert "row 2, full_name: empty" in lines[0]
     assert "row 3, birth_year: 2999 is in the future" in lines[1]
     assert lines[-1] == "error: nothing was imported (2 problems)"
     again = _json(["people", "duplicates", *where])
