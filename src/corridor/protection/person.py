@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -68,7 +68,10 @@ class PersonRecord:
 
     def to_bytes(self) -> bytes:
         """Canonical JSON, the plaintext the vault encrypts."""
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        # Field by field, not `asdict`: the same JSON (tuples become lists) at a
+        # fraction of the cost, which a 35,000-row import pays per row.
+        values = {name: getattr(self, name) for name in _FIELD_NAMES}
+        return json.dumps(values, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
     @property
     def year_of_birth(self) -> int | None:
@@ -82,3 +85,6 @@ class PersonRecord:
         values: dict[str, Any] = json.loads(data.decode("utf-8"))
         values["vulnerabilities"] = tuple(values.get("vulnerabilities", ()))
         return cls(**values)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(PersonRecord))

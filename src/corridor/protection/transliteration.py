@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from corridor.protection.arabic import arabic_parts, is_arabic_letter
+from corridor.protection.arabic import arabic_parts
 
 _ARABIC_CLASS = {
     "ب": "B", "ت": "T", "ث": "T", "ج": "J", "ح": "H", "خ": "C", "د": "D", "ذ": "T",
@@ -100,21 +101,20 @@ class NameKey:
 def script_of(text: str) -> set[str]:
     """The scripts of the letters in `text`: a subset of {"arabic", "latin", "other"}."""
     found: set[str] = set()
-    for char in text:
-        if not char.isalpha():
-            continue
-        if is_arabic_letter(char):
-            found.add("arabic")
-        elif _latin_letter(char):
-            found.add("latin")
-        elif unicodedata.category(char) != "Mn":
-            found.add("other")
+    if _ARABIC_LETTER.search(text):
+        found.add("arabic")
+    if _LATIN_LETTER.search(text):
+        found.add("latin")
+    if _OTHER_LETTER.search(text):
+        found.add("other")
     return found
 
 
-def _latin_letter(char: str) -> bool:
-    base = unicodedata.normalize("NFKD", char)[0]
-    return "a" <= base.lower() <= "z"
+_ARABIC_RANGES = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_LATIN_RANGES = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_ARABIC_LETTER = re.compile(f"(?=[{_ARABIC_RANGES}])[^\\W\\d_]")
+_LATIN_LETTER = re.compile(f"(?=[{_LATIN_RANGES}])[^\\W\\d_]")
+_OTHER_LETTER = re.compile(f"[^\\W\\d_{_ARABIC_RANGES}{_LATIN_RANGES}]")
 
 
 def arabic_key(part: str, vowels: bool = False) -> str:
@@ -201,6 +201,14 @@ def latin_parts(text: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=100_000)
+def _part_keys(kind: str, part: str) -> tuple[str, str]:
+    # Parts repeat across a registration (Mohammed, Ahmad, Hasan...): each is keyed once.
+    if kind == "arabic":
+        return arabic_key(part), arabic_key(part, True)
+    return latin_key(part), latin_key(part, True)
+
+
 def name_key(name: str) -> NameKey:
     """The sound keys of a name written in Arabic or Latin letters (or both)."""
     scripts = script_of(name) - {"other"}
@@ -216,9 +224,6 @@ def name_key(name: str) -> NameKey:
         pieces = [("arabic", p) for p in arabic_parts(name)]
     else:
         pieces = [("latin", p) for p in latin_parts(name)]
-    keyed = [
-        (arabic_key(p) if kind == "arabic" else latin_key(p), vowelled_key(kind, p))
-        for kind, p in pieces
-    ]
+    keyed = [_part_keys(kind, p) for kind, p in pieces]
     keyed = [(plain, vowelled) for plain, vowelled in keyed if plain]
     return NameKey(tuple(k for k, _ in keyed), script, tuple(v for _, v in keyed))

@@ -55,13 +55,16 @@ class VaultCipher:
     def __init__(self, key: MasterKey) -> None:
         self._aead = AESGCM(key.encryption_key)
         self._index_key = key.blind_index_key
+        self._index = hmac.new(self._index_key, digestmod=hashlib.sha256)
 
     def blind_index(self, name: str) -> str:
         return self.keyed(normalise_name(name))
 
     def keyed(self, text: str) -> str:
         """HMAC-SHA256 of `text` under the blind-index key: a blocking or lookup key."""
-        return hmac.new(self._index_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+        digest = self._index.copy()
+        digest.update(text.encode("utf-8"))
+        return digest.hexdigest()
 
     def name_keys(self, *names: str) -> tuple[str, ...]:
         """Keyed sound keys of every part of these names (one name in either script)."""
