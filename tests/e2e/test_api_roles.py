@@ -85,6 +85,8 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("POST", f"{OP}/people/decisions/merge-1/reverse", {"reason": "x"}, frozenset({C, R})),
     ("POST", f"{OP}/people/search", {"full_name": "Test Person", "purpose": "tracing"},
      frozenset({C, M, R})),
+    ("POST", f"{OP}/tracing", {"full_name": "Test Person"}, frozenset({C, R})),
+    ("GET", f"{OP}/tracing/trace-1/matches", None, frozenset({C, R})),
 ]  # fmt: skip
 
 

@@ -46,6 +46,8 @@ class Permission(StrEnum):
     ERASE_PERSONAL = "erase-personal"
     DEDUPLICATE = "deduplicate"
     """See duplicate candidates with their weights; merge, keep apart, reverse."""
+    TRACE = "trace"
+    """Open tracing requests and see who may be the person sought."""
 
 
 _C, _M, _R, _L, _O = (
@@ -70,6 +72,7 @@ POLICY: dict[Permission, frozenset[AccessRole]] = {
     Permission.WRITE_PERSONAL: frozenset({_C, _M, _R}),
     Permission.ERASE_PERSONAL: frozenset({_C}),
     Permission.DEDUPLICATE: frozenset({_C, _R}),
+    Permission.TRACE: frozenset({_C, _R}),
 }
 
 

@@ -47,6 +47,7 @@ PERSONAL_DATA_EVENTS = frozenset(
         "people-merged",
         "people-kept-apart",
         "people-decision-reversed",
+        "tracing-requested",
     }
 )
 """Ledger events about personal data; their free text (a stated purpose, a reason,

@@ -34,3 +34,13 @@ class KeepApart(Strict):
 
 class Reverse(Strict):
     reason: Text
+
+
+class TracingIn(Strict):
+    full_name: Text = Field(description="The name of the person sought, in either script.")
+    birth_year: Annotated[int, Field(ge=EARLIEST_BIRTH_YEAR, le=2200)] | None = None
+    sex: Short = ""
+    origin: Short = ""
+    seeker: Id | None = Field(default=None, description="The person id of who is looking.")
+    last_seen_site: Id | None = None
+    trip: Id | None = Field(default=None, description="The trip the person was last seen on.")

@@ -25,6 +25,7 @@ from corridor.entrypoints.api.people_models import (
     RegistrationIn,
     Reverse,
     Search,
+    TracingIn,
 )
 from corridor.errors import NotFound
 from corridor.protection.access import Permission
@@ -32,6 +33,7 @@ from corridor.protection.linkage import DEFAULT_THRESHOLD
 from corridor.protection.person import PersonRecord
 from corridor.services.personal_data import PersonalData
 from corridor.services.registry import Registry
+from corridor.services.tracing import Sought, Tracing
 
 router = APIRouter(responses=ERROR_RESPONSES, tags=["people"])
 
@@ -134,6 +136,43 @@ def search_people(operation: OperationId, body: Search, who: Caller, ctx: Contex
     who.require(Permission.READ_PERSONAL, operation)
     found = _personal(ctx).find_spellings(who, operation, body.full_name, body.purpose)
     return shown(who, {"people": found})
+
+
+@router.post("/operations/{operation}/tracing", status_code=201)
+def open_tracing_request(operation: OperationId, body: TracingIn, who: Caller, ctx: Context) -> Any:
+    """Open a tracing request: who is sought (sealed in the vault), last seen where, which trip."""
+    who.require(Permission.TRACE, operation)
+    _known(ctx, operation)
+    sought = Sought(body.full_name, body.birth_year, body.sex, body.origin)
+    request = Tracing(_personal(ctx)).request(
+        who, operation, sought, body.seeker, body.last_seen_site, body.trip
+    )
+    return shown(who, {"ok": True, "request": request})
+
+
+@router.get("/operations/{operation}/tracing/{request}/matches")
+def tracing_matches(
+    operation: OperationId,
+    request: PersonId,
+    who: Caller,
+    ctx: Context,
+    threshold: Annotated[float, Query(ge=-50, le=100)] = DEFAULT_THRESHOLD,
+) -> Any:
+    """Registered people who may be the one sought, with the trips that boarded them."""
+    who.require(Permission.TRACE, operation)
+    _known(ctx, operation)
+    found = Tracing(_personal(ctx)).matches(who, operation, request, threshold)
+    return shown(
+        who,
+        {
+            "request": request,
+            "matches": [
+                {**asdict(match), "reasons": list(match.reasons),
+                 "boarded": [asdict(b) for b in match.boarded]}
+                for match in found
+            ],
+        },
+    )  # fmt: skip
 
 
 def _decision(decision: Any) -> dict[str, Any]:
