@@ -19,8 +19,10 @@ C, M, R, L, OB = (
     AccessRole.OBSERVER,
 )
 OP = f"/operations/{OPERATION}"
-CHILD = {"full_name": "يوسف خالد درويش", "sex": "male", "age": 9, "birth_year": 2007,
-         "vulnerabilities": ["unaccompanied"], "movement": "east-aleppo", "ref": "FC-77"}  # fmt: skip
+CHILD = {
+    "full_name": "يوسف خالد درويش", "sex": "male", "age": 9, "birth_year": 2007,
+    "vulnerabilities": ["unaccompanied"], "movement": "east-aleppo", "ref": "FC-77",
+}  # fmt: skip
 OTHER = {"full_name": "Zainab Qassem", "sex": "female", "age": 30, "movement": "east-aleppo"}
 SOUGHT = {"full_name": "Youssef Khaled Darwish", "birth_year": 2007, "sex": "male",
           "last_seen_site": "east-aleppo"}  # fmt: skip
