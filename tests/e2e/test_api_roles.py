@@ -87,6 +87,8 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
      frozenset({C, M, R})),
     ("POST", f"{OP}/tracing", {"full_name": "Test Person"}, frozenset({C, R})),
     ("GET", f"{OP}/tracing/trace-1/matches", None, frozenset({C, R})),
+    ("GET", f"{OP}/trips/bus-1/manifest", None, EVERYONE),
+    ("GET", f"{OP}/trips/bus-1/manifest.html", None, EVERYONE),
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from corridor.entrypoints.api.auth import Caller, Context, shown
@@ -31,6 +32,7 @@ from corridor.errors import NotFound
 from corridor.protection.access import Permission
 from corridor.protection.linkage import DEFAULT_THRESHOLD
 from corridor.protection.person import PersonRecord
+from corridor.services.manifests import manifest_sheet
 from corridor.services.personal_data import PersonalData
 from corridor.services.registry import Registry
 from corridor.services.tracing import Sought, Tracing
@@ -173,6 +175,27 @@ def tracing_matches(
             ],
         },
     )  # fmt: skip
+
+
+@router.get("/operations/{operation}/trips/{trip}/manifest")
+def trip_manifest(operation: OperationId, trip: PersonId, who: Caller, ctx: Context) -> Any:
+    """A vehicle's sheet: names for coordinator, monitor and reception; counts for others."""
+    _known(ctx, operation)
+    sheet = manifest_sheet(_personal(ctx), who, operation, trip)
+    view = asdict(sheet)
+    view["people"] = [
+        {**line, "vulnerabilities": list(line["vulnerabilities"])} for line in view["people"]
+    ]
+    return shown(who, view)
+
+
+@router.get("/operations/{operation}/trips/{trip}/manifest.html", response_class=HTMLResponse)
+def trip_manifest_page(operation: OperationId, trip: PersonId, who: Caller, ctx: Context) -> Any:
+    """The same sheet as a printable page (A4, print CSS, nothing fetched)."""
+    from corridor.adapters.vault.manifest_page import render_manifest
+
+    _known(ctx, operation)
+    return HTMLResponse(render_manifest(manifest_sheet(_personal(ctx), who, operation, trip)))
 
 
 def _decision(decision: Any) -> dict[str, Any]:
