@@ -189,7 +189,19 @@ def trip_manifest(operation: OperationId, trip: PersonId, who: Caller, ctx: Cont
     return shown(who, view)
 
 
-@router.get("/operations/{operation}/trips/{trip}/manifest.html", response_class=HTMLResponse)
+# A page's refusals are JSON like every other answer: say so, or the schema
+# would claim the HTML media type for them too.
+_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {**spec, "content": {"application/json": {}}}
+    for status, spec in ERROR_RESPONSES.items()
+}
+
+
+@router.get(
+    "/operations/{operation}/trips/{trip}/manifest.html",
+    response_class=HTMLResponse,
+    responses=_PAGE_ERRORS,
+)
 def trip_manifest_page(operation: OperationId, trip: PersonId, who: Caller, ctx: Context) -> Any:
     """The same sheet as a printable page (A4, print CSS, nothing fetched)."""
     from corridor.adapters.vault.manifest_page import render_manifest
