@@ -16,6 +16,7 @@ SHEET = (
     "FC-1001,محمد أحمد الحلبي,m,1980,hh-1,al-shaar,east-aleppo\n"
     "FC-1001,Mohammed Ahmad Al-Halabi,m,1980,hh-1,al-shaar,east-aleppo\n"
     "FC-2002,Zainab Qassem,f,1990,hh-3,sukkari,east-aleppo\n"
+    "FC-3003,Sami Qudsi,m,2009,,sukkari,east-aleppo\n"
 )
 
 
@@ -44,11 +45,9 @@ def test_an_officer_imports_sees_the_pair_merges_and_splits_it(tmp_path: Path) -
     imported = _json(["people", "import", str(sheet), *where])
     people = imported["people"]
     assert isinstance(people, list)
-    assert [(p["row"], p["ref"]) for p in people] == [
-        (2, "FC-1001"),
-        (3, "FC-1001"),
-        (4, "FC-2002"),
-    ]
+    assert [(p["row"], p["ref"], p["flag"]) for p in people] == [
+        (2, "FC-1001", ""), (3, "FC-1001", ""), (4, "FC-2002", ""), (5, "FC-3003", "no-household")
+    ]  # fmt: skip
     candidates = _json(["people", "duplicates", *where])["candidates"]
     assert isinstance(candidates, list)
     ids = sorted((people[0]["person"], people[1]["person"]))

@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from corridor.protection.registration import Context, check_header, check_row, check_rows
+from corridor.protection.registration import (
+    Context,
+    check_header,
+    check_row,
+    check_rows,
+    child_flag,
+)
 
 CONTEXT = Context(date(2016, 12, 15), frozenset({"east-aleppo"}))
 
@@ -76,3 +82,25 @@ def test_a_household_of_forty_passes_and_one_of_forty_one_does_not() -> None:
     rows.append((42, {"full_name": "Omar Haddad", "household": "h"}))
     problems = check_rows(rows, CONTEXT)[1]
     assert [(p.row, p.field) for p in problems] == [(42, "household")]
+
+
+@pytest.mark.parametrize(
+    ("row", "flag"),
+    [
+        ({"age": "9", "vulnerabilities": "unaccompanied", "household": "h"}, "unaccompanied"),
+        ({"birth_year": "2008", "vulnerabilities": "separated"}, "unaccompanied"),
+        ({"age": "12", "group": "unaccompanied-minors", "household": "h"}, "unaccompanied"),
+        ({"age": "7"}, "no-household"),
+        ({"age": "7", "household": "h"}, ""),
+        ({"age": "30", "vulnerabilities": "unaccompanied"}, ""),
+        ({}, ""),
+    ],
+)
+def test_children_alone_or_without_a_household_are_flagged_at_registration(
+    row: dict[str, str], flag: str
+) -> None:
+    """A child tagged unaccompanied/separated, or with no household, is flagged for follow-up."""
+    record, problems = check_row(2, {"full_name": "Sami Qudsi", **row}, CONTEXT)
+    assert problems == []
+    assert record is not None
+    assert child_flag(record, CONTEXT.today) == flag

@@ -231,3 +231,34 @@ def _integer(value: str, field: str, bad: Complain, low: int, high: int | None) 
         bad(field, f"{number} is out of range; expected {limit}")
         return None
     return number
+
+
+ADULT_AGE = 18
+SEPARATED_TAGS = frozenset({"unaccompanied", "separated"})
+
+
+def is_child(record: PersonRecord, today: date) -> bool:
+    """Under 18 by age, else by birth year (or date of birth); unknown age is not a child."""
+    if record.age is not None:
+        return record.age < ADULT_AGE
+    year = record.year_of_birth
+    return year is not None and today.year - year < ADULT_AGE
+
+
+def is_unaccompanied(record: PersonRecord) -> bool:
+    tags = {tag.casefold() for tag in record.vulnerabilities}
+    return bool(tags & SEPARATED_TAGS) or record.group == Group.UNACCOMPANIED_MINORS.value
+
+
+def child_flag(record: PersonRecord, today: date) -> str:
+    """What reception must follow up at registration: a child alone, or a child with no household.
+
+    `unaccompanied`: a child tagged unaccompanied or separated (or registered in
+    that group); `no-household`: a child registered without a household id,
+    who may be separated and not yet known as such; "" otherwise.
+    """
+    if not is_child(record, today):
+        return ""
+    if is_unaccompanied(record):
+        return "unaccompanied"
+    return "" if record.household else "no-household"

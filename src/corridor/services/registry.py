@@ -37,7 +37,7 @@ from corridor.protection.duplicates import (
 from corridor.protection.linkage import DEFAULT_THRESHOLD, Candidate, LinkageRecord, features
 from corridor.protection.linkage import score as score_pairs
 from corridor.protection.person import PersonRecord
-from corridor.protection.registration import Context, check_header, check_rows
+from corridor.protection.registration import Context, check_header, check_rows, child_flag
 from corridor.services.personal_data import PERSON_REGISTERED, PERSONAL_DATA_READ, PersonalData
 
 OPENING_EVENTS = frozenset({"operation-opened", "scenario-loaded", "movement-declared"})
@@ -51,6 +51,9 @@ class Imported:
     row: int
     person: str
     ref: str
+    flag: str = ""
+    """`unaccompanied` or `no-household` for a child reception must follow up (see
+    `protection.registration.child_flag`); "" for everyone else."""
 
 
 @dataclass(frozen=True)
@@ -109,12 +112,20 @@ class Registry:
         who.require(Permission.WRITE_PERSONAL, operation)
         key = f"people-import:{operation}:{digest}"
         done = self.personal.ledger.recorded_command(key)
+        context = Context(self._today(), self._movements(operation))
         if done is not None:
             people = [e.data()["person"] for e in done.events]
-            return ImportResult(_refs(rows, people), True)
+            again, _problems = check_rows(rows, context)
+            return ImportResult(
+                tuple(
+                    Imported(number, person, record.ref, child_flag(record, context.today))
+                    for (number, _row), person, record in zip(rows, people, again, strict=False)
+                ),
+                True,
+            )
+        records: list[PersonRecord] = []
         problems = check_header(header)
         if not problems:
-            context = Context(self._today(), self._movements(operation))
             records, problems = check_rows(rows, context)
         if problems:
             shown = [f"{source}: {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
@@ -148,7 +159,7 @@ class Registry:
             raise
         return ImportResult(
             tuple(
-                Imported(number, record.id, record.ref)
+                Imported(number, record.id, record.ref, child_flag(record, context.today))
                 for record, (number, _row) in zip(stamped, rows, strict=True)
             ),
             False,
@@ -318,13 +329,6 @@ class Registry:
             actor=who.actor,
         )
         return found
-
-
-def _refs(rows: Sequence[tuple[int, dict[str, str]]], people: list[str]) -> tuple[Imported, ...]:
-    return tuple(
-        Imported(number, person, (row.get("ref") or "").strip())
-        for (number, row), person in zip(rows, people, strict=False)
-    )
 
 
 def _imported_id(operation: str, digest: str, row: int) -> str:

@@ -23,12 +23,12 @@ from corridor.errors import InvalidInput, NotFound
 from corridor.protection.access import Permission, Principal
 from corridor.protection.linkage import DEFAULT_THRESHOLD, LinkageRecord, features, score
 from corridor.protection.person import PersonRecord
+from corridor.protection.registration import is_child, is_unaccompanied
 from corridor.protection.transliteration import name_key
 from corridor.services.personal_data import PERSONAL_DATA_READ, PersonalData
 
 TRACING_REQUESTED = "tracing-requested"
 TRIP_BOARDED = "trip-boarded"
-ADULT_AGE = 18
 
 
 def tracing_scope(operation: str) -> str:
@@ -175,8 +175,8 @@ class Tracing:
                     ref=record.ref,
                     weight=pair.weight,
                     reasons=pair.reasons,
-                    child=_child(record, self._today()),
-                    unaccompanied=_unaccompanied(record),
+                    child=is_child(record, self._today()),
+                    unaccompanied=is_unaccompanied(record),
                     boarded=tuple(boarded.get(person, ())),
                 )
             )
@@ -219,15 +219,3 @@ def _linkage(record: PersonRecord) -> LinkageRecord:
         household=record.household,
         origin=record.origin,
     )
-
-
-def _child(record: PersonRecord, today: date) -> bool:
-    if record.age is not None:
-        return record.age < ADULT_AGE
-    year = record.year_of_birth
-    return year is not None and today.year - year < ADULT_AGE
-
-
-def _unaccompanied(record: PersonRecord) -> bool:
-    tags = {tag.casefold() for tag in record.vulnerabilities}
-    return bool(tags & {"unaccompanied", "separated"}) or record.group == "unaccompanied-minors"

@@ -103,6 +103,13 @@ def import_people(
         console.print(f"  row {person.row}: {person.person}{ref}")
     if len(result.people) > 20:
         console.print(f"  ... {len(result.people) - 20} more (--json lists all)")
+    for flag, words in (
+        ("unaccompanied", "unaccompanied or separated children"),
+        ("no-household", "children registered without a household"),
+    ):
+        flagged = [str(p.row) for p in result.people if p.flag == flag]
+        if flagged:
+            console.print(f"{words} (follow up): rows {', '.join(flagged)}")
 
 
 @app.command("duplicates")
