@@ -93,3 +93,26 @@ def test_the_printed_manifest_shows_names_in_both_scripts_in_chromium(
     assert "Total\t2" in text
     assert pdf.startswith(b"%PDF")
     assert [url for url in requested if not url.startswith(("file:", "data:"))] == []
+
+
+def test_a_convoy_prints_a_sheet_per_vehicle_and_counts_only_for_a_liaison(
+    world: ApiWorld,
+) -> None:
+    """Both boarded vehicles of a convoy come back; the liaison's page has no name."""
+    for trip, body in (("bus-2", PEOPLE[0]), ("bus-3", PEOPLE[1])):
+        plan = {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "c1"}
+        world.ok(world.post(C, f"{OP}/trips", plan))
+        person = world.ok(world.post(R, f"{OP}/people", {**body, "ref": ""}))["person"]
+        boarding = {"site": "east-aleppo", "manifest": [person]}
+        world.ok(world.post(M, f"{OP}/trips/{trip}/boarding", boarding))
+    neutral = world.ok(world.get(M, f"{OP}/convoys/c1/manifest"))["vehicles"]
+    assert [(v["trip"], v["total"], len(v["people"])) for v in neutral] == [
+        ("bus-2", 1, 1),
+        ("bus-3", 1, 1),
+    ]
+    page = world.get(L, f"{OP}/convoys/c1/manifest.html")
+    assert page.status_code == 200
+    assert page.text.count("Count sheet: ") == 2
+    for secret in (*SECRETS, "person-"):
+        assert secret not in page.text
+    assert world.get(L, f"{OP}/convoys/nowhere/manifest").status_code == 404

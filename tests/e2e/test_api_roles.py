@@ -89,6 +89,8 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("GET", f"{OP}/tracing/trace-1/matches", None, frozenset({C, R})),
     ("GET", f"{OP}/trips/bus-1/manifest", None, EVERYONE),
     ("GET", f"{OP}/trips/bus-1/manifest.html", None, EVERYONE),
+    ("GET", f"{OP}/convoys/convoy-1/manifest", None, EVERYONE),
+    ("GET", f"{OP}/convoys/convoy-1/manifest.html", None, EVERYONE),
 ]  # fmt: skip
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corridor.domain.events import RecordedEvent
 from corridor.domain.operation import operation_stream
 from corridor.errors import NotFound
 from corridor.protection.access import Permission, Principal, sees_personal_data
 from corridor.services.personal_data import PersonalData
 
 TRIP_BOARDED = "trip-boarded"
+TRIP_PLANNED = "trip-planned"
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,39 @@ def manifest_sheet(
 ) -> ManifestSheet:
     """The sheet of `trip`'s latest boarding as `who` may see it."""
     who.require(Permission.READ, operation)
-    boarded = None
-    for event in personal.ledger.read(stream=operation_stream(operation)):
-        if event.type == TRIP_BOARDED and event.data()["trip"] == trip:
-            boarded = event
+    boarded = _boardings(personal, operation).get(trip)
     if boarded is None:
         raise NotFound(f"trip {trip!r} has not boarded in operation {operation}")
+    return _sheet(personal, who, operation, trip, boarded)
+
+
+def convoy_sheets(
+    personal: PersonalData, who: Principal, operation: str, convoy: str
+) -> list[ManifestSheet]:
+    """One sheet per boarded vehicle of `convoy`, in trip order."""
+    who.require(Permission.READ, operation)
+    trips = sorted(
+        event.data()["trip"]
+        for event in personal.ledger.read(stream=operation_stream(operation))
+        if event.type == TRIP_PLANNED and event.data().get("convoy") == convoy
+    )
+    if not trips:
+        raise NotFound(f"no convoy {convoy!r} in operation {operation}")
+    boarded = _boardings(personal, operation)
+    return [_sheet(personal, who, operation, t, boarded[t]) for t in trips if t in boarded]
+
+
+def _boardings(personal: PersonalData, operation: str) -> dict[str, RecordedEvent]:
+    latest: dict[str, RecordedEvent] = {}
+    for event in personal.ledger.read(stream=operation_stream(operation)):
+        if event.type == TRIP_BOARDED:
+            latest[event.data()["trip"]] = event
+    return latest
+
+
+def _sheet(
+    personal: PersonalData, who: Principal, operation: str, trip: str, boarded: RecordedEvent
+) -> ManifestSheet:
     data = boarded.data()
     counts = {str(group): int(n) for group, n in sorted(data["counts"].items()) if n}
     ids: list[str] = list(data.get("manifest") or [])

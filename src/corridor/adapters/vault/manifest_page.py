@@ -1,5 +1,7 @@
 """The printable manifest page (HTML with print CSS): one A4 sheet per vehicle.
 
+A convoy prints as one page per vehicle in the same document.
+
 The page is rendered from the same `ManifestSheet` as its JSON twin, so a
 count-only sheet cannot grow a name column by accident: names are in the
 view model only for the neutral roles. Nothing is fetched: the style is
@@ -34,12 +36,15 @@ _TEMPLATE = """<!doctype html>
 </style>
 </head>
 <body>
-<h1>{{ title }}</h1>
+{% for sheet in sheets %}
+<section style="break-after: page">
+<h1>{{ titles[loop.index0] }}</h1>
 <table>
   <tr><th>Operation</th><td>{{ sheet.operation }}</td><th>Trip</th><td>{{ sheet.trip }}</td></tr>
   <tr><th>Vehicle</th><td>{{ sheet.vehicle }}</td>
       <th>Movement</th><td>{{ sheet.movement }}</td></tr>
-  <tr><th>Boarded at</th><td>{{ sheet.site }}</td><th>Recorded</th><td>{{ recorded }}</td></tr>
+  <tr><th>Boarded at</th><td>{{ sheet.site }}</td>
+      <th>Recorded</th><td>{{ calendar_time(sheet.boarded_at) }}</td></tr>
 </table>
 <table>
   <tr><th>Group</th><th>People</th></tr>
@@ -65,6 +70,8 @@ a checkpoint or a liaison: they receive the count-only sheet.</p>
 <p class="note">Count-only sheet: no names are listed, by design.</p>
 {% endif %}
 <div class="sign"><div>Monitor</div><div>Driver</div></div>
+</section>
+{% endfor %}
 </body>
 </html>
 """
@@ -79,7 +86,21 @@ def calendar_time(instant: str) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
 
 
-def render_manifest(sheet: ManifestSheet) -> str:
+def _title(sheet: ManifestSheet) -> str:
     kind = "Manifest" if sheet.names else "Count sheet"
-    title = f"{kind}: {sheet.vehicle} ({sheet.trip})"
-    return _PAGE.render(sheet=sheet, title=title, recorded=calendar_time(sheet.boarded_at))
+    return f"{kind}: {sheet.vehicle} ({sheet.trip})"
+
+
+def render_manifest(sheet: ManifestSheet) -> str:
+    """One vehicle's sheet as a printable page."""
+    return render_sheets([sheet], _title(sheet))
+
+
+def render_sheets(sheets: list[ManifestSheet], title: str) -> str:
+    """Several vehicles' sheets (a convoy), one printed page each."""
+    return _PAGE.render(
+        sheets=sheets,
+        titles=[_title(s) for s in sheets],
+        title=title,
+        calendar_time=calendar_time,
+    )

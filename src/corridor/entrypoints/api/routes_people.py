@@ -32,7 +32,7 @@ from corridor.errors import NotFound
 from corridor.protection.access import Permission
 from corridor.protection.linkage import DEFAULT_THRESHOLD
 from corridor.protection.person import PersonRecord
-from corridor.services.manifests import manifest_sheet
+from corridor.services.manifests import ManifestSheet, convoy_sheets, manifest_sheet
 from corridor.services.personal_data import PersonalData
 from corridor.services.registry import Registry
 from corridor.services.tracing import Sought, Tracing
@@ -181,12 +181,7 @@ def tracing_matches(
 def trip_manifest(operation: OperationId, trip: PersonId, who: Caller, ctx: Context) -> Any:
     """A vehicle's sheet: names for coordinator, monitor and reception; counts for others."""
     _known(ctx, operation)
-    sheet = manifest_sheet(_personal(ctx), who, operation, trip)
-    view = asdict(sheet)
-    view["people"] = [
-        {**line, "vulnerabilities": list(line["vulnerabilities"])} for line in view["people"]
-    ]
-    return shown(who, view)
+    return shown(who, _sheet_view(manifest_sheet(_personal(ctx), who, operation, trip)))
 
 
 # A page's refusals are JSON like every other answer: say so, or the schema
@@ -208,6 +203,38 @@ def trip_manifest_page(operation: OperationId, trip: PersonId, who: Caller, ctx:
 
     _known(ctx, operation)
     return HTMLResponse(render_manifest(manifest_sheet(_personal(ctx), who, operation, trip)))
+
+
+@router.get("/operations/{operation}/convoys/{convoy}/manifest")
+def convoy_manifest(operation: OperationId, convoy: PersonId, who: Caller, ctx: Context) -> Any:
+    """Every boarded vehicle's sheet of a convoy, as for one trip."""
+    _known(ctx, operation)
+    sheets = convoy_sheets(_personal(ctx), who, operation, convoy)
+    return shown(who, {"convoy": convoy, "vehicles": [_sheet_view(s) for s in sheets]})
+
+
+@router.get(
+    "/operations/{operation}/convoys/{convoy}/manifest.html",
+    response_class=HTMLResponse,
+    responses=_PAGE_ERRORS,
+)
+def convoy_manifest_page(
+    operation: OperationId, convoy: PersonId, who: Caller, ctx: Context
+) -> Any:
+    """A convoy's sheets as one printable document, a page per vehicle."""
+    from corridor.adapters.vault.manifest_page import render_sheets
+
+    _known(ctx, operation)
+    sheets = convoy_sheets(_personal(ctx), who, operation, convoy)
+    return HTMLResponse(render_sheets(sheets, f"Convoy {convoy}"))
+
+
+def _sheet_view(sheet: ManifestSheet) -> dict[str, Any]:
+    view = asdict(sheet)
+    view["people"] = [
+        {**line, "vulnerabilities": list(line["vulnerabilities"])} for line in view["people"]
+    ]
+    return view
 
 
 def _decision(decision: Any) -> dict[str, Any]:
