@@ -47,7 +47,9 @@ def test_a_tracing_request_finds_the_child_and_the_bus_from_its_manifest(world: 
     assert len(matches) == 1
     match = matches[0]
     assert (match["ref"], match["child"], match["unaccompanied"]) == ("FC-77", True, True)
-    assert match["boarded"] == [{"trip": "bus-1", "vehicle": "bus-1", "site": "east-aleppo"}]
+    assert match["boarded"] == [
+        {"trip": "bus-1", "vehicle": "bus-1", "site": "east-aleppo", "arrived_at": None}
+    ]
     assert any(reason.startswith("first name agrees") for reason in match["reasons"])
 
 
@@ -89,3 +91,13 @@ def test_a_request_naming_an_unknown_trip_or_site_is_refused(world: ApiWorld) ->
     assert "last_seen_site: 'paris' is not a site of this operation" in site.json()["error"]
     events = world.ok(world.get(C, f"{OP}/events"))
     assert not [e for e in events if e["type"] == "tracing-requested"]
+
+
+def test_a_match_shows_the_reception_site_the_bus_arrived_at(world: ApiWorld) -> None:
+    """Once bus-1 arrives, the child's match names where: the placement to follow up."""
+    world.ok(world.post(C, f"{OP}/trips/bus-1/depart", {"site": "east-aleppo"}))
+    counts = {"civilians": 1, "unaccompanied-minors": 1}
+    world.ok(world.post(M, f"{OP}/trips/bus-1/arrival", {"site": "jibreen", "counts": counts}))
+    request = world.ok(world.post(R, f"{OP}/tracing", SOUGHT))["request"]
+    (match,) = world.ok(world.get(R, f"{OP}/tracing/{request}/matches"))["matches"]
+    assert match["boarded"][0]["arrived_at"] == "jibreen"

@@ -6,7 +6,8 @@ year) is personal data: it is sealed in the vault beside the registrations,
 under the operation's tracing scope, and the ledger gets only the request
 id, the seeker's person id, the site and the trip. Matches are the
 registered people the linkage model scores against the description, each
-with the trips whose boarding manifest names them, and whether they are a
+with the trips whose boarding manifest names them and where those trips
+arrived (the reception site a child was taken to), and whether they are a
 child registered as unaccompanied.
 """
 
@@ -29,6 +30,7 @@ from corridor.services.personal_data import PERSONAL_DATA_READ, PersonalData
 
 TRACING_REQUESTED = "tracing-requested"
 TRIP_BOARDED = "trip-boarded"
+TRIP_ARRIVED = "trip-arrived"
 
 
 def tracing_scope(operation: str) -> str:
@@ -48,9 +50,12 @@ class Sought:
 
 @dataclass(frozen=True)
 class Boarding:
+    """A trip that boarded the person, and where it arrived (None while on the road)."""
+
     trip: str
     vehicle: str
     site: str
+    arrived_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,15 +203,20 @@ class Tracing:
         return sites, trips
 
     def _boardings(self, operation: str) -> dict[str, list[Boarding]]:
-        found: dict[str, list[Boarding]] = {}
+        boarded: list[tuple[str, dict[str, str]]] = []
+        arrived: dict[str, str] = {}
         for event in self.personal.ledger.read(stream=operation_stream(operation)):
-            if event.type != TRIP_BOARDED:
-                continue
-            data = event.data()
-            for person in data.get("manifest") or ():
-                found.setdefault(person, []).append(
-                    Boarding(data["trip"], data["vehicle"], data["site"])
-                )
+            if event.type == TRIP_BOARDED:
+                data = event.data()
+                boarded.extend((person, data) for person in data.get("manifest") or ())
+            elif event.type == TRIP_ARRIVED:
+                data = event.data()
+                arrived[data["trip"]] = data["site"]
+        found: dict[str, list[Boarding]] = {}
+        for person, data in boarded:
+            found.setdefault(person, []).append(
+                Boarding(data["trip"], data["vehicle"], data["site"], arrived.get(data["trip"]))
+            )
         return found
 
 
