@@ -78,6 +78,19 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("POST", f"{OP}/people/lookup", {"full_name": "Test Person", "purpose": "tracing"},
      frozenset({C, M, R})),
     ("POST", f"{OP}/people/person-1/erase", {"reason": "request"}, frozenset({C})),
+    ("GET", f"{OP}/people/duplicates", None, frozenset({C, R})),
+    ("POST", f"{OP}/people/merge", {"kept": "person-1", "duplicate": "person-2"},
+     frozenset({C, R})),
+    ("POST", f"{OP}/people/keep-apart", {"people": ["person-1", "person-2"]}, frozenset({C, R})),
+    ("POST", f"{OP}/people/decisions/merge-1/reverse", {"reason": "x"}, frozenset({C, R})),
+    ("POST", f"{OP}/people/search", {"full_name": "Test Person", "purpose": "tracing"},
+     frozenset({C, M, R})),
+    ("POST", f"{OP}/tracing", {"full_name": "Test Person"}, frozenset({C, R})),
+    ("GET", f"{OP}/tracing/trace-1/matches", None, frozenset({C, R})),
+    ("GET", f"{OP}/trips/bus-1/manifest", None, EVERYONE),
+    ("GET", f"{OP}/trips/bus-1/manifest.html", None, EVERYONE),
+    ("GET", f"{OP}/convoys/convoy-1/manifest", None, EVERYONE),
+    ("GET", f"{OP}/convoys/convoy-1/manifest.html", None, EVERYONE),
 ]  # fmt: skip
 
 

@@ -23,10 +23,14 @@ from corridor.domain.operation_clock import ClockSet
 __all__ = [
     "AGREEMENT_ADOPTED",
     "DECISION_RECORDED",
+    "PEOPLE_DECISION_REVERSED",
+    "PEOPLE_KEPT_APART",
+    "PEOPLE_MERGED",
     "PERSONAL_DATA_READ",
     "PERSON_ERASED",
     "PERSON_REGISTERED",
     "REGISTRY",
+    "TRACING_REQUESTED",
     "family",
 ]
 
@@ -36,6 +40,10 @@ DECISION_RECORDED = "decision-recorded"
 PERSON_REGISTERED = "person-registered"
 PERSONAL_DATA_READ = "personal-data-read"
 PERSON_ERASED = "person-erased"
+PEOPLE_MERGED = "people-merged"
+PEOPLE_KEPT_APART = "people-kept-apart"
+PEOPLE_DECISION_REVERSED = "people-decision-reversed"
+TRACING_REQUESTED = "tracing-requested"
 
 _FAMILIES: dict[str, tuple[str, ...]] = {
     "operation": (
@@ -49,7 +57,15 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "custody": tuple(CUSTODY_TYPES),
     "agreement": AGREEMENT_TYPES,
     "figures": (ClaimRecorded.TYPE,),
-    "protection": (PERSON_REGISTERED, PERSONAL_DATA_READ, PERSON_ERASED),
+    "protection": (
+        PERSON_REGISTERED,
+        PERSONAL_DATA_READ,
+        PERSON_ERASED,
+        PEOPLE_MERGED,
+        PEOPLE_KEPT_APART,
+        PEOPLE_DECISION_REVERSED,
+        TRACING_REQUESTED,
+    ),
 }
 
 REGISTRY: dict[str, str] = {name: family for family, names in _FAMILIES.items() for name in names}

@@ -44,6 +44,10 @@ class Permission(StrEnum):
     """Open a person's record (every read is audited)."""
     WRITE_PERSONAL = "write-personal"
     ERASE_PERSONAL = "erase-personal"
+    DEDUPLICATE = "deduplicate"
+    """See duplicate candidates with their weights; merge, keep apart, reverse."""
+    TRACE = "trace"
+    """Open tracing requests and see who may be the person sought."""
 
 
 _C, _M, _R, _L, _O = (
@@ -67,6 +71,8 @@ POLICY: dict[Permission, frozenset[AccessRole]] = {
     Permission.READ_PERSONAL: frozenset({_C, _M, _R}),
     Permission.WRITE_PERSONAL: frozenset({_C, _M, _R}),
     Permission.ERASE_PERSONAL: frozenset({_C}),
+    Permission.DEDUPLICATE: frozenset({_C, _R}),
+    Permission.TRACE: frozenset({_C, _R}),
 }
 
 

@@ -44,7 +44,7 @@ PERSONAL_DATA_EVENTS = frozenset(
     name for name, family in REGISTRY.items() if family == "protection"
 )
 """Ledger events about personal data; their free text (a stated purpose, a reason,
-the ids a name matched) may itself identify someone."""
+the ids a name matched, which ids are one person) may itself identify someone."""
 KEPT_OF_PERSONAL_EVENTS = ("operation", "person")
 
 

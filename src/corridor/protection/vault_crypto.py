@@ -6,6 +6,8 @@ cannot be swapped unnoticed. The blind index is HMAC-SHA256, under a key
 derived from the master key, over a normalised name: the same name typed
 with other case, spacing or accents finds the same rows, while the index
 alone cannot be reversed or checked against a list of names without the key.
+The same key makes the name keys: one HMAC per name part's sound key, so
+محمد and Mohammed meet in the index while neither is stored.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from corridor.errors import IntegrityError
 from corridor.protection.keys import MasterKey
 from corridor.protection.person import PersonRecord
+from corridor.protection.transliteration import name_key
 
 NONCE_BYTES = 12
 
@@ -52,10 +55,21 @@ class VaultCipher:
     def __init__(self, key: MasterKey) -> None:
         self._aead = AESGCM(key.encryption_key)
         self._index_key = key.blind_index_key
+        self._index = hmac.new(self._index_key, digestmod=hashlib.sha256)
 
     def blind_index(self, name: str) -> str:
-        digest = hmac.new(self._index_key, normalise_name(name).encode("utf-8"), hashlib.sha256)
+        return self.keyed(normalise_name(name))
+
+    def keyed(self, text: str) -> str:
+        """HMAC-SHA256 of `text` under the blind-index key: a blocking or lookup key."""
+        digest = self._index.copy()
+        digest.update(text.encode("utf-8"))
         return digest.hexdigest()
+
+    def name_keys(self, *names: str) -> tuple[str, ...]:
+        """Keyed sound keys of every part of these names (one name in either script)."""
+        parts = {part for name in names if name.strip() for part in name_key(name).parts}
+        return tuple(sorted(self.keyed("part:" + part) for part in parts))
 
     def seal(self, record: PersonRecord) -> Sealed:
         nonce = os.urandom(NONCE_BYTES)

@@ -57,10 +57,7 @@ class PersonalData:
         person = _person_id(operation, idempotency_key)
         if idempotency_key is None or self.vault.get(operation, person) is None:
             record = replace(record, id=person)
-            self.vault.put(
-                StoredPerson(person, operation, self._cipher.seal(record), self._check),
-                self._now(),
-            )
+            self.vault.put(self.sealed(operation, record), self._now())
         event = NewEvent(
             operation_stream(operation),
             PERSON_REGISTERED,
@@ -68,6 +65,28 @@ class PersonalData:
         )
         self.ledger.append([event], actor=who.actor, idempotency_key=idempotency_key)
         return person
+
+    def sealed(self, operation: str, record: PersonRecord) -> StoredPerson:
+        """A record as the vault stores it: ciphertext, blind index and keyed name keys."""
+        return StoredPerson(
+            record.id,
+            operation,
+            self._cipher.seal(record),
+            self._check,
+            self._cipher.name_keys(record.full_name, record.other_name),
+        )
+
+    @property
+    def cipher(self) -> VaultCipher:
+        return self._cipher
+
+    def open_stored(self, stored: StoredPerson) -> PersonRecord:
+        """Decrypt a row already read under an audit event (see `open_many`, `registry`)."""
+        if stored.key_check != self._check:
+            raise IntegrityError(
+                "the vault key in use is not the key these records were sealed with"
+            )
+        return self._cipher.open(stored.person, stored.sealed.nonce, stored.sealed.ciphertext)
 
     def read(self, who: Principal, operation: str, person: str, purpose: str) -> PersonRecord:
         """Open one record, after recording who read it and why."""
@@ -137,6 +156,30 @@ class PersonalData:
         who.require(Permission.READ_PERSONAL, operation)
         purpose = _purpose(purpose)
         found = self.vault.find(operation, self._cipher.blind_index(name))
+        self.ledger.append(
+            [
+                NewEvent(
+                    operation_stream(operation),
+                    PERSONAL_DATA_READ,
+                    {"operation": operation, "person": None, "purpose": purpose, "matches": found},
+                )
+            ],
+            actor=who.actor,
+        )
+        return found
+
+    def find_spellings(self, who: Principal, operation: str, name: str, purpose: str) -> list[str]:
+        """Ids of people whose name has every part of `name` in some spelling or script.
+
+        "Muhammad Ahmed" finds "Mohammed Ahmad" and "محمد أحمد": the parts'
+        sound keys are compared as keyed blind indexes; nothing is decrypted.
+        """
+        who.require(Permission.READ_PERSONAL, operation)
+        purpose = _purpose(purpose)
+        keys = self._cipher.name_keys(name)
+        if not keys:
+            raise InvalidInput("the name to look up has no Arabic or Latin letters")
+        found = self.vault.find_by_name_keys(operation, keys)
         self.ledger.append(
             [
                 NewEvent(

@@ -7,6 +7,7 @@ PostgreSQL; tests may subclass them with in-memory fakes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from corridor.protection.tokens import TokenRecord
@@ -21,6 +22,8 @@ class StoredPerson:
     operation: str
     sealed: Sealed
     key_check: str
+    name_keys: tuple[str, ...] = ()
+    """Keyed blind indexes of the name's sound keys (never the keys themselves)."""
 
 
 class PersonVault(ABC):
@@ -31,7 +34,23 @@ class PersonVault(ABC):
         """Store a new row; an existing person id is an `IntegrityError`."""
 
     @abstractmethod
+    def put_many(self, rows: Sequence[StoredPerson], created_at: str) -> None:
+        """Store new rows in one transaction: all of them or, on any error, none."""
+
+    @abstractmethod
     def get(self, operation: str, person: str) -> StoredPerson | None: ...
+
+    @abstractmethod
+    def all(self, operation: str) -> list[StoredPerson]:
+        """Every row of an operation, by person id."""
+
+    @abstractmethod
+    def find_by_name_keys(self, operation: str, name_keys: Sequence[str]) -> list[str]:
+        """Person ids whose name has every one of these keyed sound keys, sorted."""
+
+    @abstractmethod
+    def delete_many(self, operation: str, people: Sequence[str]) -> int:
+        """Remove rows (an import undone); returns how many were there."""
 
     @abstractmethod
     def find(self, operation: str, blind_index: str) -> list[str]:

@@ -12,7 +12,7 @@ Driver errors are translated here: callers see `IntegrityError`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from corridor.adapters.ledger.migrate import upgrade_connection
 from corridor.adapters.ledger.postgres import sqlalchemy_url
-from corridor.adapters.vault.tables import api_responses, api_tokens, vault_people
+from corridor.adapters.vault.tables import api_responses, api_tokens, vault_name_keys, vault_people
 from corridor.errors import IntegrityError, InvalidInput, NotFound, StoreUnavailable
 from corridor.protection.access import AccessRole
 from corridor.protection.tokens import TokenRecord
@@ -82,20 +82,44 @@ class SqlStore:
         self._engine.dispose()
 
 
+def _person_row(row: StoredPerson, created_at: str) -> dict[str, Any]:
+    return {
+        "person": row.person,
+        "operation": row.operation,
+        "nonce": row.sealed.nonce,
+        "ciphertext": row.sealed.ciphertext,
+        "blind_index": row.sealed.blind_index,
+        "key_check": row.key_check,
+        "created_at": created_at,
+    }
+
+
+def _key_rows(rows: Sequence[StoredPerson]) -> list[dict[str, str]]:
+    return [
+        {"operation": row.operation, "person": row.person, "name_key": key}
+        for row in rows
+        for key in sorted(set(row.name_keys))
+    ]
+
+
+def _stored(found: Any, keys: tuple[str, ...] = ()) -> StoredPerson:
+    sealed = Sealed(bytes(found["nonce"]), bytes(found["ciphertext"]), found["blind_index"])
+    return StoredPerson(found["person"], found["operation"], sealed, found["key_check"], keys)
+
+
 class SqlPersonVault(SqlStore, PersonVault):
     def put(self, row: StoredPerson, created_at: str) -> None:
+        self.put_many([row], created_at)
+
+    def put_many(self, rows: Sequence[StoredPerson], created_at: str) -> None:
+        # One transaction for the lot: an import is stored whole or not at all.
+        if not rows:
+            return
         with self._connect() as connection:
-            connection.execute(
-                vault_people.insert().values(
-                    person=row.person,
-                    operation=row.operation,
-                    nonce=row.sealed.nonce,
-                    ciphertext=row.sealed.ciphertext,
-                    blind_index=row.sealed.blind_index,
-                    key_check=row.key_check,
-                    created_at=created_at,
-                )
-            )
+            connection.execute(vault_people.insert(), [_person_row(r, created_at) for r in rows])
+            keys = _key_rows(rows)
+            if keys:
+                connection.execute(vault_name_keys.insert(), keys)
             connection.commit()
 
     def get(self, operation: str, person: str) -> StoredPerson | None:
@@ -104,10 +128,16 @@ class SqlPersonVault(SqlStore, PersonVault):
         )
         with self._connect() as connection:
             found = connection.execute(query).mappings().first()
-        if found is None:
-            return None
-        sealed = Sealed(bytes(found["nonce"]), bytes(found["ciphertext"]), found["blind_index"])
-        return StoredPerson(found["person"], found["operation"], sealed, found["key_check"])
+        return None if found is None else _stored(found)
+
+    def all(self, operation: str) -> list[StoredPerson]:
+        query = (
+            sa.select(vault_people)
+            .where(vault_people.c.operation == operation)
+            .order_by(vault_people.c.person)
+        )
+        with self._connect() as connection:
+            return [_stored(found) for found in connection.execute(query).mappings()]
 
     def find(self, operation: str, blind_index: str) -> list[str]:
         query = (
@@ -118,14 +148,44 @@ class SqlPersonVault(SqlStore, PersonVault):
         with self._connect() as connection:
             return list(connection.execute(query).scalars())
 
-    def delete(self, operation: str, person: str) -> bool:
-        statement = vault_people.delete().where(
-            vault_people.c.operation == operation, vault_people.c.person == person
+    def find_by_name_keys(self, operation: str, name_keys: Sequence[str]) -> list[str]:
+        wanted = sorted(set(name_keys))
+        if not wanted:
+            return []
+        query = (
+            sa.select(vault_name_keys.c.person)
+            .where(
+                vault_name_keys.c.operation == operation,
+                vault_name_keys.c.name_key.in_(wanted),
+            )
+            .group_by(vault_name_keys.c.person)
+            .having(sa.func.count(sa.distinct(vault_name_keys.c.name_key)) == len(wanted))
+            .order_by(vault_name_keys.c.person)
         )
         with self._connect() as connection:
-            removed = connection.execute(statement).rowcount
+            return list(connection.execute(query).scalars())
+
+    def delete(self, operation: str, person: str) -> bool:
+        return self.delete_many(operation, [person]) > 0
+
+    def delete_many(self, operation: str, people: Sequence[str]) -> int:
+        removed = 0
+        with self._connect() as connection:
+            for start in range(0, len(people), 500):
+                chunk = list(people[start : start + 500])
+                connection.execute(
+                    vault_name_keys.delete().where(
+                        vault_name_keys.c.operation == operation,
+                        vault_name_keys.c.person.in_(chunk),
+                    )
+                )
+                removed += connection.execute(
+                    vault_people.delete().where(
+                        vault_people.c.operation == operation, vault_people.c.person.in_(chunk)
+                    )
+                ).rowcount
             connection.commit()
-        return bool(removed)
+        return removed
 
     def count(self, operation: str) -> int:
         query = (

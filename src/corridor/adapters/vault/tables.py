@@ -1,4 +1,4 @@
-"""The vault and token tables as SQLAlchemy metadata (created by revision 0002)."""
+"""The vault and token tables as SQLAlchemy metadata (created by revisions 0002, 0003 and 0004)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ vault_people = sa.Table(
     sa.Column("blind_index", sa.Text(), nullable=False),
     sa.Column("key_check", sa.Text(), nullable=False),
     sa.Column("created_at", sa.Text(), nullable=False),
+)
+
+vault_name_keys = sa.Table(
+    "vault_name_keys",
+    metadata,
+    sa.Column("operation", sa.Text(), primary_key=True),
+    sa.Column("person", sa.Text(), primary_key=True),
+    sa.Column("name_key", sa.Text(), primary_key=True),
 )
 
 api_tokens = sa.Table(
