@@ -17,12 +17,13 @@ import pytest
 
 from corridor.adapters.vault.store import SqlPersonVault, SqlTokenStore
 from corridor.bootstrap import open_store
+from corridor.domain.event_types import PERSONAL_DATA_READ
 from corridor.errors import Forbidden, NotFound, Unauthorized
 from corridor.protection.access import AccessRole, Principal
 from corridor.protection.keys import MasterKey
 from corridor.protection.person import PersonRecord
 from corridor.services.access_tokens import authenticate, issue_token, revoke_token
-from corridor.services.personal_data import PERSONAL_DATA_READ, PersonalData
+from corridor.services.personal_data import PersonalData
 from corridor.services.ports import LedgerStore
 from tests.support.postgres import find_bindir
 

@@ -23,10 +23,11 @@ from corridor.adapters.vault.spreadsheet import read_sheet
 from corridor.adapters.vault.store import SqlPersonVault
 from corridor.bootstrap import open_store
 from corridor.domain.clock import SteppingClock
+from corridor.domain.event_types import PERSON_REGISTERED
 from corridor.errors import Forbidden, IntegrityError, InvalidInput, NotFound
 from corridor.protection.access import AccessRole, Principal
 from corridor.protection.keys import MasterKey
-from corridor.services.personal_data import PERSON_REGISTERED, PersonalData
+from corridor.services.personal_data import PersonalData
 from corridor.services.ports import LedgerStore
 from corridor.services.registry import Registry
 from tests.support.postgres import find_bindir

@@ -22,14 +22,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
+from corridor.domain.event_types import PEOPLE_DECISION_REVERSED as DECISION_REVERSED
+from corridor.domain.event_types import (
+    PEOPLE_KEPT_APART,
+    PEOPLE_MERGED,
+    PERSON_REGISTERED,
+    PERSONAL_DATA_READ,
+)
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import operation_stream
 from corridor.errors import CorridorError, IntegrityError, InvalidInput, NotFound
 from corridor.protection.access import Permission, Principal
 from corridor.protection.duplicates import (
-    DECISION_REVERSED,
-    PEOPLE_KEPT_APART,
-    PEOPLE_MERGED,
     Decision,
     Decisions,
     fold_decisions,
@@ -38,7 +42,7 @@ from corridor.protection.linkage import DEFAULT_THRESHOLD, Candidate, LinkageRec
 from corridor.protection.linkage import score as score_pairs
 from corridor.protection.person import PersonRecord
 from corridor.protection.registration import Context, check_header, check_rows, child_flag
-from corridor.services.personal_data import PERSON_REGISTERED, PERSONAL_DATA_READ, PersonalData
+from corridor.services.personal_data import PersonalData
 
 OPENING_EVENTS = frozenset({"operation-opened", "scenario-loaded", "movement-declared"})
 MAX_PROBLEMS_SHOWN = 200

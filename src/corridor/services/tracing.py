@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
-from corridor.domain.event_types import TRACING_REQUESTED
+from corridor.domain.event_types import PERSONAL_DATA_READ, TRACING_REQUESTED
 from corridor.domain.events import NewEvent
 from corridor.domain.operation import operation_stream
 from corridor.errors import InvalidInput, NotFound
@@ -27,7 +27,7 @@ from corridor.protection.linkage import DEFAULT_THRESHOLD, LinkageRecord, featur
 from corridor.protection.person import PersonRecord
 from corridor.protection.registration import is_child, is_unaccompanied
 from corridor.protection.transliteration import name_key
-from corridor.services.personal_data import PERSONAL_DATA_READ, PersonalData
+from corridor.services.personal_data import PersonalData
 
 TRIP_BOARDED = "trip-boarded"
 TRIP_ARRIVED = "trip-arrived"
