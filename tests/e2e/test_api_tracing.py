@@ -33,7 +33,7 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
     """A child and an adult registered, both boarded on bus-1 from its manifest."""
     with api_world(f"sqlite:///{tmp_path / 'corridor.db'}") as opened:
         ids = [opened.ok(opened.post(R, f"{OP}/people", body))["person"] for body in (CHILD, OTHER)]
-        plan = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-1"}
+        plan = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-1"}
         opened.ok(opened.post(C, f"{OP}/trips", plan))
         manifest = {"site": "east-aleppo", "manifest": ids}
         opened.ok(opened.post(M, f"{OP}/trips/bus-1/boarding", manifest))
@@ -48,7 +48,12 @@ def test_a_tracing_request_finds_the_child_and_the_bus_from_its_manifest(world: 
     match = matches[0]
     assert (match["ref"], match["child"], match["unaccompanied"]) == ("FC-77", True, True)
     assert match["boarded"] == [
-        {"trip": "bus-1", "vehicle": "bus-1", "site": "east-aleppo", "arrived_at": None}
+        {
+            "trip": "bus-1",
+            "vehicle": "bus-aleppo-depot-1",
+            "site": "east-aleppo",
+            "arrived_at": None,
+        }
     ]
     assert any(reason.startswith("first name agrees") for reason in match["reasons"])
 
@@ -95,9 +100,16 @@ def test_a_request_naming_an_unknown_trip_or_site_is_refused(world: ApiWorld) ->
 
 def test_a_match_shows_the_reception_site_the_bus_arrived_at(world: ApiWorld) -> None:
     """Once bus-1 arrives, the child's match names where: the placement to follow up."""
-    world.ok(world.post(C, f"{OP}/trips/bus-1/depart", {"site": "east-aleppo"}))
+    # The deal lets the wounded go first: one leaves by ambulance, then the bus may.
+    at = {"site": "east-aleppo", "at": "2016-12-15T10:00:00+02:00"}
+    ambulance = {"trip": "amb-1", "movement": "east-aleppo", "vehicle": "ambulance-aleppo-depot-1"}
+    world.ok(world.post(C, f"{OP}/trips", ambulance))
+    wounded = {"site": "east-aleppo", "counts": {"wounded-seated": 1}}
+    world.ok(world.post(M, f"{OP}/trips/amb-1/boarding", wounded))
+    world.ok(world.post(C, f"{OP}/trips/amb-1/depart", at))
+    world.ok(world.post(C, f"{OP}/trips/bus-1/depart", at))
     counts = {"civilians": 1, "unaccompanied-minors": 1}
-    world.ok(world.post(M, f"{OP}/trips/bus-1/arrival", {"site": "jibreen", "counts": counts}))
+    world.ok(world.post(M, f"{OP}/trips/bus-1/arrival", {"site": "idlib", "counts": counts}))
     request = world.ok(world.post(R, f"{OP}/tracing", SOUGHT))["request"]
     (match,) = world.ok(world.get(R, f"{OP}/tracing/{request}/matches"))["matches"]
-    assert match["boarded"][0]["arrived_at"] == "jibreen"
+    assert match["boarded"][0]["arrived_at"] == "idlib"
