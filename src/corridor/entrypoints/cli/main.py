@@ -9,6 +9,7 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     ops,
     plan,
     plan_scenario,
+    reception,
     scenario,
     serve,
     simulate,
@@ -23,6 +24,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(ops.app, name="ops")
+app.add_typer(reception.app, name="reception")
 
 
 def main() -> None:
