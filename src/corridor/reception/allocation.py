@@ -309,18 +309,21 @@ def _unmet(
     open_to: dict[int, set[str]] = {}
     for d, p in zip(arcs.demand, arcs.place, strict=True):
         open_to.setdefault(d, set()).add(places[p].site)
-    grouped: dict[tuple[str, Group], list[tuple[Demand, int]]] = {}
+    # Demands with no place open at all (too large, or no kind houses them)
+    # are reported apart from those that found every open place full.
+    grouped: dict[tuple[str, Group, bool], list[tuple[int, int]]] = {}
     for d, demand in enumerate(demands):
         left = demand.households - int(placed[d])
         if left > 0:
-            grouped.setdefault((demand.movement, demand.group), []).append((demand, left))
+            key = (demand.movement, demand.group, d in open_to)
+            grouped.setdefault(key, []).append((d, left))
     out: list[Unmet] = []
-    for (movement, group), items in grouped.items():
-        sites = sorted(set().union(*(open_to.get(demands.index(dm), set()) for dm, _ in items)))
-        people = sum(dm.size * n for dm, n in items)
-        if not sites:
+    for (movement, group, has_open), items in grouped.items():
+        sites = sorted(set().union(*(open_to.get(d, set()) for d, _ in items)))
+        people = sum(demands[d].size * n for d, n in items)
+        if not has_open:
             biggest = max((u.place.places for u in uses if group in u.place.houses), default=0)
-            largest = max(dm.size for dm, _ in items)
+            largest = max(demands[d].size for d, _ in items)
             reason = (
                 f"no place open to them: a household of {largest} is larger than any shelter "
                 f"that houses {group.value} (largest holds {biggest})"

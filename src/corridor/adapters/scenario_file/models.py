@@ -9,6 +9,7 @@ generated from these models, so the file format has a single definition.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -92,13 +93,23 @@ class StockModel(Strict):
 class ReceptionModel(Strict):
     """What a reception site offers: shelters by kind, stocks, P-code and climate."""
 
-    pcode: str | None = Field(default=None, pattern=r"^[A-Z]{2}[0-9]{2,12}$")
-    """OCHA administrative P-code (e.g. SY0200), where known."""
+    pcode: str | None = None
+    """OCHA administrative P-code (e.g. SY0200): 2 capital letters, then 2-12 digits."""
     climate: Climate = Climate.TEMPERATE
     """`cold` raises the covered space per person and adds blankets and winter kits."""
     shelters: list[ShelterModel] = Field(min_length=1)
     stocks: list[StockModel] = Field(default_factory=list)
     source: SourceModel | None = None
+
+    @field_validator("pcode")
+    @classmethod
+    def _pcode(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Z]{2}[0-9]{2,12}", value):
+            raise ValueError(
+                "expected an OCHA P-code like SY07 or SY0200 (2 capital letters, then digits), "
+                f"found {value!r}"
+            )
+        return value
 
 
 class SiteModel(Strict):
