@@ -73,6 +73,8 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("POST", f"{OP}/resumes", {"term": "T6", "organisation": "russia"}, frozenset({C, L})),
     ("GET", f"{OP}/decisions", None, EVERYONE),
     ("GET", f"{OP}/agreement", None, EVERYONE),
+    ("GET", f"{OP}/reception/occupancy", None, EVERYONE),
+    ("GET", f"{OP}/reception/needs", None, EVERYONE),
     ("POST", f"{OP}/people", {"full_name": "Test Person"}, frozenset({C, M, R})),
     ("GET", f"{OP}/people/person-1?purpose=tracing", None, frozenset({C, M, R})),
     ("POST", f"{OP}/people/lookup", {"full_name": "Test Person", "purpose": "tracing"},
