@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,26 @@ def test_a_bad_day_count_is_refused_with_422(world: ApiWorld) -> None:
     response = world.get(AccessRole.RECEPTION, f"{OP}/needs", days=0)
     assert response.status_code == 422
     assert "days" in response.text
+
+
+def test_check_ins_are_arrival_counts_at_each_shelter(tmp_path: Path) -> None:
+    """A bus counted on arrival at al-Atarib is its check-in; a liaison sees the total only."""
+    at = "2016-12-15T10:00:00+02:00"
+    ops = f"/operations/{OPERATION}"
+    with api_world(f"sqlite:///{tmp_path / 'corridor.db'}") as world:
+        empty = world.ok(world.get(AccessRole.RECEPTION, f"{OP}/check-ins"))
+        assert empty == {"sites": []}
+        trip = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-1"}
+        world.ok(world.post(AccessRole.COORDINATOR, f"{ops}/trips", trip))
+        board = {"site": "east-aleppo", "counts": {"civilians": 40}}
+        world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/bus-1/boarding", board))
+        depart = {"site": "east-aleppo", "at": at}
+        world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/bus-1/depart", depart))
+        arrive = {"site": "atareb", "counts": {"civilians": 40}, "at": at}
+        world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/bus-1/arrival", arrive))
+        view = world.ok(world.get(AccessRole.RECEPTION, f"{OP}/check-ins"))
+        assert view["sites"] == [
+            {"site": "atareb", "checked_in": {"civilians": 40}, "places": {"civilians": 10000}}
+        ]
+        total = world.ok(world.get(AccessRole.LIAISON, f"{OP}/check-ins"))
+        assert total == {"checked_in": 40, "sites": 1}

@@ -75,6 +75,7 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("GET", f"{OP}/agreement", None, EVERYONE),
     ("GET", f"{OP}/reception/occupancy", None, EVERYONE),
     ("GET", f"{OP}/reception/needs", None, EVERYONE),
+    ("GET", f"{OP}/reception/check-ins", None, EVERYONE),
     ("POST", f"{OP}/people", {"full_name": "Test Person"}, frozenset({C, M, R})),
     ("GET", f"{OP}/people/person-1?purpose=tracing", None, frozenset({C, M, R})),
     ("POST", f"{OP}/people/lookup", {"full_name": "Test Person", "purpose": "tracing"},

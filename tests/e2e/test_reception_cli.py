@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 
 from corridor.adapters.scenario_file import bundled_path, load_bundled
 from corridor.entrypoints.cli.main import app
+from corridor.protection.access import AccessRole
+from tests.support.api_world import api_world
 
 runner = CliRunner()
 
@@ -78,3 +80,33 @@ def test_a_forecast_without_a_source_is_refused() -> None:
     result = runner.invoke(app, ["reception", "forecast", "east-aleppo-2016"])
     assert result.exit_code == 2
     assert "--plan" in result.output
+
+
+def test_forecast_from_a_ledger_counts_check_ins_and_the_road(tmp_path: Path) -> None:
+    """Ambulances on the road with the wounded and a bus arrived at al-Atarib: both forecast."""
+    at = "2016-12-15T10:00:00+02:00"
+    ops = "/operations/east-aleppo-2016"
+    url = f"sqlite:///{tmp_path / 'corridor.db'}"
+    wounded = {"wounded-stretcher": 270, "wounded-seated": 541}
+    with api_world(url) as world:
+        for trip, people in (("amb-1", wounded), ("bus-1", {"civilians": 40})):
+            planned = {"trip": trip, "movement": "east-aleppo", "vehicle": trip}
+            world.ok(world.post(AccessRole.COORDINATOR, f"{ops}/trips", planned))
+            board = {"site": "east-aleppo", "counts": people}
+            world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/{trip}/boarding", board))
+            depart = {"site": "east-aleppo", "at": at}
+            answer = world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/{trip}/depart", depart))
+            assert answer["ok"], answer
+        arrive = {"site": "atareb", "counts": {"civilians": 40}, "at": at}
+        world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/bus-1/arrival", arrive))
+    result = runner.invoke(
+        app, ["reception", "forecast", "east-aleppo-2016", "--db", url, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["source"] == "ledger"
+    assert view["arrivals_p50"] == 40 + 811
+    by_site = {row["site"]: row for row in view["hours"]}
+    assert by_site["atareb"]["p50"]["civilians"] == 40
+    assert by_site["idlib"]["p50"]["wounded-stretcher"] == 270
+    assert by_site["idlib"]["p50"]["wounded-seated"] == 541

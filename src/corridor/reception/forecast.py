@@ -11,7 +11,6 @@ time with the scenario's clock (`calendar`).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,7 +53,7 @@ class Forecast:
         return datetime.fromisoformat(self.start) + timedelta(hours=hour)
 
 
-def _sites(scenario: Scenario) -> tuple[str, ...]:
+def destination_sites(scenario: Scenario) -> tuple[str, ...]:
     """Every site a movement may deliver people to, in the scenario's order."""
     wanted = {d for m in scenario.movements for d in m.destinations}
     return tuple(s.id for s in scenario.sites if s.id in wanted)
@@ -62,7 +61,7 @@ def _sites(scenario: Scenario) -> tuple[str, ...]:
 
 def from_plan(scenario: Scenario, plan: Plan) -> Forecast:
     """The plan's arrivals: each trip's loads in the hour it unloads."""
-    sites = _sites(scenario)
+    sites = destination_sites(scenario)
     index = {s: i for i, s in enumerate(sites)}
     hours = max(1, math.ceil(max((t.arrive for t in plan.trips), default=0.0) / 60.0) + 1)
     grid = np.zeros((len(sites), hours, len(GROUPS)), dtype=np.int64)
@@ -120,7 +119,7 @@ def from_simulation(
         raise InvalidInput(f"runs must be at least 1, found {runs}")
     options = options or RunOptions()
     model = model or DisruptionModel()
-    sites = _sites(scenario)
+    sites = destination_sites(scenario)
     hours = math.ceil(options.horizon_minutes / 60.0) + 1
     grids: list[np.ndarray] = []
     for index in range(runs):
@@ -160,7 +159,3 @@ def by_day(forecast: Forecast, days: int, band: str = "p50") -> tuple[tuple[str,
         hour = math.ceil((end - start).total_seconds() / 3600.0) - 1
         out[:, d] = cum[:, min(max(hour, 0), cum.shape[1] - 1)] if hour >= 0 else 0
     return dates, out
-
-
-def sites_of(forecast: Forecast) -> Sequence[str]:
-    return forecast.sites

@@ -88,7 +88,9 @@ def forecast_arrivals(
     if runs > 0:
         return from_simulation(scenario, runs, seed, model=model, deal=deal, plan=plan)
     if plan is None:
-        raise InvalidInput("a forecast needs a plan (--plan DIR) or simulated runs (--runs N)")
+        raise InvalidInput(
+            "a forecast needs a plan (--plan DIR), simulated runs (--runs N) or a ledger (--db URL)"
+        )
     return from_plan(scenario, plan)
 
 

@@ -1,4 +1,4 @@
-"""Reception: shelter occupancy against capacity, and Sphere needs with shortfall days.
+"""Reception: check-ins at shelters, occupancy against capacity, Sphere needs and shortfalls.
 
 Both read the operation's scenario and answer through the same handlers and
 views as `corridor reception`. Coordinators and reception desks see every
@@ -19,6 +19,7 @@ from corridor.entrypoints.api.auth import Caller, Context, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.models import ID_PATTERN
 from corridor.protection.access import AccessRole, Permission
+from corridor.reception.live import check_ins as count_check_ins
 from corridor.services import reception as handlers
 from corridor.services.live import OperationRecord
 
@@ -93,3 +94,27 @@ def needs(
             "shortfalls": len(view["shortfalls"]),
         }
     return shown(who, view)
+
+
+@router.get("/operations/{operation}/reception/check-ins")
+def check_ins(operation: OperationId, who: Caller, ctx: Context) -> Any:
+    """People counted on arrival at each shelter, by group, against its places."""
+    who.require(Permission.READ, operation)
+
+    def view(record: OperationRecord) -> Any:
+        scenario = _scenario(record.scenario)
+        arrived = count_check_ins(scenario, record.book.trips.values())
+        return [
+            {
+                "site": site,
+                "checked_in": {g.value: n for g, n in sorted(by_group.items())},
+                "places": {g.value: scenario.site(site).capacity_for(g) for g in by_group},
+            }
+            for site, by_group in sorted(arrived.items())
+        ]
+
+    sites = ctx.live.read(operation, view)
+    if who.role not in DETAIL:
+        total = sum(n for s in sites for n in s["checked_in"].values())
+        return shown(who, {"checked_in": total, "sites": len(sites)})
+    return shown(who, {"sites": sites})

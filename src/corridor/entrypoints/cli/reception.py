@@ -3,8 +3,9 @@
 Each command parses, calls one handler of `services.reception` and renders
 its view: a short table for people, `--json` for programs, `--out DIR` for
 CSV, JSON and a chart. Forecasts come from a plan (`--plan DIR`, written by
-`corridor plan`) or from simulated runs (`--runs N --seed S`, under the
-scenario's deal unless `--open-deal`).
+`corridor plan`), from simulated runs (`--runs N --seed S`, under the
+scenario's deal unless `--open-deal`), or from a ledger (`--db URL`: people
+checked in so far and trips on the road at their expected hour).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ PLAN = typer.Option(None, "--plan", help="Arrivals from this plan (plan.json or 
 RUNS = typer.Option(0, "--runs", help="Arrivals from N simulated runs (p10/p50/p90).")
 SEED = typer.Option(0, "--seed", help="Seed of the simulated runs.")
 OPEN_DEAL = typer.Option(False, "--open-deal", help="Simulate without the scenario's deal.")
+DB = typer.Option(None, "--db", help="Arrived and on the road, from this ledger (URL).")
+OPERATION = typer.Option(None, "--operation", help="Operation in --db (default: scenario id).")
 
 
 def _document(scenario: str) -> tuple[ScenarioDocument, Path]:
@@ -59,10 +62,28 @@ def _plan(path: Path) -> Plan:
 
 
 def _forecast(
-    document: ScenarioDocument, path: Path, plan: Path | None, runs: int, seed: int, open_deal: bool
+    document: ScenarioDocument,
+    path: Path,
+    plan: Path | None,
+    runs: int,
+    seed: int,
+    open_deal: bool,
+    db: str | None = None,
+    operation: str | None = None,
 ) -> Forecast:
     if runs < 0:
         raise InvalidInput(f"--runs must be >= 0, found {runs}")
+    if db is not None:
+        if plan is not None or runs:
+            raise InvalidInput("give one source of arrivals: --plan, --runs or --db")
+        from corridor.bootstrap import open_store
+        from corridor.domain.clock import SystemClock
+        from corridor.services.reception_live import forecast_from_ledger
+
+        with open_store(db) as store:
+            return forecast_from_ledger(
+                store, operation or document.scenario.id, document.scenario, SystemClock()
+            )
     deal: GateFactory = OpenDeal
     model = None
     if runs > 0:
@@ -128,12 +149,14 @@ def forecast_command(
     runs: int = RUNS,
     seed: int = SEED,
     open_deal: bool = OPEN_DEAL,
+    db: str | None = DB,
+    operation: str | None = OPERATION,
     as_json: bool = JSON,
     out: Path | None = OUT,
 ) -> None:
     """Arrivals per reception site per hour, by group (p10/p50/p90 from simulated runs)."""
     document, path = _document(scenario)
-    forecast = _forecast(document, path, plan, runs, seed, open_deal)
+    forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation)
     view = handlers.forecast_view(forecast)
     files: list[Path] = []
     if out is not None:
@@ -160,6 +183,8 @@ def needs_command(
     runs: int = RUNS,
     seed: int = SEED,
     open_deal: bool = OPEN_DEAL,
+    db: str | None = DB,
+    operation: str | None = OPERATION,
     band: str = typer.Option("p50", "--band", help="Forecast band for occupancy: p10, p50, p90."),
     as_json: bool = JSON,
     out: Path | None = OUT,
@@ -167,8 +192,8 @@ def needs_command(
     """Sphere needs per site per day, and the day each declared stock runs short."""
     document, path = _document(scenario)
     forecast = None
-    if plan is not None or runs > 0:
-        forecast = _forecast(document, path, plan, runs, seed, open_deal)
+    if plan is not None or runs > 0 or db is not None:
+        forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation)
     result = handlers.shelter_needs(document.scenario, days=days, forecast=forecast, band=band)
     view = handlers.needs_view(result)
     files: list[Path] = []
