@@ -62,17 +62,24 @@ def test_needs_prints_the_first_shortfall_days(tmp_path: Path) -> None:
 
 
 def test_forecast_from_simulated_runs_gives_bands_per_site(tmp_path: Path) -> None:
-    """Two simulated runs: arrivals per site and hour with p10 <= p50 <= p90."""
+    """Three simulated runs: people arrived by each hour, per site, with p10 <= p50 <= p90."""
     result = runner.invoke(
-        app, ["reception", "forecast", "east-aleppo-2016", "--runs", "2", "--json"]
+        app, ["reception", "forecast", "east-aleppo-2016", "--runs", "3", "--json"]
     )
     assert result.exit_code == 0, result.output
     view = json.loads(result.stdout)
-    assert view["runs"] == 2
+    assert view["runs"] == 3
     assert view["arrivals_p50"] > 0
-    for row in view["hours"]:
-        for group, p50 in row["p50"].items():
-            assert row["p10"][group] <= p50 <= row["p90"][group]
+    so_far: dict[tuple[str, str, str], int] = {}
+    for row in sorted(view["hours"], key=lambda r: (r["site"], r["hour"])):
+        for band in ("p10", "p50", "p90"):
+            for group, count in row[band].items():
+                key = (row["site"], group, band)
+                so_far[key] = so_far.get(key, 0) + count
+        for group in row["p50"]:
+            site = row["site"]
+            low, mid, high = (so_far.get((site, group, b), 0) for b in ("p10", "p50", "p90"))
+            assert low <= mid <= high, (row["hour"], site, group)
 
 
 def test_a_forecast_without_a_source_is_refused() -> None:

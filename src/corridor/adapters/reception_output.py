@@ -110,8 +110,10 @@ def write_allocation(view: dict[str, Any], out: Path) -> list[Path]:
     )
 
 
-def write_forecast(forecast: Forecast, view: dict[str, Any], out: Path) -> list[Path]:
-    """arrivals.csv, forecast.json and arrivals.png."""
+def write_forecast(
+    forecast: Forecast, view: dict[str, Any], out: Path, places: dict[str, int] | None = None
+) -> list[Path]:
+    """arrivals.csv, forecast.json and arrivals.png (arrived against `places` per site)."""
     groups = sorted(view["hours"][0]["p50"]) if view["hours"] else []
     header = ["site", "hour", *[f"{b}_{g}" for b in ("p10", "p50", "p90") for g in groups]]
     rows = [
@@ -123,13 +125,18 @@ def write_forecast(forecast: Forecast, view: dict[str, Any], out: Path) -> list[
         figure = Figure(figsize=(9, 4.5))
         axes = figure.subplots()
         cum = cumulative(forecast, "p50")
-        hours = np.arange(cum.shape[1])
+        hours = np.array(
+            [forecast.hour_time(h) for h in range(cum.shape[1])], dtype="datetime64[m]"
+        )
         for i, site in enumerate(forecast.sites):
             if cum[i, -1] > 0:
-                axes.step(hours, cum[i], where="post", label=site)
-        axes.set_xlabel(f"hours after {forecast.start} (local time)")
+                (line,) = axes.step(hours, cum[i], where="post", label=site)
+                if places and site in places:
+                    axes.axhline(places[site], color=line.get_color(), linestyle="--", lw=0.8)
+        axes.set_xlabel("local time")
+        figure.autofmt_xdate()
         axes.set_ylabel("people arrived (p50)")
-        axes.set_title(f"arrivals per reception site: {forecast.source}")
+        axes.set_title(f"arrivals per reception site (dashed: its places): {forecast.source}")
         axes.legend(fontsize=7)
         figure.tight_layout()
         figure.savefig(path, dpi=110)

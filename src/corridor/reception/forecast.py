@@ -3,8 +3,9 @@
 One shape whatever the source: `p10`, `p50` and `p90` arrays indexed
 [site, hour, group] of people arriving in that hour. A plan is one
 deterministic answer, so its three bands are equal; simulated runs give the
-spread of arrivals under disruption, each band taken hour by hour across the
-runs. Hours count from the scenario's start; readers turn them into calendar
+spread of arrivals under disruption: each band is a percentile, across the
+runs, of the people arrived by each hour, and its hourly figures are what it
+adds each hour. Hours count from the scenario's start; readers turn them into calendar
 time with the scenario's clock (`calendar`).
 """
 
@@ -128,8 +129,15 @@ def from_simulation(
             scenario, model, options, deal(scenario), run_seeds(seed, index), observer, plan
         ).run(index)
         grids.append(observer.grid)
-    stack = np.stack(grids)
-    bands = [np.rint(np.percentile(stack, q, axis=0)).astype(np.int64) for q in BANDS]
+    # Bands of people arrived so far, hour by hour across the runs: each run's
+    # cumulative curve rises, so each band's does too, and its hourly figures
+    # (the differences) add up to it. Bands of each hour's arrivals taken
+    # alone would not: most hours' median is 0 when arrivals come in bursts.
+    cumulated = np.cumsum(np.stack(grids), axis=2)
+    bands = []
+    for q in BANDS:
+        band = np.rint(np.percentile(cumulated, q, axis=0)).astype(np.int64)
+        bands.append(np.diff(band, axis=1, prepend=0))
     _check_arrivals(bands[1], "the simulated runs")
     label = f"simulation ({runs} runs, seed {seed})"
     return Forecast(label, scenario.start, sites, hours, bands[0], bands[1], bands[2], runs)

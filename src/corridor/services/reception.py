@@ -169,7 +169,7 @@ def forecast_view(forecast: Forecast) -> dict[str, Any]:
     """Per site, the hours with arrivals, in calendar time, by group and band."""
     start = datetime.fromisoformat(forecast.start)
     rows: list[dict[str, Any]] = []
-    totals = forecast.p50.sum(axis=2) + forecast.p90.sum(axis=2)
+    totals = forecast.p10.sum(axis=2) + forecast.p50.sum(axis=2) + forecast.p90.sum(axis=2)
     for i, site in enumerate(forecast.sites):
         for hour in np.flatnonzero(totals[i] > 0):
             h = int(hour)

@@ -162,7 +162,9 @@ def forecast_command(
     if out is not None:
         from corridor.adapters.reception_output import write_forecast
 
-        files = write_forecast(forecast, view, out)
+        scenario_ = document.scenario
+        places = {s: sum(c.places for c in scenario_.site(s).capacities) for s in forecast.sites}
+        files = write_forecast(forecast, view, out, places)
     if as_json:
         emit_json(view)
         return
