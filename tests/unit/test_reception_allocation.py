@@ -55,12 +55,20 @@ shelter_kinds:
   - {id: bed, houses: [wounded-stretcher], care_level: 2}
 households:
   - movement: m
+    near_services_share: SHARE
     sizes: [{people: 6, share: 0.5}, {people: 3, share: 0.5}]
 """
 
 
-def small(near: int, far: int) -> str:
-    return SMALL.replace("PLACES_NEAR", str(near)).replace("PLACES_FAR", str(far))
+def small(near: int, far: int, share: float = 0.0, services: bool = True) -> str:
+    text = SMALL.replace("PLACES_NEAR", str(near)).replace("PLACES_FAR", str(far))
+    text = text.replace("SHARE", str(share))
+    if services:
+        text = text.replace(
+            "    reception:\n      shelters:",
+            "    reception:\n      near_services: true\n      shelters:",
+        )
+    return text
 
 
 def test_the_east_aleppo_allocation_places_everyone_within_capacity() -> None:
@@ -70,7 +78,10 @@ def test_the_east_aleppo_allocation_places_everyone_within_capacity() -> None:
     assert allocation.placed_people == scenario.people()
     for use in allocation.uses:
         assert use.people <= use.place.places, use.place
-    wanted = {(d.movement, d.group, d.size): d.households for d in demands(scenario)}
+    wanted: dict[tuple[str, Group, int], int] = {}
+    for d in demands(scenario):
+        key = (d.movement, d.group, d.size)
+        wanted[key] = wanted.get(key, 0) + d.households
     placed: dict[tuple[str, Group, int], int] = {}
     for p in allocation.placements:
         key = (p.movement, p.group, p.size)
@@ -78,6 +89,9 @@ def test_the_east_aleppo_allocation_places_everyone_within_capacity() -> None:
     assert placed == wanted
     assert allocation.gap <= 0.01
     assert allocation.lower_bound <= allocation.travel_person_minutes + 1e-6
+    elderly = [p for p in allocation.placements if p.near_services]
+    assert elderly
+    assert {p.site for p in elderly} <= {"idlib", "jibreen"}
 
 
 def test_groups_go_only_to_places_their_kind_houses() -> None:
@@ -149,3 +163,28 @@ def test_expansions_count_only_once_their_lead_time_is_over() -> None:
     assert tents(0) == 10000
     assert tents(71) == 10000
     assert tents(72) == 50000
+
+
+def test_the_elderly_and_disabled_are_sheltered_only_near_services() -> None:
+    """Half the households need services: they all go to Far, the site near services."""
+    scenario = parse_scenario(small(60, 60, share=0.5), "small.yaml").scenario
+    assert scenario.site("far").reception.near_services  # type: ignore[union-attr]
+    assert not scenario.site("near").reception.near_services  # type: ignore[union-attr]
+    allocation = allocate_shelters(scenario)
+    needing = [d for d in demands(scenario) if d.near_services]
+    assert sum(d.people for d in needing) == 30
+    far = sum(
+        p.people for p in allocation.placements if p.site == "far" and p.group is Group.CIVILIANS
+    )
+    assert far >= 30
+
+
+def test_no_site_near_services_is_a_named_shortfall() -> None:
+    """Without any site near services, households that need one are the shortfall."""
+    scenario = parse_scenario(small(60, 60, share=0.5, services=False), "small.yaml").scenario
+    with pytest.raises(Infeasible) as caught:
+        allocate_shelters(scenario)
+    [shortfall] = caught.value.shortfalls
+    assert shortfall.group == "civilians (elderly or disabled)"
+    assert shortfall.missing == 30
+    assert "near services" in shortfall.reason

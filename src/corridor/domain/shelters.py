@@ -89,6 +89,8 @@ class SiteReception:
     """OCHA administrative P-code of the place, where known."""
     stocks: tuple[Stock, ...] = ()
     source: Source | None = None
+    near_services: bool = False
+    """Health and disability services on site or close by: where the elderly and disabled stay."""
 
 
 @dataclass(frozen=True)
@@ -106,3 +108,5 @@ class Households:
     movement: str
     sizes: tuple[HouseholdShare, ...]
     source: Source | None = None
+    near_services_share: float = 0.0
+    """Share of households with an elderly or disabled member, sheltered near services."""

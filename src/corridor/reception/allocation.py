@@ -13,7 +13,8 @@ constraint, as a reception manager would rank them):
    over (its corridor's last site) to their shelter.
 
 A place takes only the groups its kind houses (beds by level of care,
-child-protection places for unaccompanied minors), and only at a destination
+child-protection places for unaccompanied minors), households with an elderly
+or disabled member only at sites near services, and only at a destination
 the movement may go to. The last solve's dual bound is the lower bound; its gap
 is reported like the planner's. Unmet need is never hidden: the result names
 every group left without a place, and the sites that were full.
@@ -51,6 +52,8 @@ class Placement:
     households: int
     minutes: float
     """Road minutes onward from the movement's hand-over site to this site."""
+    near_services: bool = False
+    """Households with an elderly or disabled member."""
 
     @property
     def people(self) -> int:
@@ -68,6 +71,8 @@ class Unmet:
     sites: tuple[str, ...]
     """The sites that could have taken them (all full, or none open)."""
     reason: str
+    near_services: bool = False
+    """Households with an elderly or disabled member (only sites near services)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,11 @@ def _arcs(
                 continue
             for p_index in by_site.get(site, ()):
                 place = places[p_index]
-                if demand.group in place.houses and place.places >= demand.size:
+                if (
+                    demand.group in place.houses
+                    and place.places >= demand.size
+                    and (place.near_services or not demand.near_services)
+                ):
                     arcs.demand.append(d_index)
                     arcs.place.append(p_index)
                     arcs.minutes.append(minutes)
@@ -278,6 +287,7 @@ def _result(
                 demand.size,
                 n,
                 arcs.minutes[a],
+                demand.near_services,
             )
         )
         people_at[p] += n * demand.size
@@ -311,25 +321,31 @@ def _unmet(
         open_to.setdefault(d, set()).add(places[p].site)
     # Demands with no place open at all (too large, or no kind houses them)
     # are reported apart from those that found every open place full.
-    grouped: dict[tuple[str, Group, bool], list[tuple[int, int]]] = {}
+    grouped: dict[tuple[str, Group, bool, bool], list[tuple[int, int]]] = {}
     for d, demand in enumerate(demands):
         left = demand.households - int(placed[d])
         if left > 0:
-            key = (demand.movement, demand.group, d in open_to)
+            key = (demand.movement, demand.group, demand.near_services, d in open_to)
             grouped.setdefault(key, []).append((d, left))
     out: list[Unmet] = []
-    for (movement, group, has_open), items in grouped.items():
+    for (movement, group, near, has_open), items in grouped.items():
         sites = sorted(set().union(*(open_to.get(d, set()) for d, _ in items)))
         people = sum(demands[d].size * n for d, n in items)
         if not has_open:
             biggest = max((u.place.places for u in uses if group in u.place.houses), default=0)
             largest = max(demands[d].size for d, _ in items)
-            reason = (
-                f"no place open to them: a household of {largest} is larger than any shelter "
-                f"that houses {group.value} (largest holds {biggest})"
-                if biggest and largest > biggest
-                else f"no shelter at the movement's destinations houses {group.value}"
-            )
+            if biggest and largest > biggest:
+                reason = (
+                    f"no place open to them: a household of {largest} is larger than any "
+                    f"shelter that houses {group.value} (largest holds {biggest})"
+                )
+            elif near:
+                reason = (
+                    "no shelter near services at the movement's destinations houses "
+                    f"{group.value} (households with an elderly or disabled member)"
+                )
+            else:
+                reason = f"no shelter at the movement's destinations houses {group.value}"
         else:
             full = [
                 f"{u.place.site} {u.place.kind} {u.people:,}/{u.place.places:,}"
@@ -337,5 +353,6 @@ def _unmet(
                 if u.place.site in sites and group in u.place.houses
             ]
             reason = "every place open to them is full: " + ", ".join(full)
-        out.append(Unmet(movement, group, people, sum(n for _, n in items), tuple(sites), reason))
+        households = sum(n for _, n in items)
+        out.append(Unmet(movement, group, people, households, tuple(sites), reason, near))
     return tuple(out)

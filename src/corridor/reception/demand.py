@@ -6,7 +6,9 @@ a movement without them counts every civilian alone). Everyone else, fighters,
 wounded and unaccompanied minors, needs a place of their own kind and is
 counted one by one. Rounding is deterministic: whole households of each size
 by the shares, and any people left over as households of one, so the people
-counted always equal the scenario's.
+counted always equal the scenario's. Of each size, the movement's
+`near_services_share` of households (rounded down) have an elderly or
+disabled member and need a shelter near services.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Demand:
     group: Group
     size: int
     households: int
+    near_services: bool = False
+    """Households with an elderly or disabled member: only sites near services."""
 
     @property
     def people(self) -> int:
@@ -58,8 +62,14 @@ def demands(scenario: Scenario) -> tuple[Demand, ...]:
             if count == 0:
                 continue
             if group is Group.CIVILIANS:
-                sizes = split_households(count, shares.get(movement.id))
-                out.extend(Demand(movement.id, group, s, n) for s, n in sizes.items())
+                spec = shares.get(movement.id)
+                share = spec.near_services_share if spec is not None else 0.0
+                for size, n in split_households(count, spec).items():
+                    needing = math.floor(n * share + 1e-9)
+                    if n - needing:
+                        out.append(Demand(movement.id, group, size, n - needing))
+                    if needing:
+                        out.append(Demand(movement.id, group, size, needing, near_services=True))
             else:
                 out.append(Demand(movement.id, group, 1, count))
     return tuple(out)

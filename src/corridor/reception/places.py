@@ -30,6 +30,7 @@ class Place:
     standard_places: int
     """People it holds at the covered-space standard; the rest are overcrowded."""
     climate: Climate
+    near_services: bool = False
 
 
 def places(scenario: Scenario, standards: Standards, hours: float = 0.0) -> tuple[Place, ...]:
@@ -49,6 +50,14 @@ def places(scenario: Scenario, standards: Standards, hours: float = 0.0) -> tupl
                 area = shelter.covered_m2 * (ready / shelter.places if shelter.places else 1.0)
                 standard = min(ready, math.floor(area / space.rate(climate) + 1e-9))
             out.append(
-                Place(site.id, shelter.kind, kinds[shelter.kind].houses, ready, standard, climate)
+                Place(
+                    site.id,
+                    shelter.kind,
+                    kinds[shelter.kind].houses,
+                    ready,
+                    standard,
+                    climate,
+                    site.reception.near_services,
+                )
             )
     return tuple(out)

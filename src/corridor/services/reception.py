@@ -59,7 +59,7 @@ def allocate_shelters(
     if result.unmet:
         shortfalls = [
             Shortfall(
-                u.group.value,
+                u.group.value + (" (elderly or disabled)" if u.near_services else ""),
                 f"{u.movement} (sites: {', '.join(u.sites) or 'none'})",
                 u.people,
                 u.reason,
@@ -158,6 +158,7 @@ def allocation_view(scenario: Scenario, allocation: Allocation) -> dict[str, Any
                 "households": p.households,
                 "people": p.people,
                 "onward_minutes": p.minutes,
+                "near_services": p.near_services,
             }
             for p in allocation.placements
         ],

@@ -60,6 +60,7 @@ def _reception(model: ReceptionModel | None) -> SiteReception | None:
         pcode=model.pcode,
         stocks=tuple(Stock(x.item, x.quantity, x.daily, _source(x.source)) for x in model.stocks),
         source=_source(model.source),
+        near_services=model.near_services,
     )
 
 
@@ -138,6 +139,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
                 h.movement,
                 tuple(HouseholdShare(x.people, x.share) for x in h.sizes),
                 _source(h.source),
+                h.near_services_share,
             )
             for h in file.households
         ),

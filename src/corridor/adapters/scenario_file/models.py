@@ -99,6 +99,8 @@ class ReceptionModel(Strict):
     """`cold` raises the covered space per person and adds blankets and winter kits."""
     shelters: list[ShelterModel] = Field(min_length=1)
     stocks: list[StockModel] = Field(default_factory=list)
+    near_services: bool = False
+    """Health and disability services on site or close by (for the elderly and disabled)."""
     source: SourceModel | None = None
 
     @field_validator("pcode")
@@ -227,6 +229,8 @@ class HouseholdsModel(Strict):
 
     movement: Id
     sizes: list[HouseholdShareModel] = Field(min_length=1)
+    near_services_share: float = Field(default=0.0, ge=0, le=1)
+    """Share of households with an elderly or disabled member: sheltered only near services."""
     source: SourceModel | None = None
 
 
