@@ -5,7 +5,9 @@ people over 2,000 sites < 60 s and < 4 GB, gap reported; needs for 30 days x
 2,000 sites < 1 s. Generated cases are seeded: one movement hands people over
 at a hub, reception sites hang off it at 10-240 road minutes, each with
 collective-centre places (some with covered space that binds in the cold),
-child-protection places and hospital beds; places total about 1.1 x people.
+child-protection places, and every fourth site hospital beds and services
+(for the 15% of households with an elderly or disabled member); places total
+about 1.1 x people.
 Medians of repeated runs; peak memory is the process's maximum resident size.
 """
 
@@ -80,7 +82,9 @@ def generated(people: int, sites: int, seed: int = 0) -> Scenario:
                 f"Site {i}",
                 (SiteKind.SHELTER,),
                 reception=SiteReception(
-                    tuple(shelters), Climate.COLD if cold else Climate.TEMPERATE
+                    tuple(shelters),
+                    Climate.COLD if cold else Climate.TEMPERATE,
+                    near_services=i % 4 == 0,
                 ),
             )
         )
