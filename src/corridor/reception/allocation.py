@@ -178,7 +178,6 @@ def allocate(
     inf = highspy.kHighsInf
 
     highs = new_highs()
-    highs.setOptionValue("time_limit", float(time_limit))
     upper = np.concatenate(
         [count[arc_demand] if n_arc else np.zeros(0), count, np.full(n_place, inf)]
     )
@@ -222,7 +221,12 @@ def allocate(
         # never traded for a faster solve); onward travel to RELATIVE_GAP.
         last = stage == len(costs) - 1
         highs.setOptionValue("mip_rel_gap", RELATIVE_GAP if last else 0.0)
+        # Both earlier objectives count whole people: within less than one
+        # person of the bound is optimal.
+        highs.setOptionValue("mip_abs_gap", 1e-6 if last else 0.999)
         highs.changeColsCost(n_col, np.arange(n_col, dtype=np.int32), cost)
+        # HiGHS counts its time limit over every run of the instance.
+        highs.setOptionValue("time_limit", float(highs.getRunTime()) + time_limit)
         highs.run()
         status = highs.getModelStatus()
         info = highs.getInfo()

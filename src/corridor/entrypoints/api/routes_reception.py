@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Query
 from corridor.adapters.scenario_file.loader import load_bundled
 from corridor.domain.scenario import Scenario
 from corridor.entrypoints.api.auth import Caller, Context, shown
+from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
 from corridor.entrypoints.api.models import ID_PATTERN
 from corridor.protection.access import AccessRole, Permission
@@ -46,7 +47,7 @@ def _needs(name: str, days: int) -> dict[str, Any]:
     return handlers.needs_view(handlers.shelter_needs(_scenario(name), days=days))
 
 
-def _scenario_of(ctx: Any, operation: str) -> str:
+def _scenario_of(ctx: ApiContext, operation: str) -> str:
     name: str = ctx.live.read(operation, _name)
     return name
 

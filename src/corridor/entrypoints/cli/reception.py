@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -119,7 +118,11 @@ def allocate_command(
         document.scenario, expand_within_hours=expand_within, time_limit=time_limit
     )
     view = handlers.allocation_view(document.scenario, allocation)
-    files = [] if out is None else _write_allocation(view, out)
+    files: list[Path] = []
+    if out is not None:
+        from corridor.adapters.reception_output import write_allocation
+
+        files = write_allocation(view, out)
     if as_json:
         emit_json(view)
         return
@@ -134,12 +137,6 @@ def allocate_command(
     console.print(f"gap                 {view['gap']:.2%}")
     for file in files:
         console.print(f"wrote               {file}")
-
-
-def _write_allocation(view: dict[str, Any], out: Path) -> list[Path]:
-    from corridor.adapters.reception_output import write_allocation
-
-    return write_allocation(view, out)
 
 
 @app.command("forecast")
