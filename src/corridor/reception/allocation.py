@@ -37,8 +37,12 @@ from corridor.reception.places import Place
 
 TIME_LIMIT = 20.0
 """Seconds each of the three solves may take."""
-RELATIVE_GAP = 1e-3
-"""The onward-travel solve stops within 0.1% of its bound (the goal is 1%)."""
+RELATIVE_GAP = 5e-3
+"""The onward-travel solve stops within 0.5% of its bound (the goal is 1%).
+
+On 1,000,000 people HiGHS reaches 0.3% at the root in under a second, then
+spends its whole time limit in cut rounds without closing more of the gap.
+"""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class Allocation:
     lower_bound: float
     """Dual bound on the onward person-minutes, given unmet need and overcrowding."""
     proved_optimal: bool
+    """Every solve ended optimal and the last with no gap left (not just within tolerance)."""
     seconds: float
     notes: tuple[str, ...] = field(default=())
 
@@ -237,9 +242,16 @@ def allocate(
         bound = float(info.mip_dual_bound)
         if stage < len(costs) - 1:
             nz = np.flatnonzero(cost).astype(np.int32)
-            # Keep this objective at its optimum (rounded: its values are whole people).
-            rows_fix = [(-inf, float(np.floor(value + 1e-6)), nz, cost[nz])]
-            _add_rows(highs, rows_fix)
+            best = float(np.floor(value + 1e-6))
+            if best <= 0:
+                # Nobody unmet (or overcrowded): fix those columns at 0, which
+                # presolve removes, rather than add a dense row.
+                highs.changeColsBounds(len(nz), nz, np.zeros(len(nz)), np.zeros(len(nz)))
+            else:
+                # Keep this objective at its optimum (its values are whole people).
+                _add_rows(highs, [(-inf, best, nz, cost[nz])])
+    # Optimal within the tolerance is not proved optimal: say which it is.
+    proved = proved and value - bound <= 1e-6 * max(1.0, abs(value))
     solution = np.array(highs.getSolution().col_value)
     return _result(
         demands, places, arcs, solution, (x0, n_arc, n_dem), bound, proved, started, notes
@@ -310,7 +322,7 @@ def _result(
         unmet_people=sum(u.people for u in unmet),
         overcrowded_people=sum(u.overcrowded for u in uses),
         travel_person_minutes=travel,
-        lower_bound=min(bound, travel) if proved else bound,
+        lower_bound=min(bound, travel),
         proved_optimal=proved,
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
