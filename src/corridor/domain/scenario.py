@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from corridor.domain.shelters import Households, ShelterKind, SiteReception
 
 
 class SiteKind(StrEnum):
@@ -86,6 +90,8 @@ class Site:
     service_rate_per_hour: float | None = None
     """Vehicles a checkpoint can screen per hour, shared by every movement crossing it."""
     source: Source | None = None
+    reception: SiteReception | None = None
+    """Shelters, stocks and climate where people are received (see `domain.shelters`)."""
 
     def is_a(self, kind: SiteKind) -> bool:
         return kind in self.kinds
@@ -227,6 +233,8 @@ class Scenario:
     sources: tuple[Source, ...] = field(default=())
     incident_kinds: tuple[str, ...] = ()
     """Incident kinds that may be reported here, besides those the agreement declares."""
+    shelter_kinds: tuple[ShelterKind, ...] = ()
+    households: tuple[Households, ...] = ()
 
     def site(self, site_id: str) -> Site:
         for s in self.sites:

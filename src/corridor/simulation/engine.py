@@ -9,6 +9,13 @@ scripted timeline (`disturbances`). Whenever a hold, a resume or an arrival
 changes what may move, one review at that minute wakes just the waiting
 vehicles that could now move (`_review`).
 
+Destinations hold what their capacities say, no more: places are spoken for
+when a vehicle leaves loaded (and given back if it is turned back), a load
+goes to the first destination of its movement with room for its first group,
+and a load is cut to the room there. People with no room anywhere wait where
+they are, and the run does not clear (as the planner's model says, a
+destination listing no capacities receives every seated group).
+
 A loaded drive between two stops is a single timeout: the run costs a few
 events per trip, not per person or per road segment, which is what lets a
 35,000-person operation run a thousand times in a minute.
@@ -24,6 +31,7 @@ import simpy
 
 from corridor.domain.scenario import Group, Movement, Scenario
 from corridor.errors import InvalidInput
+from corridor.planning.model import UNLIMITED
 from corridor.planning.plan import Plan, PlannedTrip
 from corridor.simulation.disruption import DisruptionModel, Scripted
 from corridor.simulation.distributions import Duration
@@ -103,7 +111,16 @@ class Simulation:
         """(pickup, vehicle kind) refused a dispatch since anything last changed."""
         self.done = self.env.event()
         self.routes: dict[tuple[str, str, str], Route] = {}
-        self.destinations: dict[tuple[str, Group], str] = {}
+        self.room: dict[tuple[str, Group], int] = {}
+        """Places left per (destination, group), spoken for at each loaded departure."""
+        for movement in scenario.movements:
+            for site_id in movement.destinations:
+                received = scenario.site(site_id)
+                for group in Group:
+                    unlimited = not received.capacities and not group.needs_stretcher
+                    self.room[(site_id, group)] = (
+                        UNLIMITED if unlimited else received.capacity_for(group)
+                    )
         self.arrivals: dict[str, list[tuple[float, int]]] = {m.id: [] for m in scenario.movements}
         self.wait_vehicle: dict[Group, float] = dict.fromkeys(Group, 0.0)
         self.wait_assembly: dict[Group, float] = dict.fromkeys(Group, 0.0)
@@ -386,16 +403,33 @@ class Simulation:
             self.routes[key] = route
         return route
 
-    def _destination(self, movement: Movement, group: Group) -> str:
-        key = (movement.id, group)
-        found = self.destinations.get(key)
-        if found is None:
-            found = next(
-                (d for d in movement.destinations if self.scenario.site(d).capacity_for(group) > 0),
-                movement.destinations[0],
-            )
-            self.destinations[key] = found
-        return found
+    def _fit(self, movement: Movement, load: Load) -> tuple[Load, str]:
+        """The part of `load` one destination has room for, and that destination.
+
+        The first destination (in the movement's order) with room for the
+        load's first, highest-priority group; the other groups are cut to the
+        room there. ((), "") when no destination has room for that group.
+        """
+        if not load:
+            return (), ""
+        room = self.room
+        first = load[0][0]
+        for destination in movement.destinations:
+            if room[(destination, first)] <= 0:
+                continue
+            fitted: list[tuple[Group, int]] = []
+            for group, count in load:
+                taken = min(count, room[(destination, group)])
+                if taken > 0:
+                    fitted.append((group, taken))
+            return tuple(fitted), destination
+        return (), ""
+
+    def _speak_for(self, destination: str, aboard: dict[Group, int], sign: int) -> None:
+        for group, count in aboard.items():
+            key = (destination, group)
+            if key in self.room:
+                self.room[key] -= sign * count
 
     def _still(self, aboard: dict[Group, int], minutes: float) -> None:
         if minutes <= 0:
@@ -466,10 +500,11 @@ class Simulation:
                 load = planned_load(vehicle, pickup)
                 if not load:
                     break
-                load = self._allowed_load(vehicle, pickup, load)
+                load, destination = self._fit(pickup.movement, load)
+                load = self._allowed_load(vehicle, pickup, load) if load else ()
                 if load:
                     aboard = self._board(pickup, load)
-                    position = yield from self._loaded_run(vehicle, pickup, aboard)
+                    position = yield from self._loaded_run(vehicle, pickup, aboard, destination)
                     break
                 # Refused (by a hold or by the deal): serve a movement that may
                 # move if there is one, else wait here for something to change.
@@ -485,7 +520,7 @@ class Simulation:
         vehicle: Vehicle,
         pickup: Pickup,
         aboard: dict[Group, int],
-        destination: str | None = None,
+        destination: str,
     ) -> Generator[simpy.Event, Any, str]:
         """Load, drive the corridor stop by stop, unload; returns where the vehicle ends."""
         env = self.env
@@ -501,9 +536,8 @@ class Simulation:
                 people=people,
                 load={group.value: count for group, count in aboard.items()},
             )
-        route = self._route(
-            pickup, destination or self._destination(pickup.movement, next(iter(aboard)))
-        )
+        route = self._route(pickup, destination)
+        self._speak_for(destination, aboard, 1)
         breaks_at = -1
         breakdowns = self.model.breakdowns
         if breakdowns.per_trip > 0 and self.rng_breakdowns.random() < breakdowns.per_trip:
@@ -522,6 +556,7 @@ class Simulation:
                 yield env.timeout(self._drive_minutes(self.roads.minutes(stop.site, pickup.site)))
                 for group, count in aboard.items():
                     pickup.add(group, count, env.now, front=True)
+                self._speak_for(destination, aboard, -1)
                 self.unloaded += people
                 self.turned_back += 1
                 if self.observer is not None:

@@ -6,6 +6,10 @@ the same pass: a person fixing a file should see every defect at once. Items
 too malformed to reason about (not a mapping, id not text) are skipped here;
 the models report those.
 
+Reception rules live in `reception_checks.py`: shelters name declared kinds,
+expansions do not shrink, a site's group capacities fit in its shelters, beds
+for the wounded state their level of care, household shares add up to 1.
+
 The movement rules: a movement's corridor starts at its origin; each
 destination is on the corridor after the origin, or reachable over the links
 from the corridor's last site; every population waits at a site of its
@@ -19,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from corridor.adapters.scenario_file.reception_checks import reception_rules
 from corridor.adapters.yaml_marks import MarkedDocument
 from corridor.domain.scenario import vehicle_id
 from corridor.errors import Problem
@@ -30,6 +35,7 @@ _SECTIONS_WITH_IDS = {
     "movements": "movement",
     "vehicle_kinds": "vehicle kind",
     "organisations": "organisation",
+    "shelter_kinds": "shelter kind",
 }
 _RESERVED_SECTIONS = ("agreement", "disruption")
 
@@ -398,4 +404,5 @@ def cross_check(doc: MarkedDocument, base_dir: Path | None) -> list[Problem]:
     checker.movements_rules()
     checker.populations_rules()
     checker.reserved_rules()
+    reception_rules(checker)
     return checker.problems

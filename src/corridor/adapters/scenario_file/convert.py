@@ -11,7 +11,7 @@ import dataclasses
 import enum
 from typing import Any
 
-from corridor.adapters.scenario_file.models import ScenarioFile, SourceModel
+from corridor.adapters.scenario_file.models import ReceptionModel, ScenarioFile, SourceModel
 from corridor.domain.operation import scenario_content_hash
 from corridor.domain.scenario import (
     Capacity,
@@ -27,10 +27,41 @@ from corridor.domain.scenario import (
     Source,
     VehicleKind,
 )
+from corridor.domain.shelters import (
+    Households,
+    HouseholdShare,
+    Shelter,
+    ShelterKind,
+    SiteReception,
+    Stock,
+)
 
 
 def _source(model: SourceModel | None) -> Source | None:
     return None if model is None else Source(text=model.text, note=model.note)
+
+
+def _reception(model: ReceptionModel | None) -> SiteReception | None:
+    if model is None:
+        return None
+    return SiteReception(
+        shelters=tuple(
+            Shelter(
+                kind=x.kind,
+                places=x.places,
+                expandable_to=x.expandable_to,
+                lead_hours=x.lead_hours,
+                covered_m2=x.covered_m2,
+                source=_source(x.source),
+            )
+            for x in model.shelters
+        ),
+        climate=model.climate,
+        pcode=model.pcode,
+        stocks=tuple(Stock(x.item, x.quantity, x.daily, _source(x.source)) for x in model.stocks),
+        source=_source(model.source),
+        near_services=model.near_services,
+    )
 
 
 def to_domain(file: ScenarioFile) -> Scenario:
@@ -46,6 +77,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
             capacities=tuple(Capacity(c.group, c.places, _source(c.source)) for c in s.capacities),
             service_rate_per_hour=s.service_rate_per_hour,
             source=_source(s.source),
+            reception=_reception(s.reception),
         )
         for s in file.sites
     )
@@ -99,6 +131,19 @@ def to_domain(file: ScenarioFile) -> Scenario:
         description=file.description,
         sources=tuple(Source(s.text, s.note) for s in file.sources),
         incident_kinds=tuple(file.incident_kinds),
+        shelter_kinds=tuple(
+            ShelterKind(k.id, tuple(k.houses), k.name, k.care_level, _source(k.source))
+            for k in file.shelter_kinds
+        ),
+        households=tuple(
+            Households(
+                h.movement,
+                tuple(HouseholdShare(x.people, x.share) for x in h.sizes),
+                _source(h.source),
+                h.near_services_share,
+            )
+            for h in file.households
+        ),
     )
 
 

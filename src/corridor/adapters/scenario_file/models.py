@@ -9,6 +9,7 @@ generated from these models, so the file format has a single definition.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from corridor.domain.scenario import Group, Role, SiteKind
+from corridor.domain.shelters import Climate, Supply
 
 FORMAT_VERSION = 1
 
@@ -61,6 +63,57 @@ class CapacityModel(Strict):
     source: SourceModel | None = None
 
 
+class ShelterModel(Strict):
+    """Places of one declared shelter kind at a site, and what they can grow to."""
+
+    kind: Id
+    """A `shelter_kinds` id."""
+    places: int = Field(ge=0)
+    """People it holds now."""
+    expandable_to: int | None = Field(default=None, ge=0)
+    """People it holds once expanded (at least `places`); absent when it cannot grow."""
+    lead_hours: float = Field(default=0.0, ge=0)
+    """Hours after the start before the expanded places are ready."""
+    covered_m2: float | None = Field(default=None, gt=0)
+    """Covered living space of all its places, when reported."""
+    source: SourceModel | None = None
+
+
+class StockModel(Strict):
+    """A declared stock of one supply at a reception site."""
+
+    item: Supply
+    quantity: float = Field(ge=0)
+    """Amount in stock at the start (litres, kcal, m2 or items)."""
+    daily: float = Field(default=0.0, ge=0)
+    """Amount delivered each day after the first."""
+    source: SourceModel | None = None
+
+
+class ReceptionModel(Strict):
+    """What a reception site offers: shelters by kind, stocks, P-code and climate."""
+
+    pcode: str | None = None
+    """OCHA administrative P-code (e.g. SY0200): 2 capital letters, then 2-12 digits."""
+    climate: Climate = Climate.TEMPERATE
+    """`cold` raises the covered space per person and adds blankets and winter kits."""
+    shelters: list[ShelterModel] = Field(min_length=1)
+    stocks: list[StockModel] = Field(default_factory=list)
+    near_services: bool = False
+    """Health and disability services on site or close by (for the elderly and disabled)."""
+    source: SourceModel | None = None
+
+    @field_validator("pcode")
+    @classmethod
+    def _pcode(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Z]{2}[0-9]{2,12}", value):
+            raise ValueError(
+                "expected an OCHA P-code like SY07 or SY0200 (2 capital letters, then digits), "
+                f"found {value!r}"
+            )
+        return value
+
+
 class SiteModel(Strict):
     """A place: enclave, assembly point, checkpoint, crossing, staging, shelter, hospital, depot."""
 
@@ -72,6 +125,8 @@ class SiteModel(Strict):
     service_rate_per_hour: float | None = Field(default=None, gt=0)
     """Vehicles screened per hour; required for checkpoints and crossings, shared by movements."""
     source: SourceModel | None = None
+    reception: ReceptionModel | None = None
+    """Shelters, stocks and climate, for sites that receive people."""
 
 
 class LinkModel(Strict):
@@ -154,6 +209,35 @@ class OrganisationModel(Strict):
     source: SourceModel | None = None
 
 
+class ShelterKindModel(Strict):
+    """A kind of place to stay: the groups it houses and, for beds, the level of care."""
+
+    id: Id
+    name: str = ""
+    houses: list[Group] = Field(min_length=1)
+    """Groups these places may take (a bed of level 2 for stretcher cases, and so on)."""
+    care_level: int | None = Field(default=None, ge=1, le=3)
+    """Hospital beds only: 1 basic, 2 secondary (surgery), 3 intensive care."""
+    source: SourceModel | None = None
+
+
+class HouseholdShareModel(Strict):
+    """The share of civilians who travel in households of `people` persons."""
+
+    people: int = Field(ge=1, le=50)
+    share: float = Field(gt=0, le=1)
+
+
+class HouseholdsModel(Strict):
+    """How one movement's civilians come in households (shares add up to 1)."""
+
+    movement: Id
+    sizes: list[HouseholdShareModel] = Field(min_length=1)
+    near_services_share: float = Field(default=0.0, ge=0, le=1)
+    """Share of households with an elderly or disabled member: sheltered only near services."""
+    source: SourceModel | None = None
+
+
 class ScenarioFile(Strict):
     """A scenario file: the static world of one operation."""
 
@@ -178,6 +262,10 @@ class ScenarioFile(Strict):
     organisations: list[OrganisationModel] = Field(default_factory=list)
     incident_kinds: list[Id] = Field(default_factory=list)
     """Incident kinds that may be reported (with the agreement's own list, if any)."""
+    shelter_kinds: list[ShelterKindModel] = Field(default_factory=list)
+    """Kinds of shelter places that sites' `reception.shelters` refer to."""
+    households: list[HouseholdsModel] = Field(default_factory=list)
+    """Household sizes per movement; reception keeps each household together."""
     agreement: Any = Field(
         default=None,
         json_schema_extra={"anyOf": [{"type": "object"}, {"type": "string"}]},

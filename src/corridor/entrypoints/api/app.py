@@ -11,6 +11,7 @@ from corridor.entrypoints.api import (
     routes_convoys,
     routes_operations,
     routes_people,
+    routes_reception,
     routes_stream,
     routes_trips,
 )
@@ -45,6 +46,7 @@ def create_app(context: ApiContext) -> FastAPI:
         routes_agreement,
         routes_people,
         routes_stream,
+        routes_reception,
     ):
         app.include_router(module.router)
     return app

@@ -1,0 +1,119 @@
+"""`corridor reception allocate|needs|forecast`: figures printed, files written, clean errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from corridor.adapters.scenario_file import bundled_path, load_bundled
+from corridor.entrypoints.cli.main import app
+from corridor.protection.access import AccessRole
+from tests.support.api_world import api_world
+
+runner = CliRunner()
+
+
+def test_allocate_places_everyone_and_writes_its_files(tmp_path: Path) -> None:
+    """East Aleppo: every person placed, no site over its places, CSV/JSON/chart written."""
+    out = tmp_path / "allocation"
+    result = runner.invoke(
+        app, ["reception", "allocate", "east-aleppo-2016", "--json", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["placed"] == load_bundled("east-aleppo-2016").people()
+    assert view["gap"] <= 0.01
+    assert all(s["people"] <= s["places"] for s in view["sites"])
+    for name in ("allocation.csv", "allocation.json", "occupancy.png"):
+        assert (out / name).stat().st_size > 0
+
+
+def test_an_allocation_short_of_places_exits_2_naming_the_shortfall(tmp_path: Path) -> None:
+    """Cut Idlib's 20,000 civilian places to 2,000: an error naming civilians and full sites."""
+    text = bundled_path("east-aleppo-2016").read_text(encoding="utf-8")
+    small = text.replace("places: 20000", "places: 2000")  # capacity and shelter alike
+    path = tmp_path / "short.yaml"
+    path.write_text(small, encoding="utf-8")
+    (tmp_path / "east-aleppo-2016.agreement.yaml").write_text(
+        bundled_path("east-aleppo-2016")
+        .with_name("east-aleppo-2016.agreement.yaml")
+        .read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["reception", "allocate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output
+    assert "civilians" in result.output
+    assert "full" in result.output
+
+
+def test_needs_prints_the_first_shortfall_days(tmp_path: Path) -> None:
+    """Needs for 5 days name Sarmada's shortfalls by date and write needs.csv."""
+    out = tmp_path / "needs"
+    result = runner.invoke(
+        app, ["reception", "needs", "east-aleppo-2016", "--days", "5", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "short from 2016-12-15" in result.output
+    assert "sarmada" in result.output
+    assert (out / "needs.csv").read_text(encoding="utf-8").startswith("site,day,people,supply")
+
+
+def test_forecast_from_simulated_runs_gives_bands_per_site(tmp_path: Path) -> None:
+    """Three simulated runs: people arrived by each hour, per site, with p10 <= p50 <= p90."""
+    result = runner.invoke(
+        app, ["reception", "forecast", "east-aleppo-2016", "--runs", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["runs"] == 3
+    assert view["arrivals_p50"] > 0
+    so_far: dict[tuple[str, str, str], int] = {}
+    for row in sorted(view["hours"], key=lambda r: (r["site"], r["hour"])):
+        for band in ("p10", "p50", "p90"):
+            for group, count in row[band].items():
+                key = (row["site"], group, band)
+                so_far[key] = so_far.get(key, 0) + count
+        for group in row["p50"]:
+            site = row["site"]
+            low, mid, high = (so_far.get((site, group, b), 0) for b in ("p10", "p50", "p90"))
+            assert low <= mid <= high, (row["hour"], site, group)
+
+
+def test_a_forecast_without_a_source_is_refused() -> None:
+    """Neither --plan nor --runs: exit 2 and say what is needed."""
+    result = runner.invoke(app, ["reception", "forecast", "east-aleppo-2016"])
+    assert result.exit_code == 2
+    assert "--plan" in result.output
+
+
+def test_forecast_from_a_ledger_counts_check_ins_and_the_road(tmp_path: Path) -> None:
+    """Ambulances on the road with the wounded and a bus arrived at al-Atarib: both forecast."""
+    at = "2016-12-15T10:00:00+02:00"
+    ops = "/operations/east-aleppo-2016"
+    url = f"sqlite:///{tmp_path / 'corridor.db'}"
+    wounded = {"wounded-stretcher": 270, "wounded-seated": 541}
+    with api_world(url) as world:
+        for trip, people in (("amb-1", wounded), ("bus-1", {"civilians": 40})):
+            planned = {"trip": trip, "movement": "east-aleppo", "vehicle": trip}
+            world.ok(world.post(AccessRole.COORDINATOR, f"{ops}/trips", planned))
+            board = {"site": "east-aleppo", "counts": people}
+            world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/{trip}/boarding", board))
+            depart = {"site": "east-aleppo", "at": at}
+            answer = world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/{trip}/depart", depart))
+            assert answer["ok"], answer
+        arrive = {"site": "atareb", "counts": {"civilians": 40}, "at": at}
+        world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/bus-1/arrival", arrive))
+    result = runner.invoke(
+        app, ["reception", "forecast", "east-aleppo-2016", "--db", url, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["source"] == "ledger"
+    assert view["arrivals_p50"] == 40 + 811
+    by_site = {row["site"]: row for row in view["hours"]}
+    assert by_site["atareb"]["p50"]["civilians"] == 40
+    assert by_site["idlib"]["p50"]["wounded-stretcher"] == 270
+    assert by_site["idlib"]["p50"]["wounded-seated"] == 541
