@@ -101,10 +101,11 @@ def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _world(db: Path, key: MasterKey) -> Any:
+    from corridor.services.operations import open_operation
+
     from corridor.adapters.scenario_file.loader import load_bundled
     from corridor.adapters.vault.store import SqlPersonVault
     from corridor.bootstrap import open_store
-    from corridor.services.operations import open_operation
     from corridor.services.personal_data import PersonalData
     from corridor.services.registry import Registry
 

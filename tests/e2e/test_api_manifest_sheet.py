@@ -33,7 +33,7 @@ def world(tmp_path: Path) -> Iterator[ApiWorld]:
     """Two people boarded on bus-1 from its manifest."""
     with api_world(f"sqlite:///{tmp_path / 'corridor.db'}") as opened:
         ids = [opened.ok(opened.post(R, f"{OP}/people", body))["person"] for body in PEOPLE]
-        plan = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-1"}
+        plan = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-1"}
         opened.ok(opened.post(C, f"{OP}/trips", plan))
         opened.ok(
             opened.post(M, f"{OP}/trips/bus-1/boarding", {"site": "east-aleppo", "manifest": ids})
@@ -100,7 +100,8 @@ def test_a_convoy_prints_a_sheet_per_vehicle_and_counts_only_for_a_liaison(
 ) -> None:
     """Both boarded vehicles of a convoy come back; the liaison's page has no name."""
     for trip, body in (("bus-2", PEOPLE[0]), ("bus-3", PEOPLE[1])):
-        plan = {"trip": trip, "movement": "east-aleppo", "vehicle": trip, "convoy": "c1"}
+        vehicle = f"bus-aleppo-depot-{trip.removeprefix('bus-')}"
+        plan = {"trip": trip, "movement": "east-aleppo", "vehicle": vehicle, "convoy": "c1"}
         world.ok(world.post(C, f"{OP}/trips", plan))
         person = world.ok(world.post(R, f"{OP}/people", {**body, "ref": ""}))["person"]
         boarding = {"site": "east-aleppo", "manifest": [person]}

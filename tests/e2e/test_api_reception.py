@@ -65,6 +65,9 @@ def test_a_bad_day_count_is_refused_with_422(world: ApiWorld) -> None:
     assert "days" in response.text
 
 
+BUS, AMBULANCE = "bus-aleppo-depot-1", "ambulance-aleppo-depot-1"
+
+
 def test_check_ins_are_arrival_counts_at_each_shelter(tmp_path: Path) -> None:
     """A bus counted on arrival at al-Atarib is its check-in; a liaison sees the total only."""
     at = "2016-12-15T10:00:00+02:00"
@@ -72,7 +75,17 @@ def test_check_ins_are_arrival_counts_at_each_shelter(tmp_path: Path) -> None:
     with api_world(f"sqlite:///{tmp_path / 'corridor.db'}") as world:
         empty = world.ok(world.get(AccessRole.RECEPTION, f"{OP}/check-ins"))
         assert empty == {"sites": []}
-        trip = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-1"}
+        # The deal lets the wounded go first: one leaves by ambulance (still on the road).
+        ambulance = {"trip": "amb-1", "movement": "east-aleppo", "vehicle": AMBULANCE}
+        world.ok(world.post(AccessRole.COORDINATOR, f"{ops}/trips", ambulance))
+        wounded = {"site": "east-aleppo", "counts": {"wounded-seated": 1}}
+        world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/amb-1/boarding", wounded))
+        world.ok(
+            world.post(
+                AccessRole.MONITOR, f"{ops}/trips/amb-1/depart", {"site": "east-aleppo", "at": at}
+            )
+        )
+        trip = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": BUS}
         world.ok(world.post(AccessRole.COORDINATOR, f"{ops}/trips", trip))
         board = {"site": "east-aleppo", "counts": {"civilians": 40}}
         world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/bus-1/boarding", board))

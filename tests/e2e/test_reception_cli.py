@@ -90,14 +90,17 @@ def test_a_forecast_without_a_source_is_refused() -> None:
 
 
 def test_forecast_from_a_ledger_counts_check_ins_and_the_road(tmp_path: Path) -> None:
-    """Ambulances on the road with the wounded and a bus arrived at al-Atarib: both forecast."""
+    """Two ambulances on the road with the wounded and a bus arrived at al-Atarib: all forecast."""
     at = "2016-12-15T10:00:00+02:00"
     ops = "/operations/east-aleppo-2016"
     url = f"sqlite:///{tmp_path / 'corridor.db'}"
-    wounded = {"wounded-stretcher": 270, "wounded-seated": 541}
+    wounded = {"wounded-stretcher": 1, "wounded-seated": 2}
+    fleet = {"amb-1": "ambulance-aleppo-depot-1", "amb-2": "ambulance-aleppo-depot-2"}
+    fleet["bus-1"] = "bus-aleppo-depot-1"
     with api_world(url) as world:
-        for trip, people in (("amb-1", wounded), ("bus-1", {"civilians": 40})):
-            planned = {"trip": trip, "movement": "east-aleppo", "vehicle": trip}
+        loads = (("amb-1", wounded), ("amb-2", wounded), ("bus-1", {"civilians": 40}))
+        for trip, people in loads:
+            planned = {"trip": trip, "movement": "east-aleppo", "vehicle": fleet[trip]}
             world.ok(world.post(AccessRole.COORDINATOR, f"{ops}/trips", planned))
             board = {"site": "east-aleppo", "counts": people}
             world.ok(world.post(AccessRole.MONITOR, f"{ops}/trips/{trip}/boarding", board))
@@ -112,8 +115,8 @@ def test_forecast_from_a_ledger_counts_check_ins_and_the_road(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     view = json.loads(result.stdout)
     assert view["source"] == "ledger"
-    assert view["arrivals_p50"] == 40 + 811
+    assert view["arrivals_p50"] == 40 + 6
     by_site = {row["site"]: row for row in view["hours"]}
     assert by_site["atareb"]["p50"]["civilians"] == 40
-    assert by_site["idlib"]["p50"]["wounded-stretcher"] == 270
-    assert by_site["idlib"]["p50"]["wounded-seated"] == 541
+    assert by_site["idlib"]["p50"]["wounded-stretcher"] == 2
+    assert by_site["idlib"]["p50"]["wounded-seated"] == 4
