@@ -85,3 +85,24 @@ def test_an_unknown_operation_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, ["people", "import", str(sheet), *where])
     assert result.exit_code == 2
     assert "operation 'nowhere' has not been opened" in result.output
+
+
+def test_a_monitor_boards_a_trip_from_a_manifest_on_the_command_line(tmp_path: Path) -> None:
+    """`ops board --manifest` takes the groups from the vault and records ids, never names."""
+    where = _setup(tmp_path)
+    db, key = where[3], where[5]
+    sheet = tmp_path / "desk-3.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    people = _json(["people", "import", str(sheet), *where])["people"]
+    assert isinstance(people, list)
+    ids = [p["person"] for p in people[2:]]
+    plan = ["ops", "plan", OPERATION, "t1", "--movement", "east-aleppo"]
+    _json([*plan, "--vehicle", "bus-aleppo-depot-1", "--db", db])
+    manifest = [arg for person in ids for arg in ("--manifest", person)]
+    board = ["ops", "board", OPERATION, "t1", "--site", "east-aleppo", *manifest]
+    boarded = _json([*board, "--key-file", key, "--db", db])
+    (event,) = [e for e in boarded["events"] if e["type"] == "trip-boarded"]
+    # Groups come from the records' tags: neither is tagged unaccompanied.
+    assert event["data"]["counts"] == {"civilians": 2}
+    assert event["data"]["manifest"] == sorted(ids)
+    assert "Zainab" not in json.dumps(boarded)

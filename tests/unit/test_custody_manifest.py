@@ -85,6 +85,14 @@ def test_age_comes_from_the_date_of_birth_on_the_boarding_day(
     assert age_on(day) is None
 
 
+def test_a_birth_year_alone_gives_the_youngest_age_it_allows() -> None:
+    """Born some time in 1998, on 15 Dec 2016 one may still be 17: a child until shown not."""
+    day = date(2016, 12, 15)
+    assert age_on(day, birth_year=1998) == 17
+    assert age_on(day, None, "1998-01-01", birth_year=1998) == 18, "a full date wins"
+    assert group_of(["unaccompanied"], age_on(day, birth_year=1998)) is Group.UNACCOMPANIED_MINORS
+
+
 def test_repeated_names_each_id_given_twice_once() -> None:
     """Ids named twice are reported once, in order of their repeat."""
     assert repeated(["a", "b", "a", "c", "b", "a"]) == ["a", "b"]

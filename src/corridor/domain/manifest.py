@@ -41,12 +41,18 @@ _TAGS: tuple[tuple[Group, frozenset[str]], ...] = (
 )
 
 
-def age_on(day: date, age: int | None = None, date_of_birth: str | None = None) -> int | None:
-    """Age in whole years on `day`: the recorded age, else from the date of birth."""
+def age_on(
+    day: date,
+    age: int | None = None,
+    date_of_birth: str | None = None,
+    birth_year: int | None = None,
+) -> int | None:
+    """Age in whole years on `day`: the recorded age, else from the date of birth, else
+    the youngest the birth year allows (so a doubtful age errs towards a child)."""
     if age is not None:
         return age
     if not date_of_birth:
-        return None
+        return None if birth_year is None else max(0, day.year - birth_year - 1)
     born = date.fromisoformat(date_of_birth)
     before_birthday = (day.month, day.day) < (born.month, born.day)
     return max(0, day.year - born.year - before_birthday)

@@ -81,7 +81,9 @@ def board_by_manifest(
                 f"manifest[{index}]: person {person.id} is registered to {registered},"
                 f" not to trip {trip}'s movement {movement}"
             )
-        group = group_of(person.vulnerabilities, age_on(day, person.age, person.date_of_birth))
+        group = group_of(
+            person.vulnerabilities, age_on(day, person.age, person.date_of_birth, person.birth_year)
+        )
         if group not in carried:
             raise InvalidInput(
                 f"manifest[{index}]: person {person.id} is of group {group},"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -25,7 +26,9 @@ from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole
 from corridor.services.bus import Outcome, Services, handle
 from corridor.services.commands import Command
+from corridor.services.personal_data import PersonalData
 from corridor.services.views import command_view
+from corridor.settings import Settings
 
 app = typer.Typer(
     help="Run an operation under its deal: trips, counts, convoys, incidents, decisions.",
@@ -75,6 +78,25 @@ def services(db: str | None, *, existing: bool = True) -> Iterator[Services]:
     store = open_existing(db) if existing else open_store(ledger_url(db))
     with store:
         yield services_over(store)
+
+
+@contextmanager
+def personal_data(db: str | None, key_file: Path | None) -> Iterator[PersonalData]:
+    """The vault of the ledger `db` names, opened with its key (checked at the door)."""
+    from corridor.adapters.vault.store import SqlPersonVault
+    from corridor.bootstrap import confirm_vault_key
+    from corridor.protection.keys import load_key
+
+    url = ledger_url(db)
+    path = key_file or Settings.from_environment().key_file
+    master = load_key(path, None)
+    confirm_vault_key(url, master, f"key file {path}")
+    vault = SqlPersonVault(url)
+    try:
+        with open_existing(db) as ledger:
+            yield PersonalData(ledger, vault, master)
+    finally:
+        vault.close()
 
 
 def run(db: str | None, command: Command, actor: str, key: str | None, as_json: bool) -> None:

@@ -7,6 +7,8 @@ with the clause that decided it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from corridor.domain.custody import Outcome
@@ -21,9 +23,15 @@ from corridor.entrypoints.cli.ops_common import (
     app,
     at_option,
     parse_counts,
+    personal_data,
     run,
+    services,
+    show,
 )
+from corridor.errors import InvalidInput
+from corridor.protection.access import AccessRole, Principal
 from corridor.services import commands
+from corridor.services.boarding import board_by_manifest
 
 TRIP = typer.Argument(..., help="Trip id.")
 SITE = typer.Option(..., "--site", help="Site id.")
@@ -52,15 +60,31 @@ def board(
     trip: str = TRIP,
     site: str = SITE,
     count: list[str] = COUNT,
+    manifest: list[str] = typer.Option(
+        [], "--manifest", help="Person id from the vault, repeatable (instead of --count)."
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", help="Vault key file for --manifest (default: CORRIDOR_KEY_FILE)."
+    ),
     at: str | None = AT,
     db: str | None = DB,
     actor: str = ACTOR,
     key: str | None = KEY,
     as_json: bool = JSON,
 ) -> None:
-    """The boarding count of a planned trip, by group."""
-    command = commands.BoardTrip(operation, trip, site, parse_counts(count), at_option(at))
-    run(db, command, actor, key, as_json)
+    """The boarding count of a planned trip: by group, or from a manifest of person ids."""
+    if not manifest:
+        command = commands.BoardTrip(operation, trip, site, parse_counts(count), at_option(at))
+        run(db, command, actor, key, as_json)
+        return
+    if count:
+        raise InvalidInput("give --count or --manifest, not both")
+    with services(db) as found, personal_data(db, key_file) as personal:
+        monitor = Principal(actor, operation, AccessRole.MONITOR, "command line")
+        outcome = board_by_manifest(
+            found, personal, monitor, operation, trip, site, manifest, at_option(at), key
+        )
+    show(outcome, as_json)
 
 
 @app.command()
