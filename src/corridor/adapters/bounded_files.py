@@ -10,30 +10,47 @@ swap between the check and the open changes nothing), and read to at most
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
 
 from corridor.errors import InvalidInput, NotFound
 
-__all__ = ["MAX_INPUT_BYTES", "read_bounded_bytes", "read_bounded_text"]
+__all__ = ["MAX_INPUT_BYTES", "open_bounded_text", "read_bounded_bytes", "read_bounded_text"]
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The default limit: far above any scenario, agreement or disruption file."""
 
 
-def read_bounded_bytes(path: Path, limit: int = MAX_INPUT_BYTES, what: str = "file") -> bytes:
-    """The bytes of regular file `path`; InvalidInput for anything else or anything larger."""
+def _open_regular(path: Path, what: str) -> int:
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise NotFound(f"{what} {path} not found") from None
     except OSError as error:
         raise InvalidInput(f"cannot read {what} {path}: {error.strerror or error}") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise InvalidInput(f"{what} {path} is not a regular file; give a file, not a device")
+    return descriptor
+
+
+def open_bounded_text(path: Path, limit: int, what: str = "file") -> io.TextIOWrapper:
+    """Regular file `path` opened as UTF-8 text to stream through, refused if over `limit`."""
+    descriptor = _open_regular(path, what)
+    size = os.fstat(descriptor).st_size
+    if size > limit:
+        os.close(descriptor)
+        raise InvalidInput(f"{what} {path} is larger than the limit of {limit} bytes")
+    os.set_blocking(descriptor, True)
+    return open(descriptor, encoding="utf-8", closefd=True)
+
+
+def read_bounded_bytes(path: Path, limit: int = MAX_INPUT_BYTES, what: str = "file") -> bytes:
+    """The bytes of regular file `path`; InvalidInput for anything else or anything larger."""
+    descriptor = _open_regular(path, what)
     try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise InvalidInput(f"{what} {path} is not a regular file; give a file, not a device")
         chunks: list[bytes] = []
         size = 0
         while size <= limit:

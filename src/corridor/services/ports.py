@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import IO
 
-from corridor.domain.canonical import CanonicalError, canonical_json
+from corridor.domain.canonical import CanonicalError, canonical_json, check_string_lengths
 from corridor.domain.chain import ChainChecker, StoredRow, VerifyReport, export_line, seal
 from corridor.domain.clock import Clock, SystemClock, format_instant
 from corridor.domain.events import AppendResult, Head, NewEvent, RecordedEvent
@@ -342,6 +342,7 @@ def _drafts(events: Sequence[NewEvent], actor: str, key: str | None) -> list[tup
             problems.append(f"event {index}: payload must be an object")
             continue
         try:
+            check_string_lengths(event.payload)
             drafts.append((event.stream, event.type, canonical_json(event.payload)))
         except CanonicalError as error:
             problems.append(f"event {index}: payload {error}")

@@ -21,7 +21,7 @@ from corridor.domain.events import RecordedEvent
 from corridor.entrypoints.cli.event_view import print_events
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.entrypoints.cli.writable import require_writable_file
-from corridor.errors import CorridorError, InvalidInput, NotFound
+from corridor.errors import CorridorError, InvalidInput
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
 
@@ -30,6 +30,8 @@ app = typer.Typer(
 )
 
 CORRUPTED_EXIT = 1
+MAX_IMPORT_BYTES = 8 * 1024**3
+"""An export of ten million events is about 5 GB."""
 
 DB_HELP = "Ledger URL: sqlite:///FILE or postgresql://USER@HOST/DB (default: $CORRIDOR_DB or sqlite:///corridor.db)."
 
@@ -202,13 +204,16 @@ def import_(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Load an exported ledger into an empty one; refuse it whole if its chain is broken."""
-    if not file.is_file():
-        raise NotFound(f"no file {file}")
+    from corridor.adapters.bounded_files import open_bounded_text
+
     url = ledger_url(db)
     path = sqlite_path(url)
     created = path is not None and not path.exists()
     try:
-        with open_store(url) as store, file.open(encoding="utf-8") as lines:
+        with (
+            open_bounded_text(file, MAX_IMPORT_BYTES, "ledger export") as lines,
+            open_store(url) as store,
+        ):
             count = store.import_lines(lines, source=str(file))
             head = store.head()
     except UnicodeDecodeError as error:
