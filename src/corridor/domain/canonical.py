@@ -32,6 +32,7 @@ __all__ = [
     "canonical_json",
     "check_canonical",
     "check_string_lengths",
+    "check_value",
 ]
 
 MAX_STRING = 10_000
@@ -91,6 +92,12 @@ def _is_plain(value: Any) -> bool:
     if kind is list or kind is tuple:
         return all(_is_plain(v) for v in value)
     return False
+
+
+def check_value(value: Any) -> None:
+    """Raise `CanonicalError` unless `value` has a JSON form (fast for plain values)."""
+    if not _is_plain(value):
+        check_canonical(value)
 
 
 def canonical_json(value: Any) -> str:

@@ -45,6 +45,7 @@ from corridor.domain.clock import Clock
 from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, IntegrityError, StoreUnavailable
+from corridor.services.canonical_forms import LEGACY_FORM
 from corridor.services.ports import LedgerStore, WriteTransaction
 
 __all__ = ["SQLiteLedgerStore"]
@@ -158,6 +159,16 @@ class SQLiteLedgerStore(LedgerStore):
         except sqlite3.Error as error:
             raise _translate(error, f"cannot open ledger {self.path}") from None
         _keep_private(self.path)
+        self.canonical_form = self._recorded_form()
+
+    def _recorded_form(self) -> str:
+        try:
+            row = self._db.execute(
+                "SELECT value FROM ledger_form WHERE name = 'canonical_form'"
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return LEGACY_FORM  # a ledger from before forms were recorded, opened unmigrated
+        return str(row[0]) if row else LEGACY_FORM
 
     def _migrate(self) -> None:
         if not self.path.parent.exists():

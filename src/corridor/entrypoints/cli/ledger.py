@@ -69,10 +69,10 @@ def verify(
 
     with open_existing(db) as store:
         report = verify_anchored(store, expect_head, checkpoints, public_key)
-        where = store.description
+        where, form = store.description, store.canonical_form
     chain = report.chain
     if as_json:
-        emit_json({"ledger": where, **report.as_dict()})
+        emit_json({"ledger": where, "canonical_form": form, **report.as_dict()})
     elif report.ok:
         anchored = (
             "anchored" if report.anchored else "not anchored (no --expect-head or --checkpoints)"
