@@ -115,7 +115,9 @@ def serve(
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     with terminate_as_exit():
         try:
-            uvicorn.run(create_app(context), host=host, port=port, log_level="warning")
+            api = create_app(context)
+            api.state.checkpoints = settings.checkpoints
+            uvicorn.run(api, host=host, port=port, log_level="warning")
         finally:
             context.close()
             settle_ledger(sqlite_path(url))
