@@ -199,3 +199,35 @@ def test_anchors_catch_a_rewrite_on_postgresql(tmp_path: Path, postgres_url: str
     rewrite_from(url, 3)
     report, _ = anchored(url, witness, key, head, code=1)
     assert len(report["anchor_problems"]) == 2
+
+
+def test_a_signing_key_open_to_others_is_warned_about(tmp_path: Path) -> None:
+    """checkpoint with a 0644 signing key still signs, with a warning naming chmod 600."""
+    url, key, witness, _ = signed_ledger(tmp_path)
+    key.chmod(0o644)
+    result = run(
+        "ledger",
+        "checkpoint",
+        "--db",
+        url,
+        "--signing-key",
+        str(key),
+        "--checkpoints",
+        str(witness),
+    )
+    assert f"warning: signing key file {key} is open to others (mode 0644)" in result.stderr
+    assert f"chmod 600 {key}" in result.stderr
+
+
+def test_a_vault_key_open_to_others_is_warned_about_at_start_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """serve's start-up key check warns on a 0644 vault key file, naming chmod 600."""
+    from corridor.entrypoints.cli.serve import _start_up_key
+
+    db, key = tmp_path / "corridor.db", tmp_path / "corridor.key"
+    run("init", "--db", f"sqlite:///{db}", "--key-file", str(key))
+    key.chmod(0o644)
+    capsys.readouterr()
+    _start_up_key(f"sqlite:///{db}", key, None, demo=False)
+    assert f"key file {key} is open to others (mode 0644)" in capsys.readouterr().err

@@ -40,6 +40,7 @@ __all__ = [
     "latest_checkpoint",
     "load_public_key",
     "read_checkpoints",
+    "signing_key_exposure",
     "write_signing_key",
 ]
 
@@ -93,6 +94,20 @@ class SigningKey:
         if not isinstance(private, Ed25519PrivateKey):
             raise InvalidInput(f"signing key file {path} is not an Ed25519 key")
         return cls(private)
+
+
+def signing_key_exposure(path: Path) -> str | None:
+    """A warning when group or others may read or write the signing key; None when private."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    return (
+        f"signing key file {path} is open to others (mode {mode:04o}); anyone who can read "
+        f"it can sign a rewritten ledger: chmod 600 {path}"
+    )
 
 
 def write_signing_key(path: Path) -> SigningKey:

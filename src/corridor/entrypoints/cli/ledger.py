@@ -122,9 +122,16 @@ def checkpoint(
     ),
 ) -> None:
     """Verify the chain, then sign its head and append the checkpoint to the witness file."""
-    from corridor.adapters.ledger.checkpoints import SigningKey, append_checkpoint
+    from corridor.adapters.ledger.checkpoints import (
+        SigningKey,
+        append_checkpoint,
+        signing_key_exposure,
+    )
 
     key = SigningKey.load(signing_key)
+    warning = signing_key_exposure(signing_key)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
     with open_existing(db) as store:
         report = store.verify()
     if not report.ok:
