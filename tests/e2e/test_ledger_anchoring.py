@@ -231,3 +231,25 @@ def test_a_vault_key_open_to_others_is_warned_about_at_start_up(
     capsys.readouterr()
     _start_up_key(f"sqlite:///{db}", key, None, demo=False)
     assert f"key file {key} is open to others (mode 0644)" in capsys.readouterr().err
+
+
+def test_a_cut_wal_tail_is_caught_by_the_expected_head(tmp_path: Path) -> None:
+    """Commands lost with the WAL's last frames leave a sound chain that --expect-head refuses."""
+    import shutil
+
+    live = tmp_path / "live.db"
+    with open_store(f"sqlite:///{live}", clock()) as store:
+        fill(store, 6)
+        head = store.head().hash
+        copy = tmp_path / "copy"
+        copy.mkdir()
+        shutil.copy(live, copy / "live.db")
+        wal = Path(f"{live}-wal").read_bytes()
+    frame = 24 + 4096  # one WAL frame: header and a page
+    Path(f"{copy / 'live.db'}-wal").write_bytes(wal[: len(wal) - frame])
+    url = f"sqlite:///{copy / 'live.db'}"
+    report = json.loads(run("ledger", "verify", "--db", url, "--json").stdout)
+    assert report["ok"] is True
+    assert report["events"] < 6
+    result = run("ledger", "verify", "--db", url, "--expect-head", head, code=1)
+    assert "is not in the ledger" in result.stderr
