@@ -16,6 +16,7 @@ refusal reads the same whichever form a ledger uses.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -34,9 +35,45 @@ NEW_FORM = "rfc8785"
 LEGACY_FORM = "corridor-json-1"
 
 
+_SAFE_INTEGER = 2**53 - 1
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _same_in_both(value: Any) -> bool:
+    """True when the stdlib's sorted, compact encoding of `value` is its RFC 8785 text.
+
+    It is for values without floats (RFC 8785 writes them as ECMAScript does),
+    with integers inside 2^53 and keys below U+D800 (RFC 8785 sorts keys by
+    UTF-16 code units, Python by code points: they differ only for keys with
+    characters above U+FFFF against ones from U+E000). Texts are escaped alike.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -_SAFE_INTEGER <= value <= _SAFE_INTEGER
+    if kind is dict:
+        return all(
+            type(k) is str and (k.isascii() or max(k) < "\ud800") and _same_in_both(v)
+            for k, v in value.items()
+        )
+    if kind is list or kind is tuple:
+        return all(_same_in_both(v) for v in value)
+    return False
+
+
 def rfc8785_json(value: Any) -> str:
     """RFC 8785 text of `value`; `CanonicalError` naming the problem if it has none."""
     check_value(value)
+    if _same_in_both(value):
+        # The usual payload (texts, counts, flags), by the C encoder: a third of the time.
+        text = _ENCODER.encode(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            check_canonical(value)
+            raise
+        return text
     try:
         return rfc8785.dumps(value).decode("utf-8")
     except UnicodeEncodeError:
