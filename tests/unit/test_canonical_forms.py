@@ -50,5 +50,5 @@ def test_the_two_forms_differ_only_where_numbers_are_written_differently() -> No
 
 def test_an_unknown_form_is_named() -> None:
     """A ledger recording a form this version does not know is refused, naming both."""
-    with pytest.raises(CanonicalError, match="'jcs-9'.*rfc8785"):
+    with pytest.raises(CanonicalError, match=r"'jcs-9'.*rfc8785"):
         encoder("jcs-9")

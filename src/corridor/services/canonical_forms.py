@@ -51,7 +51,7 @@ def _same_in_both(value: Any) -> bool:
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
-        return -_SAFE_INTEGER <= value <= _SAFE_INTEGER
+        return bool(-_SAFE_INTEGER <= value <= _SAFE_INTEGER)
     if kind is dict:
         return all(
             type(k) is str and (k.isascii() or max(k) < "\ud800") and _same_in_both(v)
