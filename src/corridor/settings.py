@@ -16,6 +16,8 @@ class Settings:
 
     db_url: str = DEFAULT_DB_URL
     key_file: Path = DEFAULT_KEY_FILE
+    checkpoints: Path | None = None
+    """The witness file of signed checkpoints `GET /ledger/head` shows (CORRIDOR_CHECKPOINTS)."""
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -24,4 +26,7 @@ class Settings:
         return cls(
             db_url=env.get("CORRIDOR_DB", DEFAULT_DB_URL),
             key_file=Path(env.get("CORRIDOR_KEY_FILE", str(DEFAULT_KEY_FILE))),
+            checkpoints=Path(env["CORRIDOR_CHECKPOINTS"])
+            if env.get("CORRIDOR_CHECKPOINTS")
+            else None,
         )

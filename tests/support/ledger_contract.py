@@ -120,7 +120,7 @@ class LedgerStoreContract:
             [
                 event(kind="operation-opened", operation="a", name="A", scenario="tiny"),
                 event(kind="note-recorded", operation="a", text="حلب 1234567890123456789"),
-                event("operation/b", kind="from-the-future", big=2**70, small=-(2**63) - 1),
+                event("operation/b", kind="from-the-future", big=2**53 - 1, small=-(2**53) + 1),
             ],
             actor="coordinator",
         )
@@ -145,7 +145,7 @@ class LedgerStoreContract:
         expected = fold(store.read(), recorder(folded), loads=parse_payload)
         assert replayed == folded
         assert [r[0] for r in replayed] == [2, 3, 4]
-        assert replayed[1][-1] == {"big": 2**70, "small": -(2**63) - 1}
+        assert replayed[1][-1] == {"big": 2**53 - 1, "small": -(2**53) + 1}
         assert state.dump() == expected.dump()
         assert (state.head, dict(state.versions)) == (
             store.head(),
@@ -253,12 +253,13 @@ class LedgerStoreContract:
             ({"when": object()}, "cannot be written as JSON"),
             ({"bad": "\ud800"}, "not valid UTF-8"),
             ({1: "int key"}, "not a string"),
+            ({"big": 2**53}, "safe integer domain"),
         ],
     )
     def test_a_payload_without_canonical_json_is_refused(
         self, store: LedgerStore, payload: dict[Any, Any], fragment: str
     ) -> None:
-        """NaN, infinity, unknown types, bad text and non-string keys are refused, named."""
+        """NaN, infinity, unknown types, bad text, non-string keys, integers past 2^53: refused."""
         with pytest.raises(InvalidInput, match=fragment.replace("[", r"\[").replace("$", r"\$")):
             store.append([event(n=1), NewEvent("operation/a", "t", payload)])
         assert store.head().sequence == 0

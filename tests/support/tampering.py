@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from corridor.adapters.ledger.postgres import sqlalchemy_url
+from corridor.adapters.ledger.schema import COLUMNS
 
 UNGUARD = {
     "sqlite": ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"],
@@ -60,3 +61,57 @@ def run_sql(url: str, *statements: str) -> None:
                 connection.exec_driver_sql(statement)
     finally:
         engine.dispose()
+
+
+def delete_last(url: str, count: int) -> None:
+    """Cut the newest `count` rows: what is left is still a sound chain."""
+    run_sql(
+        url, f"DELETE FROM events WHERE sequence > (SELECT MAX(sequence) - {count} FROM events)"
+    )
+
+
+def delete_all(url: str) -> None:
+    """Empty the ledger: an empty chain is sound too."""
+    run_sql(url, "DELETE FROM events")
+
+
+def rewrite_from(url: str, first: int) -> None:
+    """Change the payload at `first` and re-seal it and every later row with fresh hashes."""
+    from dataclasses import replace
+
+    from corridor.bootstrap import open_existing_store
+    from corridor.domain.chain import GENESIS_HASH, event_hash
+
+    with open_existing_store(url) as store:
+        events = list(store.read())
+    previous = events[first - 2].hash if first > 1 else GENESIS_HASH
+    forged = []
+    for event in events[first - 1 :]:
+        payload = '{"n":99}' if event.sequence == first else event.payload
+        draft = replace(event, payload=payload, previous_hash=previous, hash="")
+        sealed = replace(draft, hash=event_hash(draft))
+        forged.append(sealed.row())
+        previous = sealed.hash
+    engine = sa.create_engine(sqlalchemy_url(url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            for statement in UNGUARD[connection.dialect.name]:
+                connection.exec_driver_sql(statement)
+            connection.exec_driver_sql(f"DELETE FROM events WHERE sequence >= {first}")
+            marks = ", ".join(f":c{i}" for i in range(11))
+            for row in forged:
+                connection.execute(
+                    sa.text(f"INSERT INTO events ({COLUMNS}) VALUES ({marks})"),
+                    {f"c{i}": value for i, value in enumerate(row)},
+                )
+    finally:
+        engine.dispose()
+
+
+def forge_append(url: str) -> None:
+    """Append a well-sealed event with the project's own code, as anyone with the file can."""
+    from corridor.bootstrap import open_existing_store
+    from corridor.domain.events import NewEvent
+
+    with open_existing_store(url) as store:
+        store.append([NewEvent("operation/a", "note-recorded", {"n": 1000})], actor="forger")

@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from corridor.errors import InvalidInput, Problem
+from corridor.adapters.bounded_files import read_bounded_text
+from corridor.errors import InvalidInput, NotFound, Problem
 
 Position = tuple[int, int]
 PathPart = str | int
@@ -30,6 +31,8 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAX_DEPTH = 64
 # libyaml's parser is an order of magnitude faster and gives the same marks.
 _COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+"""The largest YAML file read: a FIFO or `/dev/zero` is refused, never waited on."""
 MAX_VALUES = 1_000_000
 """Default cap on the values one document may expand to (aliases included)."""
 
@@ -223,11 +226,11 @@ def load_yaml_file_with_marks(path: Path, display_name: str | None = None) -> Ma
     """Read and parse a YAML file; a missing or unreadable file is InvalidInput at 1:1."""
     name = display_name or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_bounded_text(path, MAX_DOCUMENT_BYTES, "file")
+    except NotFound:
         problem = Problem(name, 1, 1, "", "file not found")
         raise InvalidInput(f"{name}: file not found", [problem]) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except InvalidInput as error:
         problem = Problem(name, 1, 1, "", f"cannot read file: {error}")
-        raise InvalidInput(f"{name}: cannot read file", [problem]) from None
+        raise InvalidInput(f"{name}: cannot read file: {error}", [problem]) from None
     return load_yaml_with_marks(text, name)

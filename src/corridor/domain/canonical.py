@@ -25,7 +25,22 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["CanonicalError", "canonical_bytes", "canonical_json", "check_canonical"]
+__all__ = [
+    "MAX_STRING",
+    "CanonicalError",
+    "canonical_bytes",
+    "canonical_json",
+    "check_canonical",
+    "check_string_lengths",
+    "check_value",
+]
+
+MAX_STRING = 10_000
+"""The longest text (in characters) a ledger event may carry in one value or key.
+
+Ten times the longest text the bundled operations record (656 characters, a
+scenario's description); a 10 MB note is a mistake or an attack, and every
+replay, export and stream would carry it forever."""
 
 
 class CanonicalError(ValueError):
@@ -79,6 +94,12 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
+def check_value(value: Any) -> None:
+    """Raise `CanonicalError` unless `value` has a JSON form (fast for plain values)."""
+    if not _is_plain(value):
+        check_canonical(value)
+
+
 def canonical_json(value: Any) -> str:
     """The canonical JSON text of `value`; raises `CanonicalError` if it has none."""
     # The stdlib encoder alone would quietly turn int keys into strings and let
@@ -98,3 +119,20 @@ def canonical_json(value: Any) -> str:
 def canonical_bytes(value: Any) -> bytes:
     """`canonical_json(value)` as UTF-8 bytes."""
     return canonical_json(value).encode("utf-8")
+
+
+def check_string_lengths(value: Any, limit: int = MAX_STRING, path: str = "$") -> None:
+    """Raise `CanonicalError` naming the first key or text in `value` longer than `limit`."""
+    if isinstance(value, str):
+        if len(value) > limit:
+            raise CanonicalError(
+                f"{path}: text of {len(value)} characters; at most {limit} are allowed"
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and len(key) > limit:
+                raise CanonicalError(f"{path}: a key of {len(key)} characters; at most {limit}")
+            check_string_lengths(item, limit, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_string_lengths(item, limit, f"{path}[{index}]")

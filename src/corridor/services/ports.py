@@ -28,14 +28,22 @@ backend that does not override them is slower, not different.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import IO
+from typing import IO, Any
 
-from corridor.domain.canonical import CanonicalError, canonical_json
-from corridor.domain.chain import ChainChecker, StoredRow, VerifyReport, export_line, seal
+from corridor.domain.canonical import CanonicalError, check_string_lengths
+from corridor.domain.chain import (
+    ChainChecker,
+    StoredRow,
+    VerifyReport,
+    event_hash,
+    export_line,
+    seal,
+)
 from corridor.domain.clock import Clock, SystemClock, format_instant
 from corridor.domain.events import AppendResult, Head, NewEvent, RecordedEvent
 from corridor.domain.fold import Folding, ReplayRow
@@ -47,6 +55,7 @@ from corridor.errors import (
     LedgerCorrupted,
     Problem,
 )
+from corridor.services.canonical_forms import FORMS, LEGACY_FORM, NEW_FORM, encoder
 from corridor.services.payloads import payload_parser
 
 __all__ = ["LedgerStore", "WriteTransaction"]
@@ -80,6 +89,10 @@ class WriteTransaction(ABC):
 
 class LedgerStore(ABC):
     """An append-only, hash-chained store of events."""
+
+    canonical_form: str = NEW_FORM
+    """How new payloads are written (`corridor.services.canonical_forms`); stores read the
+    form their ledger recorded, `corridor-json-1` for one from before forms were recorded."""
 
     def __init__(self, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
@@ -117,7 +130,7 @@ class LedgerStore(ABC):
         idempotency_key: str | None = None,
     ) -> AppendResult:
         """Append all events of one command in one transaction, or none of them."""
-        drafts = _drafts(events, actor, idempotency_key)
+        drafts = _drafts(events, actor, idempotency_key, encoder(self.canonical_form))
         expected = dict(expected_versions or {})
         streams = sorted({d[0] for d in drafts} | set(expected))
         with self._write() as tx:
@@ -225,8 +238,9 @@ class LedgerStore(ABC):
     def import_lines(self, lines: Iterable[str], source: str = "<input>") -> int:
         """Load an exported ledger into this empty store; all of it or, on any flaw, nothing."""
         numbered = ((number, line) for number, line in enumerate(lines, start=1) if line.strip())
+        forms = [self.canonical_form, *(f for f in FORMS if f != self.canonical_form)]
         return self._checked_load(
-            ((f"{source}:{n}", parse_line(line, source, n)) for n, line in numbered)
+            ((f"{source}:{n}", parse_line(line, source, n, forms)) for n, line in numbered)
         )
 
     def load(self, events: Iterable[RecordedEvent]) -> int:
@@ -277,8 +291,15 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def parse_line(line: str, source: str, number: int) -> RecordedEvent:
-    """One exported JSON line back into a `RecordedEvent`; `InvalidInput` if malformed."""
+def parse_line(
+    line: str, source: str, number: int, forms: Sequence[str] = (NEW_FORM, LEGACY_FORM)
+) -> RecordedEvent:
+    """One exported JSON line back into a `RecordedEvent`; `InvalidInput` if malformed.
+
+    The payload is written again in the first of `forms` under which the line's
+    own hash holds (a ledger's canonical form is not in its export); if none
+    does, in the first, and the chain check names the row.
+    """
 
     def bad(path: str, message: str, column: int = 1) -> InvalidInput:
         problem = Problem(source, number, column, path, message)
@@ -302,12 +323,16 @@ def parse_line(line: str, source: str, number: int) -> RecordedEvent:
             raise bad(name, f"expected {_kind_name(kind)}, got {json.dumps(value)[:40]}")
     if not isinstance(row["payload"], dict):
         raise bad("payload", "expected a JSON object")
-    return RecordedEvent(
+    try:
+        texts = [encoder(form)(row["payload"]) for form in forms]
+    except CanonicalError as error:
+        raise bad("payload", str(error)) from None
+    event = RecordedEvent(
         sequence=row["sequence"],
         stream=row["stream"],
         version=row["version"],
         type=row["type"],
-        payload=canonical_json(row["payload"]),
+        payload=texts[0],
         actor=row["actor"],
         recorded_at=row["recorded_at"],
         idempotency_key=row["idempotency_key"],
@@ -315,6 +340,11 @@ def parse_line(line: str, source: str, number: int) -> RecordedEvent:
         previous_hash=row["previous_hash"],
         hash=row["hash"],
     )
+    for text in texts:
+        candidate = dataclasses.replace(event, payload=text)
+        if event_hash(candidate) == event.hash:
+            return candidate
+    return event
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -323,7 +353,9 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     return " or ".join(names[k] for k in kinds)
 
 
-def _drafts(events: Sequence[NewEvent], actor: str, key: str | None) -> list[tuple[str, str, str]]:
+def _drafts(
+    events: Sequence[NewEvent], actor: str, key: str | None, encode: Callable[[Any], str]
+) -> list[tuple[str, str, str]]:
     """Check a command's input and encode each payload once, before any lock is taken."""
     problems: list[str] = []
     if not events:
@@ -342,7 +374,8 @@ def _drafts(events: Sequence[NewEvent], actor: str, key: str | None) -> list[tup
             problems.append(f"event {index}: payload must be an object")
             continue
         try:
-            drafts.append((event.stream, event.type, canonical_json(event.payload)))
+            check_string_lengths(event.payload)
+            drafts.append((event.stream, event.type, encode(event.payload)))
         except CanonicalError as error:
             problems.append(f"event {index}: payload {error}")
     if problems:

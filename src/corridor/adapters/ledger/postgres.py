@@ -48,6 +48,7 @@ from corridor.domain.clock import Clock
 from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, StoreUnavailable
+from corridor.services.canonical_forms import LEGACY_FORM
 from corridor.services.ports import LedgerStore, WriteTransaction
 
 __all__ = ["PostgresLedgerStore", "sqlalchemy_url"]
@@ -140,6 +141,22 @@ class PostgresLedgerStore(LedgerStore):
             message = str(error.orig).splitlines()[0] if error.orig else str(error)
             raise StoreUnavailable(f"cannot open ledger {self._safe_url}: {message}") from None
         self._db: psycopg.Connection[Any] = self._pooled.driver_connection  # type: ignore[assignment]
+        self.canonical_form = self._recorded_form()
+
+    def _recorded_form(self) -> str:
+        with self._lock:
+            try:
+                found = self._db.execute("SELECT to_regclass('ledger_form')").fetchone()
+                row = None
+                if found is not None and found[0] is not None:
+                    row = self._db.execute(
+                        "SELECT value FROM ledger_form WHERE name = 'canonical_form'"
+                    ).fetchone()
+                self._db.commit()
+            except psycopg.Error as error:
+                _rollback(self._db)
+                raise _translate(error, f"cannot open ledger {self._safe_url}") from None
+        return str(row[0]) if row else LEGACY_FORM
 
     @property
     def description(self) -> str:

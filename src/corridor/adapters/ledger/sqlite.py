@@ -27,10 +27,12 @@ Driver errors never leave this module: a locked or unreadable file becomes
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import starmap
 from pathlib import Path
 
@@ -43,6 +45,7 @@ from corridor.domain.clock import Clock
 from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, IntegrityError, StoreUnavailable
+from corridor.services.canonical_forms import LEGACY_FORM
 from corridor.services.ports import LedgerStore, WriteTransaction
 
 __all__ = ["SQLiteLedgerStore"]
@@ -50,6 +53,8 @@ __all__ = ["SQLiteLedgerStore"]
 BUSY_TIMEOUT_MS = 30_000
 BATCH = 5_000
 STREAMS_PER_QUERY = 500
+PRIVATE = 0o600
+"""The mode of the database, its WAL and shared-memory files: the ledger names places and times."""
 READ_PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", "PRAGMA query_only = ON")
 
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -68,6 +73,22 @@ def _translate(error: sqlite3.Error, where: str) -> Exception:
             return ConcurrencyError(f"{where}: another command took that stream version ({text})")
         return IntegrityError(f"{where}: {text}")
     return StoreUnavailable(f"{where}: {text}")
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives WAL and SHM its mode)."""
+    if not path.parent.is_dir():
+        return  # `_migrate` words the error
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+def _keep_private(path: Path) -> None:
+    """Take group and other access off the database and its WAL, as a key file has none."""
+    for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with suppress(OSError):
+            if stat.S_IMODE(each.stat().st_mode) & 0o077:
+                each.chmod(PRIVATE)
 
 
 class _SQLiteTransaction(WriteTransaction):
@@ -122,6 +143,7 @@ class SQLiteLedgerStore(LedgerStore):
         # their transactions from interleaving on it.
         self._lock = threading.RLock()
         if migrate:
+            _create_private(self.path)
             self._migrate()
         try:
             self._db = sqlite3.connect(
@@ -136,6 +158,17 @@ class SQLiteLedgerStore(LedgerStore):
             self._db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             raise _translate(error, f"cannot open ledger {self.path}") from None
+        _keep_private(self.path)
+        self.canonical_form = self._recorded_form()
+
+    def _recorded_form(self) -> str:
+        try:
+            row = self._db.execute(
+                "SELECT value FROM ledger_form WHERE name = 'canonical_form'"
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return LEGACY_FORM  # a ledger from before forms were recorded, opened unmigrated
+        return str(row[0]) if row else LEGACY_FORM
 
     def _migrate(self) -> None:
         if not self.path.parent.exists():

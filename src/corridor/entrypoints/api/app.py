@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from corridor.entrypoints.api import (
     routes_agreement,
     routes_convoys,
+    routes_ledger,
     routes_operations,
     routes_people,
     routes_reception,
@@ -47,6 +48,7 @@ def create_app(context: ApiContext) -> FastAPI:
         routes_people,
         routes_stream,
         routes_reception,
+        routes_ledger,
     ):
         app.include_router(module.router)
     return app

@@ -16,11 +16,12 @@ from typing import Any
 import typer
 
 from corridor.bootstrap import open_existing_store, open_store, sqlite_path
+from corridor.domain.clock import SystemClock, format_instant
 from corridor.domain.events import RecordedEvent
 from corridor.entrypoints.cli.event_view import print_events
 from corridor.entrypoints.cli.output import console, emit_json
 from corridor.entrypoints.cli.writable import require_writable_file
-from corridor.errors import CorridorError, InvalidInput, NotFound
+from corridor.errors import CorridorError, InvalidInput
 from corridor.services.ports import LedgerStore
 from corridor.settings import Settings
 
@@ -29,6 +30,8 @@ app = typer.Typer(
 )
 
 CORRUPTED_EXIT = 1
+MAX_IMPORT_BYTES = 8 * 1024**3
+"""An export of ten million events is about 5 GB."""
 
 DB_HELP = "Ledger URL: sqlite:///FILE or postgresql://USER@HOST/DB (default: $CORRIDOR_DB or sqlite:///corridor.db)."
 
@@ -47,24 +50,133 @@ def open_existing(db: str | None) -> LedgerStore:
 def verify(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    expect_head: str | None = typer.Option(
+        None, "--expect-head", help="The head hash kept outside the database; must be the head."
+    ),
+    checkpoints: Path | None = typer.Option(
+        None, "--checkpoints", help="Witness file of signed checkpoints to hold the chain to."
+    ),
+    public_key: Path | None = typer.Option(
+        None, "--public-key", help="The key that signed the checkpoints (KEY.pub)."
+    ),
 ) -> None:
-    """Recompute the hash chain and sequence; exit 1 naming the first bad sequence."""
-    with open_existing(db) as store:
-        report = store.verify()
-        where = store.description
-    if as_json:
-        emit_json({"ledger": where, **report.as_dict()})
-    elif report.ok:
-        console.print(
-            f"ok: {report.events} events verified in {where}; "
-            f"head {report.head.sequence} {report.head.hash}"
+    """Recompute the hash chain and sequence, and hold it to the head and checkpoints given."""
+    if expect_head is not None and not _is_hash(expect_head):
+        raise InvalidInput(
+            f"--expect-head: {expect_head!r} is not a hash; expected 64 lowercase hex digits"
         )
-    if not report.ok:
+    from corridor.adapters.ledger.anchoring import verify_anchored
+
+    with open_existing(db) as store:
+        report = verify_anchored(store, expect_head, checkpoints, public_key)
+        where, form = store.description, store.canonical_form
+    chain = report.chain
+    if as_json:
+        emit_json({"ledger": where, "canonical_form": form, **report.as_dict()})
+    elif report.ok:
+        anchored = (
+            "anchored" if report.anchored else "not anchored (no --expect-head or --checkpoints)"
+        )
+        console.print(
+            f"ok: {chain.events} events verified in {where}; "
+            f"head {chain.head.sequence} {chain.head.hash}; {anchored}",
+            soft_wrap=True,
+        )
+    if not chain.ok:
         typer.echo(
-            f"error: ledger corrupted at sequence {report.first_bad_sequence}: {report.problem}",
+            f"error: ledger corrupted at sequence {chain.first_bad_sequence}: {chain.problem}",
             err=True,
         )
         raise typer.Exit(CORRUPTED_EXIT)
+    if report.anchor_problems:
+        for problem in report.anchor_problems:
+            typer.echo(f"error: ledger does not match its anchors: {problem}", err=True)
+        raise typer.Exit(CORRUPTED_EXIT)
+
+
+def _is_hash(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+@app.command()
+def keygen(
+    out: Path = typer.Option(
+        ..., "--out", help="Private key file to create (0600); KEY.pub beside it."
+    ),
+) -> None:
+    """Make the Ed25519 key that signs checkpoints; keep it apart from the database."""
+    from corridor.adapters.ledger.checkpoints import write_signing_key
+
+    key = write_signing_key(out)
+    typer.echo(f"signing key {key.id} written to {out} (0600); public key in {out}.pub")
+
+
+@app.command()
+def checkpoint(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    signing_key: Path = typer.Option(
+        ..., "--signing-key", help="Key file made by 'ledger keygen'."
+    ),
+    checkpoints: Path = typer.Option(
+        ..., "--checkpoints", help="Witness file to append the signed head to (created 0600)."
+    ),
+) -> None:
+    """Verify the chain, then sign its head and append the checkpoint to the witness file."""
+    from corridor.adapters.ledger.checkpoints import (
+        SigningKey,
+        append_checkpoint,
+        signing_key_exposure,
+    )
+
+    key = SigningKey.load(signing_key)
+    warning = signing_key_exposure(signing_key)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    with open_existing(db) as store:
+        report = store.verify()
+    if not report.ok:
+        typer.echo(
+            f"error: ledger corrupted at sequence {report.first_bad_sequence}: "
+            f"{report.problem}; nothing signed",
+            err=True,
+        )
+        raise typer.Exit(CORRUPTED_EXIT)
+    signed_at = format_instant(SystemClock().now())
+    made = append_checkpoint(checkpoints, key, report.head, signed_at)
+    typer.echo(f"checkpoint: sequence {made.sequence} {made.hash} signed by {made.key}")
+
+
+@app.command()
+def head(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    checkpoints: Path | None = typer.Option(None, "--checkpoints", help="Witness file."),
+) -> None:
+    """Print the head and its newest checkpoint as JSON (what GET /ledger/head answers)."""
+    from corridor.adapters.ledger.anchoring import signed_head
+
+    with open_existing(db) as store:
+        emit_json(signed_head(store, checkpoints).as_dict())
+
+
+@app.command()
+def backup(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    out: Path = typer.Option(
+        ..., "--out", help="File to write: an SQLite copy or, for PostgreSQL, an export."
+    ),
+) -> None:
+    """Write a consistent copy of a live ledger, then verify the copy."""
+    from corridor.adapters.ledger.backup import back_up
+
+    require_writable_file(out, "--out")
+    if out.exists():
+        raise InvalidInput(f"--out: {out} exists; a backup never overwrites a file")
+    with open_existing(db) as store:
+        made = back_up(store, out)
+    typer.echo(
+        f"backup of {made.events} events written to {out} ({made.kind}) and verified; "
+        f"head {made.head.sequence} {made.head.hash}"
+    )
 
 
 @app.command()
@@ -99,13 +211,16 @@ def import_(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Load an exported ledger into an empty one; refuse it whole if its chain is broken."""
-    if not file.is_file():
-        raise NotFound(f"no file {file}")
+    from corridor.adapters.bounded_files import open_bounded_text
+
     url = ledger_url(db)
     path = sqlite_path(url)
     created = path is not None and not path.exists()
     try:
-        with open_store(url) as store, file.open(encoding="utf-8") as lines:
+        with (
+            open_bounded_text(file, MAX_IMPORT_BYTES, "ledger export") as lines,
+            open_store(url) as store,
+        ):
             count = store.import_lines(lines, source=str(file))
             head = store.head()
     except UnicodeDecodeError as error:

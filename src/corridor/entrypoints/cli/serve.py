@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from corridor.bootstrap import confirm_vault_key, initialise, ledger_exists
+from corridor.bootstrap import confirm_vault_key, initialise, ledger_exists, sqlite_path
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.output import console, err_console
 from corridor.errors import NotFound
@@ -102,6 +102,7 @@ def serve(
     # The web stack is imported by this command alone, so the rest of the CLI starts fast.
     import uvicorn
 
+    from corridor.adapters.ledger.shutdown import settle_ledger, terminate_as_exit
     from corridor.entrypoints.api.app import create_app
     from corridor.entrypoints.api.context import open_context
 
@@ -112,7 +113,11 @@ def serve(
     if demo:
         _open_demo(context)
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    try:
-        uvicorn.run(create_app(context), host=host, port=port, log_level="warning")
-    finally:
-        context.close()
+    with terminate_as_exit():
+        try:
+            api = create_app(context)
+            api.state.checkpoints = settings.checkpoints
+            uvicorn.run(api, host=host, port=port, log_level="warning")
+        finally:
+            context.close()
+            settle_ledger(sqlite_path(url))
