@@ -52,7 +52,7 @@ def test_a_new_ledger_writes_rfc_8785_payloads(tmp_path: Path) -> None:
 def test_a_ledger_from_before_forms_keeps_verifying_and_writing_its_own_form(
     tmp_path: Path,
 ) -> None:
-    """A ledger holding events at schema 0003 is recorded corridor-json-1 and stays so."""
+    """A ledger holding events at schema 0004 is recorded corridor-json-1 and stays so."""
     db = tmp_path / "old.db"
     url = f"sqlite:///{db}"
     with open_store(url, clock()) as store:
@@ -60,7 +60,7 @@ def test_a_ledger_from_before_forms_keeps_verifying_and_writing_its_own_form(
         store.append([NewEvent("operation/a", "note-recorded", {"x": 1.0})])
     with sqlite3.connect(db) as old:  # back to the schema before the form was recorded
         old.execute("DROP TABLE ledger_form")
-        old.execute("UPDATE alembic_version SET version_num = '0003'")
+        old.execute("UPDATE alembic_version SET version_num = '0004'")
     with open_store(url, clock()) as store:
         assert store.canonical_form == LEGACY_FORM
         store.append([NewEvent("operation/a", "note-recorded", {"x": 2.0})])

@@ -16,17 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from corridor.services.operations import open_operation
 
-from corridor.adapters.scenario_file.loader import load_bundled
 from corridor.adapters.vault.spreadsheet import read_sheet
 from corridor.adapters.vault.store import SqlPersonVault
-from corridor.bootstrap import open_store
+from corridor.bootstrap import open_store, services_over
 from corridor.domain.clock import SteppingClock
 from corridor.domain.event_types import PERSON_REGISTERED
 from corridor.errors import Forbidden, IntegrityError, InvalidInput, NotFound
 from corridor.protection.access import AccessRole, Principal
 from corridor.protection.keys import MasterKey
+from corridor.services.bus import handle
+from corridor.services.commands import OpenOperation
 from corridor.services.personal_data import PersonalData
 from corridor.services.ports import LedgerStore
 from corridor.services.registry import Registry
@@ -62,7 +62,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     else:
         url = request.getfixturevalue("postgres_url")
     ledger = open_store(url)
-    open_operation(ledger, OPERATION, load_bundled(OPERATION), actor="coordinator:test")
+    handle(services_over(ledger), OpenOperation(OPERATION, OPERATION), "coordinator:test")
     vault = SqlPersonVault(url)
     clock = SteppingClock(datetime(2016, 12, 15, 9, 0, tzinfo=UTC))
     personal = PersonalData(ledger, vault, MasterKey.generate(), clock)
