@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from corridor.entrypoints.api import (
     routes_agreement,
     routes_convoys,
+    routes_exports,
     routes_operations,
     routes_people,
     routes_stream,
@@ -45,6 +46,7 @@ def create_app(context: ApiContext) -> FastAPI:
         routes_agreement,
         routes_people,
         routes_stream,
+        routes_exports,
     ):
         app.include_router(module.router)
     return app

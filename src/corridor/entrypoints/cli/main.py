@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     agreement,
+    export,
     ledger,
     operation,
     ops,
@@ -23,6 +24,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(ops.app, name="ops")
+app.add_typer(export.app, name="export")
 
 
 def main() -> None:

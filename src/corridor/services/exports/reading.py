@@ -1,0 +1,157 @@
+"""One read of an operation for an export: its record as of a day, its days, its provenance.
+
+An export must say which ledger state it shows, so a figure in a report can
+be traced back: the operation, the last event it includes (sequence and
+hash), the ledger's head and when it was made. The record is the same
+`OperationRecord` the API serves, folded here from the operation's stream
+up to the end of the asked day (all of it when no day is asked), and the
+daily figures are folded in the same pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import chain
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from corridor.domain.agreement import Agreement
+from corridor.domain.clock import Clock, SystemClock, format_instant
+from corridor.domain.events import GENESIS_HASH
+from corridor.domain.operation import operation_stream
+from corridor.domain.scenario import Scenario
+from corridor.errors import InvalidInput, NotFound
+from corridor.services.exports.daily import DailySeries
+from corridor.services.live import OperationRecord, ResolveAgreement
+from corridor.services.ports import LedgerStore
+
+ScenarioOf = Callable[[str], Scenario]
+"""A scenario by the id an operation was opened on (an adapter's job)."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which ledger state an export shows, and when it was made."""
+
+    operation: str
+    name: str
+    sequence: int
+    """The last event of the operation the export includes."""
+    hash: str
+    """That event's hash: recompute the chain up to it to check the export."""
+    ledger_sequence: int
+    ledger_hash: str
+    generated_at: str
+    """UTC instant the export was made."""
+    as_of: str
+    """End of the day shown (UTC instant), or the generation time for the whole record."""
+
+
+@dataclass(frozen=True)
+class OperationRead:
+    """Everything an export is computed from."""
+
+    record: OperationRecord
+    scenario: Scenario
+    series: DailySeries
+    provenance: Provenance
+    day: date | None
+    """The day asked for, or None for the whole record."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.series.zone
+
+    @property
+    def days(self) -> list[date]:
+        first, last = self.series.first_day, self.series.last_day
+        if first is None or last is None:
+            return []
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def parse_day(text: str | None) -> date | None:
+    """A `YYYY-MM-DD` day as given on a command line or a query string."""
+    if text is None or text == "":
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"day: expected a date YYYY-MM-DD, found {text!r}") from None
+
+
+def read_operation(
+    ledger: LedgerStore,
+    operation: str,
+    *,
+    scenario_of: ScenarioOf,
+    resolve: ResolveAgreement | None = None,
+    day: date | None = None,
+    clock: Clock | None = None,
+) -> OperationRead:
+    """Fold `operation` from the ledger up to the end of `day` (or all of it).
+
+    Refuses an empty ledger, an operation never opened, and a day on which the
+    operation had not begun or had already no more events, naming the days it has.
+    """
+    now = format_instant((clock or SystemClock()).now())
+    head = ledger.head()
+    if head.sequence == 0:
+        raise NotFound("the ledger is empty: no operation has been recorded in it")
+    scenarios: list[Scenario] = []
+
+    def resolving(adopted: dict[str, Any]) -> tuple[Agreement, Scenario]:
+        assert resolve is not None
+        agreement, scenario = resolve(adopted)
+        scenarios.append(scenario)
+        return agreement, scenario
+
+    record = OperationRecord(operation, resolve=resolving if resolve is not None else None)
+    events = iter(ledger.read(stream=operation_stream(operation)))
+    first = next(events, None)
+    if first is None or first.type != "operation-opened":
+        raise NotFound(f"operation {operation!r} has not been opened in this ledger")
+    opened = first.data()
+    scenario = scenario_of(opened["scenario"])
+    series = DailySeries(ZoneInfo(scenario.timezone))
+    cut = _end_of(day, series.zone) if day is not None else None
+    last_sequence, last_hash = 0, GENESIS_HASH
+    first_day = last_day = series.day_of(first.recorded_at)
+    for event in chain([first], events):
+        on = series.day_of(event.recorded_at)
+        last_day = max(last_day, on)
+        if cut is not None and event.recorded_at >= cut:
+            continue  # after the asked day: it only tells how long the operation ran
+        record.apply(event)
+        series.apply(event.type, event.data(), on)
+        last_sequence, last_hash = event.sequence, event.hash
+    series.first_day, series.last_day = first_day, last_day
+    if day is not None:
+        _check_day(day, series)
+    provenance = Provenance(
+        operation=operation,
+        name=record.name,
+        sequence=last_sequence,
+        hash=last_hash,
+        ledger_sequence=head.sequence,
+        ledger_hash=head.hash,
+        generated_at=now,
+        as_of=cut if cut is not None else now,
+    )
+    return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
+
+
+def _end_of(day: date, zone: ZoneInfo) -> str:
+    """The first instant after `day` in `zone`, as the ledger writes instants."""
+    return format_instant(datetime.combine(day + timedelta(days=1), time(), tzinfo=zone))
+
+
+def _check_day(day: date, series: DailySeries) -> None:
+    first, last = series.first_day, series.last_day
+    if first is None or last is None or not first <= day <= last:
+        raise InvalidInput(
+            f"day: {day.isoformat()} is outside the operation, which has events from "
+            f"{first.isoformat() if first else '?'} to {last.isoformat() if last else '?'}"
+        )
