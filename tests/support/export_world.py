@@ -66,10 +66,23 @@ def seed(db: Path) -> str:
 
         # 15 Dec: the first convoy; three people taken off a bus before Ramouseh.
         clock.at("2016-12-15T14:30+02:00")
-        custody(lambda b: b.board("t1", "east-aleppo", "bus-1", "east-aleppo",
-                                  counts({C: 50}), Basis.COUNT, MONITOR))  # fmt: skip
-        custody(lambda b: b.board("t2", "east-aleppo", "amb-1", "east-aleppo",
-                                  counts({W: 1}), Basis.MANIFEST, MONITOR, [PERSON]))  # fmt: skip
+        custody(
+            lambda b: b.board(
+                "t1", "east-aleppo", "bus-1", "east-aleppo", counts({C: 50}), Basis.COUNT, MONITOR
+            )
+        )
+        custody(
+            lambda b: b.board(
+                "t2",
+                "east-aleppo",
+                "amb-1",
+                "east-aleppo",
+                counts({W: 1}),
+                Basis.MANIFEST,
+                MONITOR,
+                [PERSON],
+            )
+        )
         custody(lambda b: b.depart("t1", "east-aleppo", MONITOR))
         custody(lambda b: b.depart("t2", "east-aleppo", MONITOR))
         clock.at("2016-12-15T15:10+02:00")
@@ -77,37 +90,83 @@ def seed(db: Path) -> str:
         clock.at("2016-12-15T15:40+02:00")
         custody(lambda b: b.arrive("t1", "rashidin", counts({C: 47}), MONITOR))
         custody(lambda b: b.arrive("t2", "rashidin", counts({W: 1}), MONITOR))
-        custody(lambda b: b.resolve("t1.alert-1", MONITOR, Outcome.EXIT,
-                                    "Ahmad Khalil and two sons held at the checkpoint"))  # fmt: skip
+        custody(
+            lambda b: b.resolve(
+                "t1.alert-1",
+                MONITOR,
+                Outcome.EXIT,
+                "Ahmad Khalil and two sons held at the checkpoint",
+            )
+        )
         # 16 Dec: shooting at Ramouseh, reported with a note naming a witness.
         clock.at("2016-12-16T09:00+02:00")
         at = datetime.fromisoformat("2016-12-16T08:40+02:00")
-        record(_fact(stream, IncidentReported("incident-1", "shooting", 3, "ramouseh",
-                                              "ramouseh", MONITOR, at,
-                                              "Abu Hassan saw shots at the second bus")))  # fmt: skip
+        record(
+            _fact(
+                stream,
+                IncidentReported(
+                    "incident-1",
+                    "shooting",
+                    3,
+                    "ramouseh",
+                    "ramouseh",
+                    MONITOR,
+                    at,
+                    "Abu Hassan saw shots at the second bus",
+                ),
+            )
+        )
         record(_fact(stream, IncidentVerified("incident-1", "icrc", clock.moment)))
-        record(_fact(stream, IncidentReported("incident-2", "blocked-convoy", 2, "ramouseh",
-                                              "rashidin", MONITOR, at, "")))  # fmt: skip
+        record(
+            _fact(
+                stream,
+                IncidentReported(
+                    "incident-2", "blocked-convoy", 2, "ramouseh", "rashidin", MONITOR, at, ""
+                ),
+            )
+        )
         record(_fact(stream, IncidentRefuted("incident-2", "icrc", clock.moment)))
         # 20 Dec: a bus halts at Ramouseh; one person leaves the list on the record.
         clock.at("2016-12-20T07:00+02:00")
-        custody(lambda b: b.board("t3", "east-aleppo", "bus-2", "east-aleppo",
-                                  counts({C: 40}), Basis.COUNT, MONITOR))  # fmt: skip
+        custody(
+            lambda b: b.board(
+                "t3", "east-aleppo", "bus-2", "east-aleppo", counts({C: 40}), Basis.COUNT, MONITOR
+            )
+        )
         custody(lambda b: b.depart("t3", "east-aleppo", MONITOR))
-        custody(lambda b: b.halt("t3", "ramouseh", "Yusuf Haddad detained at the barrier",
-                                 MONITOR))  # fmt: skip
+        custody(lambda b: b.halt("t3", "ramouseh", "Yusuf Haddad detained at the barrier", MONITOR))
         custody(lambda b: b.record_exit("east-aleppo", C, 1, "Mariam Saleh chose to stay"))
-        custody(lambda b: b.board("t4", "foua-kefraya", "bus-3", "foua",
-                                  counts({C: 45}), Basis.COUNT, MONITOR))  # fmt: skip
+        custody(
+            lambda b: b.board(
+                "t4", "foua-kefraya", "bus-3", "foua", counts({C: 45}), Basis.COUNT, MONITOR
+            )
+        )
         custody(lambda b: b.depart("t4", "foua", MONITOR))
         custody(lambda b: b.arrive("t4", "jibreen", counts({C: 45}), MONITOR))
-        claim = ClaimRecorded("east-aleppo", "arrived", 9000, "party", "government-of-syria",  # type: ignore[arg-type]
-                              "Ministry statement", "2016-12-20T12:00:00+02:00")  # fmt: skip
-        record(NewEvent(stream, ClaimRecorded.TYPE, {
-            "movement": claim.movement, "figure": "arrived", "value": claim.value,
-            "claimant": "party", "by": claim.by, "source": claim.source,
-            "stated_at": claim.stated_at,
-        }))  # fmt: skip
+        claim = ClaimRecorded(
+            "east-aleppo",
+            "arrived",
+            9000,
+            "party",
+            "government-of-syria",  # type: ignore[arg-type]
+            "Ministry statement",
+            "2016-12-20T12:00:00+02:00",
+        )
+        record(
+            NewEvent(
+                stream,
+                ClaimRecorded.TYPE,
+                {
+                    "movement": claim.movement,
+                    "figure": "arrived",
+                    "value": claim.value,
+                    "claimant": "party",
+                    "by": claim.by,
+                    "source": claim.source,
+                    "stated_at": claim.stated_at,
+                },
+            )
+        )
     return url
 
 
