@@ -10,6 +10,7 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     ops,
     plan,
     plan_scenario,
+    report,
     scenario,
     serve,
     simulate,
@@ -25,6 +26,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(ops.app, name="ops")
 app.add_typer(export.app, name="export")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -138,7 +138,7 @@ def read_operation(
         ledger_sequence=head.sequence,
         ledger_hash=head.hash,
         generated_at=now,
-        as_of=cut if cut is not None else now,
+        as_of=_last_instant(cut) if cut is not None else now,
     )
     return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
 
@@ -146,6 +146,13 @@ def read_operation(
 def _end_of(day: date, zone: ZoneInfo) -> str:
     """The first instant after `day` in `zone`, as the ledger writes instants."""
     return format_instant(datetime.combine(day + timedelta(days=1), time(), tzinfo=zone))
+
+
+def _last_instant(cut: str) -> str:
+    """The last instant before `cut`: the end of the asked day as a person reads it."""
+    return format_instant(
+        datetime.fromisoformat(cut.replace("Z", "+00:00")) - timedelta(microseconds=1)
+    )
 
 
 def _check_day(day: date, series: DailySeries) -> None:
