@@ -62,9 +62,18 @@ class DailySeries:
     _alert_movement: dict[str, tuple[str, int]] = field(default_factory=dict)
     _corridor_movements: dict[str, list[str]] = field(default_factory=dict)
 
+    _minutes: dict[str, date] = field(default_factory=dict)
+
     def day_of(self, recorded_at: str) -> date:
-        moment = datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
-        return moment.astimezone(self.zone).date()
+        """The local day of an instant, kept per UTC minute (zone offsets are whole minutes)."""
+        minute = recorded_at[:16]
+        found = self._minutes.get(minute)
+        if found is None:
+            moment = datetime.fromisoformat(recorded_at.replace("Z", "+00:00"))
+            found = moment.astimezone(self.zone).date()
+            if recorded_at.endswith("Z"):
+                self._minutes[minute] = found
+        return found
 
     def _at(self, day: date, movement: str) -> DayFigures:
         key = (day, movement)

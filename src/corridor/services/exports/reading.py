@@ -14,12 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
+
+import orjson
 
 from corridor.domain.agreement import Agreement
 from corridor.domain.clock import Clock, SystemClock, format_instant
-from corridor.domain.events import GENESIS_HASH
+from corridor.domain.events import GENESIS_HASH, RecordedEvent
 from corridor.domain.operation import operation_stream
 from corridor.domain.scenario import Scenario
 from corridor.errors import InvalidInput, NotFound
@@ -119,12 +121,14 @@ def read_operation(
     cut = _end_of(day, series.zone) if day is not None else None
     last_sequence, last_hash = 0, GENESIS_HASH
     first_day = last_day = series.day_of(first.recorded_at)
-    for event in chain([first], events):
-        on = series.day_of(event.recorded_at)
-        last_day = max(last_day, on)
-        if cut is not None and event.recorded_at >= cut:
+    for stored in chain([first], events):
+        on = series.day_of(stored.recorded_at)
+        if on > last_day:
+            last_day = on
+        if cut is not None and stored.recorded_at >= cut:
             continue  # after the asked day: it only tells how long the operation ran
-        record.apply(event)
+        event = _Parsed(stored)
+        record.apply(cast(RecordedEvent, event))
         series.apply(event.type, event.data(), on)
         last_sequence, last_hash = event.sequence, event.hash
     series.first_day, series.last_day = first_day, last_day
@@ -141,6 +145,25 @@ def read_operation(
         as_of=_last_instant(cut) if cut is not None else now,
     )
     return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
+
+
+class _Parsed:
+    """A stored event whose payload is parsed once (orjson), however often it is read.
+
+    The record and the daily figures both read every payload; parsing it
+    once is a third of the cost of an export of a long operation.
+    """
+
+    __slots__ = ("_data", "actor", "hash", "recorded_at", "sequence", "stream", "type", "version")
+
+    def __init__(self, event: RecordedEvent) -> None:
+        self.sequence, self.stream, self.version = event.sequence, event.stream, event.version
+        self.type, self.actor, self.recorded_at = event.type, event.actor, event.recorded_at
+        self.hash = event.hash
+        self._data = orjson.loads(event.payload)
+
+    def data(self) -> Any:
+        return self._data
 
 
 def _end_of(day: date, zone: ZoneInfo) -> str:
