@@ -27,9 +27,6 @@ from corridor.services.exports.tables import TABLES, Table, table
 from corridor.services.live import ResolveAgreement
 from corridor.services.ports import LedgerStore
 
-KINDS = ("hxl", "geojson")
-
-
 @dataclass(frozen=True)
 class ExportWorld:
     """What an export needs besides the ledger, wired by the entry point."""
@@ -50,12 +47,6 @@ class HxlExport:
 class MapExport:
     collection: dict[str, Any]
     provenance: Provenance
-
-
-def check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise InvalidInput(f"kind: {kind!r} is not an export; choose {', '.join(KINDS)}")
-    return kind
 
 
 def check_table(name: str) -> str:
