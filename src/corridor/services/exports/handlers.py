@@ -27,6 +27,7 @@ from corridor.services.exports.tables import TABLES, Table, table
 from corridor.services.live import ResolveAgreement
 from corridor.services.ports import LedgerStore
 
+
 @dataclass(frozen=True)
 class ExportWorld:
     """What an export needs besides the ledger, wired by the entry point."""
