@@ -14,6 +14,13 @@ class Interrupted(Exception):
     pass
 
 
+def interrupted_write(target: Path, text: str) -> None:
+    """Start writing `target`, then fail as a full disk or a crash would."""
+    with atomic_file(target) as out:
+        out.write(text)
+        raise Interrupted
+
+
 def test_a_completed_write_replaces_the_file(tmp_path: Path) -> None:
     """The new content is there and no temporary file is left."""
     target = tmp_path / "figures.csv"
@@ -28,18 +35,16 @@ def test_a_write_interrupted_half_way_leaves_the_old_file_and_no_part(tmp_path: 
     """Half the rows written, then an error: the earlier file stays, the temp file goes."""
     target = tmp_path / "figures.csv"
     target.write_text("old\n", encoding="utf-8")
-    with pytest.raises(Interrupted), atomic_file(target) as out:
-        out.write("half of the rows\n")
-        raise Interrupted
+    with pytest.raises(Interrupted):
+        interrupted_write(target, "half of the rows\n")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["figures.csv"]
 
 
 def test_an_interrupted_first_write_leaves_nothing(tmp_path: Path) -> None:
     """With no earlier file, an interrupted export leaves the folder empty."""
-    with pytest.raises(Interrupted), atomic_file(tmp_path / "map.geojson") as out:
-        out.write("{")
-        raise Interrupted
+    with pytest.raises(Interrupted):
+        interrupted_write(tmp_path / "map.geojson", "{")
     assert list(tmp_path.iterdir()) == []
 
 
