@@ -99,8 +99,7 @@ def read_operation(
     operation had not begun or had already no more events, naming the days it has.
     """
     now = format_instant((clock or SystemClock()).now())
-    head = ledger.head()
-    if head.sequence == 0:
+    if ledger.head().sequence == 0:
         raise NotFound("the ledger is empty: no operation has been recorded in it")
     scenarios: list[Scenario] = []
 
@@ -121,6 +120,11 @@ def read_operation(
     cut = _end_of(day, series.zone) if day is not None else None
     last_sequence, last_hash = 0, GENESIS_HASH
     first_day = last_day = series.day_of(first.recorded_at)
+    if day is not None and day < first_day:
+        raise InvalidInput(  # refused before reading the rest
+            f"day: {day.isoformat()} is outside the operation, which began on "
+            f"{first_day.isoformat()}"
+        )
     for stored in chain([first], events):
         on = series.day_of(stored.recorded_at)
         if on > last_day:
@@ -134,6 +138,7 @@ def read_operation(
     series.first_day, series.last_day = first_day, last_day
     if day is not None:
         _check_day(day, series)
+    head = ledger.head()  # after the read, so it is never behind the events included
     provenance = Provenance(
         operation=operation,
         name=record.name,
