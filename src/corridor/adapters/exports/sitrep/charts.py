@@ -20,9 +20,9 @@ COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2")
 plt.rcParams["svg.hashsalt"] = "corridor"  # the same figures give the same SVG
 
 
-def figure_and_axes(width: float, height: float) -> tuple[Any, Any]:
-    """A new figure of `width` x `height` inches with one set of axes."""
-    return plt.subplots(figsize=(width, height), dpi=100)
+def figure_and_axes(width: float, height: float, columns: int = 1) -> tuple[Any, Any]:
+    """A new figure of `width` x `height` inches with `columns` sets of axes side by side."""
+    return plt.subplots(1, columns, figsize=(width, height), dpi=100)
 
 
 def svg_of(figure: object) -> str:

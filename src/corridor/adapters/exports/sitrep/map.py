@@ -2,7 +2,9 @@
 
 No tiles and no internet: sites, links and corridors from the scenario's
 coordinates, with trips on the road and incidents placed at their sites.
-Longitude is scaled by the cosine of the mean latitude so distances look right.
+Sites far apart (Aleppo and Idlib, Madaya near Damascus) get a panel each,
+so one distant place does not shrink the rest to a corner. Longitude is
+scaled by the cosine of the latitude so distances look right.
 """
 
 from __future__ import annotations
@@ -16,16 +18,25 @@ STYLE: dict[str, dict[str, Any]] = {
     "link": {"color": "#bbbbbb", "linewidth": 0.8, "zorder": 1},
     "corridor": {"color": "#1f5fa8", "linewidth": 2.2, "alpha": 0.7, "zorder": 2},
 }
+GAP_DEGREES = 1.0
+"""Sites whose latitudes are further apart than this go to separate panels."""
+MARGIN = 0.08
 
 
-def map_svg(collection: dict[str, Any]) -> str:
-    """An SVG map of a feature collection made by the exports service."""
-    figure, axes = figure_and_axes(7.0, 4.2)
-    features = collection["features"]
-    latitudes = [
-        f["geometry"]["coordinates"][1] for f in features if f["geometry"]["type"] == "Point"
-    ]
-    middle = sum(latitudes) / len(latitudes) if latitudes else 0.0
+def _panels(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Points split where the latitude jumps by more than GAP_DEGREES, north first."""
+    ordered = sorted(points, key=lambda p: -p[1])
+    panels: list[list[tuple[float, float]]] = []
+    for point in ordered:
+        if panels and panels[-1][-1][1] - point[1] <= GAP_DEGREES:
+            panels[-1].append(point)
+        else:
+            panels.append([point])
+    return panels
+
+
+def _draw(axes: Any, features: list[dict[str, Any]], box: list[tuple[float, float]]) -> None:
+    lons, lats = [p[0] for p in box], [p[1] for p in box]
     for feature in features:
         layer, geometry = feature["properties"]["layer"], feature["geometry"]
         if geometry["type"] == "LineString":
@@ -45,13 +56,29 @@ def map_svg(collection: dict[str, Any]) -> str:
                 xytext=(3, 3),
                 textcoords="offset points",
                 color="#333333",
+                clip_on=True,
             )
         elif props["layer"] == "convoy":
             axes.plot(lon, lat, "^", color="#ff7f0e", markersize=9, zorder=4)
         elif props["layer"] == "incident":
             axes.plot(lon, lat, "X", color="#d62728", markersize=8, zorder=5)
-    axes.set_aspect(1 / max(math.cos(math.radians(middle)), 0.1))
-    axes.tick_params(labelsize=7)
-    axes.set_xlabel("longitude", fontsize=7)
-    axes.set_ylabel("latitude", fontsize=7)
+    axes.set_xlim(min(lons) - MARGIN, max(lons) + MARGIN)
+    axes.set_ylim(min(lats) - MARGIN, max(lats) + MARGIN)
+    middle = (min(lats) + max(lats)) / 2
+    axes.set_aspect(1 / max(math.cos(math.radians(middle)), 0.1), adjustable="box")
+    axes.tick_params(labelsize=6)
+
+
+def map_svg(collection: dict[str, Any]) -> str:
+    """An SVG map of a feature collection made by the exports service."""
+    features = collection["features"]
+    points = [
+        tuple(f["geometry"]["coordinates"])
+        for f in features
+        if f["properties"]["layer"] == "site" and f["geometry"]["type"] == "Point"
+    ]
+    panels = _panels([(float(p[0]), float(p[1])) for p in points]) or [[(0.0, 0.0)]]
+    figure, axes = figure_and_axes(7.0, 3.8, columns=len(panels))
+    for one, box in zip(axes if len(panels) > 1 else [axes], panels, strict=True):
+        _draw(one, features, box)
     return svg_of(figure)
