@@ -10,7 +10,7 @@ daily figures are folded in the same pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import chain
@@ -110,12 +110,47 @@ def read_operation(
         return agreement, scenario
 
     record = OperationRecord(operation, resolve=resolving if resolve is not None else None)
-    events = iter(ledger.read(stream=operation_stream(operation)))
+    events = ledger.read(stream=operation_stream(operation))
+    try:
+        scenario, series, last = _fold(events, record, operation, scenario_of, day)
+    finally:
+        # A refusal part-way must end the read here, on this thread: a
+        # generator left to the garbage collector closes its cursor elsewhere.
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+    cut = _end_of(day, series.zone) if day is not None else None
+    last_sequence, last_hash = last
+    head = ledger.head()  # after the read, so it is never behind the events included
+    provenance = Provenance(
+        operation=operation,
+        name=record.name,
+        sequence=last_sequence,
+        hash=last_hash,
+        ledger_sequence=head.sequence,
+        ledger_hash=head.hash,
+        generated_at=now,
+        as_of=_last_instant(cut) if cut is not None else now,
+    )
+    return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
+
+
+def _fold(
+    events: Iterator[RecordedEvent],
+    record: OperationRecord,
+    operation: str,
+    scenario_of: ScenarioOf,
+    day: date | None,
+) -> tuple[Scenario, DailySeries, tuple[int, str]]:
+    """Apply the stream to `record` and to daily figures, up to the end of `day`.
+
+    Returns the scenario the operation was opened on, the daily figures, and
+    the sequence and hash of the last event applied.
+    """
     first = next(events, None)
     if first is None or first.type != "operation-opened":
         raise NotFound(f"operation {operation!r} has not been opened in this ledger")
-    opened = first.data()
-    scenario = scenario_of(opened["scenario"])
+    scenario = scenario_of(first.data()["scenario"])
     series = DailySeries(ZoneInfo(scenario.timezone))
     cut = _end_of(day, series.zone) if day is not None else None
     last_sequence, last_hash = 0, GENESIS_HASH
@@ -138,18 +173,7 @@ def read_operation(
     series.first_day, series.last_day = first_day, last_day
     if day is not None:
         _check_day(day, series)
-    head = ledger.head()  # after the read, so it is never behind the events included
-    provenance = Provenance(
-        operation=operation,
-        name=record.name,
-        sequence=last_sequence,
-        hash=last_hash,
-        ledger_sequence=head.sequence,
-        ledger_hash=head.hash,
-        generated_at=now,
-        as_of=_last_instant(cut) if cut is not None else now,
-    )
-    return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
+    return scenario, series, (last_sequence, last_hash)
 
 
 class _Parsed:
