@@ -160,17 +160,18 @@ def _fold(
             f"day: {day.isoformat()} is outside the operation, which began on "
             f"{first_day.isoformat()}"
         )
+    latest = first.recorded_at
     for stored in chain([first], events):
-        on = series.day_of(stored.recorded_at)
-        if on > last_day:
-            last_day = on
+        if stored.recorded_at > latest:
+            latest = stored.recorded_at
         if cut is not None and stored.recorded_at >= cut:
             continue  # after the asked day: it only tells how long the operation ran
+        on = series.day_of(stored.recorded_at)
         event = _Parsed(stored)
         record.apply(cast(RecordedEvent, event))
         series.apply(event.type, event.data(), on)
         last_sequence, last_hash = event.sequence, event.hash
-    series.first_day, series.last_day = first_day, last_day
+    series.first_day, series.last_day = first_day, max(last_day, series.day_of(latest))
     if day is not None:
         _check_day(day, series)
     return scenario, series, (last_sequence, last_hash)
