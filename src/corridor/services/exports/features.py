@@ -21,8 +21,6 @@ from corridor.protection.redaction import redact
 from corridor.services.exports.places import Place, Places
 from corridor.services.exports.reading import OperationRead
 
-LAYERS = ("site", "link", "corridor", "convoy", "incident")
-
 
 def _point(place: Place) -> dict[str, Any] | None:
     if place.lat is None or place.lon is None:

@@ -9,7 +9,7 @@ with empty codes rather than a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from corridor.domain.scenario import Scenario, Site
@@ -53,9 +53,6 @@ class Places:
         if found is None:
             return Place(site, site, None, None, False, NOWHERE)
         return found
-
-    def __iter__(self) -> Iterator[Place]:
-        return iter(self._places.values())
 
 
 def _place(site: Site, gazetteer: Gazetteer) -> Place:

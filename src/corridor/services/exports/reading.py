@@ -63,10 +63,6 @@ class OperationRead:
     """The day asked for, or None for the whole record."""
 
     @property
-    def zone(self) -> ZoneInfo:
-        return self.series.zone
-
-    @property
     def days(self) -> list[date]:
         first, last = self.series.first_day, self.series.last_day
         if first is None or last is None:

@@ -43,10 +43,6 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[tuple[Any, ...]]
 
-    def column(self, key: str) -> list[Any]:
-        index = [c.key for c in self.columns].index(key)
-        return [row[index] for row in self.rows]
-
 
 PROVENANCE = (
     Column("operation", "Operation", "#meta+operation+code"),
