@@ -37,6 +37,8 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
     ("GET", f"{OP}/alerts", None, EVERYONE),
     ("GET", f"{OP}/incidents", None, EVERYONE),
     ("GET", f"{OP}/events", None, EVERYONE),
+    ("GET", f"{OP}/exports/hxl", None, EVERYONE),
+    ("GET", f"{OP}/exports/geojson", None, EVERYONE),
     ("POST", "/operations", {"id": OPERATION, "scenario": "east-aleppo-2016"}, frozenset({C})),
     ("POST", f"{OP}/trips",
      {"trip": "t", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-3"}, frozenset({C})),

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from corridor.entrypoints.api import (
     routes_agreement,
     routes_convoys,
+    routes_exports,
     routes_ledger,
     routes_operations,
     routes_people,
@@ -49,6 +50,7 @@ def create_app(context: ApiContext) -> FastAPI:
         routes_stream,
         routes_reception,
         routes_ledger,
+        routes_exports,
     ):
         app.include_router(module.router)
     return app

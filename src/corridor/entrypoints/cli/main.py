@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     agreement,
+    export,
     ledger,
     operation,
     ops,
@@ -11,6 +12,7 @@ from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     plan,
     plan_scenario,
     reception,
+    report,
     scenario,
     serve,
     simulate,
@@ -27,6 +29,8 @@ app.add_typer(agreement.app, name="agreement")
 app.add_typer(ops.app, name="ops")
 app.add_typer(people.app, name="people")
 app.add_typer(reception.app, name="reception")
+app.add_typer(export.app, name="export")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

@@ -1,0 +1,67 @@
+"""Where things are: a site's name, WGS84 position and administrative area (P-codes).
+
+Information managers join tables on P-codes, the codes of OCHA's Common
+Operational Datasets for administrative areas. The scenario format has no
+P-code yet, so they come from a gazetteer keyed by site id (the exports
+adapter ships one per bundled scenario); a site without an entry is exported
+with empty codes rather than a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from corridor.domain.scenario import Scenario, Site
+
+
+@dataclass(frozen=True)
+class AdminArea:
+    """A site's country and first-level administrative area, by P-code and name."""
+
+    country: str
+    """ISO 3166-1 alpha-3, as HXL's `#country+code`."""
+    adm1_code: str
+    adm1_name: str
+
+
+Gazetteer = Mapping[str, AdminArea]
+"""Site id -> its administrative area."""
+
+NOWHERE = AdminArea("", "", "")
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    lat: float | None
+    lon: float | None
+    approximate: bool
+    area: AdminArea
+
+
+class Places:
+    """Sites of a scenario with their positions and areas, looked up by id."""
+
+    def __init__(self, scenario: Scenario, gazetteer: Gazetteer) -> None:
+        self.scenario = scenario
+        self._places = {site.id: _place(site, gazetteer) for site in scenario.sites}
+
+    def __getitem__(self, site: str) -> Place:
+        found = self._places.get(site)
+        if found is None:
+            return Place(site, site, None, None, False, NOWHERE)
+        return found
+
+
+def _place(site: Site, gazetteer: Gazetteer) -> Place:
+    where = site.coordinates
+    return Place(
+        site.id,
+        site.name,
+        where.lat if where else None,
+        where.lon if where else None,
+        where.approximate if where else False,
+        gazetteer.get(site.id, NOWHERE),
+    )
