@@ -230,11 +230,10 @@ async def check_incident(
     operation: OperationId,
     incident: ItemId,
     check: Annotated[str, Path(pattern="^(verify|refute)$")],
+    organisation: Annotated[str, Form(max_length=100)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    found = await _who(request, operation)
-    actor = found[0].actor if found else ""
-    command = commands.VerifyIncident(operation, incident, actor, check == "verify")
+    command = commands.VerifyIncident(operation, incident, organisation, check == "verify")
     field = f"incident:{incident}"
     return await _command(request, operation, csrf, Permission.VERIFY_INCIDENT, command, field)
 

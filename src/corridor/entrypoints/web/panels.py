@@ -107,8 +107,10 @@ def incidents(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
         if personal:
             item["note"] = found.get("note") or ""
         shown.append(item)
+    deal = record.agreement.rules.agreement if record.agreement is not None else None
     return {
         "incidents": shown,
+        "monitors": list(deal.monitors) if deal is not None else [],
         "may_verify": allowed(role, Permission.VERIFY_INCIDENT),
         "may_resume": allowed(role, Permission.RECORD_RESUME),
     }

@@ -3,8 +3,14 @@
 (function () {
   "use strict";
   var stale = document.getElementById("stale");
-  document.body.addEventListener("htmx:sseError", function () { if (stale) stale.hidden = false; });
-  document.body.addEventListener("htmx:sseOpen", function () { if (stale) stale.hidden = true; });
+  document.body.addEventListener("htmx:sseError", function () {
+    document.body.dataset.live = "lost";
+    if (stale) stale.hidden = false;
+  });
+  document.body.addEventListener("htmx:sseOpen", function () {
+    document.body.dataset.live = "open";
+    if (stale) stale.hidden = true;
+  });
   document.body.addEventListener("htmx:afterRequest", function (e) {
     if (e.detail.xhr && e.detail.xhr.status === 401) window.location.assign("/");
   });
@@ -32,12 +38,14 @@
         var p = f.properties;
         if (p.layer === "trips") {
           return L.circleMarker(at, { radius: 6 + Math.min(14, Math.sqrt(p.trips) * 2),
-            color: p.halted ? "#a4000f" : "#0b4f8a", fillOpacity: 0.7 })
+            color: p.halted ? "#a4000f" : "#0b4f8a", fillOpacity: 0.7,
+            className: p.halted ? "halted-trips" : "trips" })
             .bindTooltip(text(p.site + ": " + p.trips + " / " + p.people));
         }
         if (p.layer === "incident") {
           return L.circleMarker(at, { radius: 4 + 2 * (p.severity || 1), color: "#f0a500",
-            dashArray: p.status === "verified" ? null : "3", fillOpacity: 0.3 })
+            dashArray: p.status === "verified" ? null : "3", fillOpacity: 0.3,
+            className: "incident " + p.status })
             .bindTooltip(text(p.id + " · " + p.kind + " · " + p.status));
         }
         return L.circleMarker(at, { radius: 4, color: "#333", fillColor: "#fff", fillOpacity: 1 })
