@@ -6,24 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Response, sync_playwright
+from playwright.sync_api import Browser, Response
 
 from corridor.protection.access import AccessRole
-from tests.support.browser import CHROMIUM_FLAGS
-from tests.support.web_world import SEEDED_NAME, SEEDED_NOTE, SEEDED_SOURCE, WebWorld, web_world
+from tests.support.web_world import SEEDED_NAME, SEEDED_NOTE, SEEDED_SOURCE, WebWorld, web_browser
 
 PANELS = ("convoys", "deal", "custody", "incidents", "figures", "clock")
 
 
 @pytest.fixture
 def served(tmp_path: Path, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]:
-    with web_world(f"sqlite:///{tmp_path / 'corridor.db'}") as world:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-            try:
-                yield world, browser
-            finally:
-                browser.close()
+    with web_browser(f"sqlite:///{tmp_path / 'corridor.db'}", chromium) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("role", [AccessRole.LIAISON, AccessRole.OBSERVER])

@@ -6,24 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from corridor.protection.access import AccessRole
-from tests.support.browser import CHROMIUM_FLAGS
-from tests.support.web_world import OP, WebWorld, web_world
+from tests.support.web_world import OP, WebWorld, web_browser
 
 C = AccessRole.COORDINATOR
 
 
 @pytest.fixture
 def served(tmp_path: Path, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]:
-    with web_world(f"sqlite:///{tmp_path / 'corridor.db'}") as world:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-            try:
-                yield world, browser
-            finally:
-                browser.close()
+    with web_browser(f"sqlite:///{tmp_path / 'corridor.db'}", chromium) as opened:
+        yield opened
 
 
 def _term(page: Page, term: str) -> str:
@@ -33,7 +27,7 @@ def _term(page: Page, term: str) -> str:
 def test_verifying_an_incident_halts_both_linked_movements_and_resumes_lift_the_halt(
     served: tuple[WebWorld, Browser],
 ) -> None:
-    """Verify from the incident feed: T6 blocks, both trips halt on board and map; resumes lift T6."""
+    """Verify in the feed: T6 blocks, both trips halt on board and map; resumes lift T6."""
     world, browser = served
     page = world.page(browser)
     world.sign_in(page, C)

@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 import corridor.entrypoints.web as web
 from corridor.protection.access import AccessRole
-from tests.support.browser import CHROMIUM_FLAGS
-from tests.support.web_world import WebWorld, web_world
+from tests.support.web_world import WebWorld, web_browser
 
 AXE = Path(__file__).parents[1] / "support" / "vendor" / "axe-core" / "axe.min.js"
 CATALOG = Path(web.__file__).parent / "locale" / "messages.pot"
@@ -28,13 +27,8 @@ SERIOUS = ("serious", "critical")
 
 @pytest.fixture
 def served(tmp_path: Path, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]:
-    with web_world(f"sqlite:///{tmp_path / 'corridor.db'}") as world:
-        with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
-            try:
-                yield world, browser
-            finally:
-                browser.close()
+    with web_browser(f"sqlite:///{tmp_path / 'corridor.db'}", chromium) as opened:
+        yield opened
 
 
 def _axe(page: Page) -> list[dict[str, Any]]:

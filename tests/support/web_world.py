@@ -13,12 +13,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+
 import uvicorn
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from corridor.entrypoints.api.app import create_app
 from corridor.protection.access import AccessRole
 from tests.support.api_world import OPERATION, ApiWorld, api_world
+from tests.support.browser import CHROMIUM_FLAGS
 
 OP = f"/operations/{OPERATION}"
 IN_WINDOW = "2016-12-15T10:00:00+02:00"
@@ -58,7 +61,8 @@ class WebWorld:
         page.wait_for_url(f"{self.url}/ops/{OPERATION}")
 
 
-def _seed(world: ApiWorld) -> str:
+def seed(world: ApiWorld) -> str:
+    """Names, free text, two trips on the road, a claim and an incident; the incident id."""
     world.ok(world.post(AccessRole.RECEPTION, f"{OP}/people",
                         {"full_name": SEEDED_NAME, "movement": "east-aleppo"}))  # fmt: skip
     trips = [
@@ -84,7 +88,7 @@ def _seed(world: ApiWorld) -> str:
 def web_world(db_url: str) -> Iterator[WebWorld]:
     """The seeded operation, served by uvicorn in a thread on a free loopback port."""
     with api_world(db_url) as api:
-        incident = _seed(api)
+        incident = seed(api)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
@@ -100,3 +104,14 @@ def web_world(db_url: str) -> Iterator[WebWorld]:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
+
+
+@contextmanager
+def web_browser(db_url: str, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]:
+    """The seeded, served dashboard and Debian's Chromium to open it with."""
+    with web_world(db_url) as world, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
+        try:
+            yield world, browser
+        finally:
+            browser.close()
