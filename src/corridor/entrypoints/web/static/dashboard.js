@@ -26,12 +26,14 @@
   });
   function text(s) { var e = document.createElement("span"); e.textContent = s; return e; }
   var overlay = null;
+  var fitted = false;
   var colour = { link: "#8a8a8a", corridor: "#1d6b2f" };
   function draw(data) {
     if (overlay) overlay.remove();
     overlay = L.geoJSON(data, {
       style: function (f) {
         var layer = f.properties.layer;
+        if (f.geometry.type === "Point") return {};
         return { color: colour[layer] || "#555", weight: layer === "corridor" ? 5 : 2, opacity: 0.8 };
       },
       pointToLayer: function (f, at) {
@@ -52,6 +54,10 @@
           .bindTooltip(text(p.name + " (" + p.kinds.join(", ") + (p.places ? ", " + p.places : "") + ")"));
       }
     }).addTo(map);
+    if (!fitted && overlay.getBounds().isValid()) {
+      map.fitBounds(overlay.getBounds(), { padding: [20, 20] });
+      fitted = true;
+    }
   }
   function load() {
     fetch(box.dataset.features, { credentials: "same-origin" })
