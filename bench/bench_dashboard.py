@@ -11,6 +11,7 @@ its HTML had arrived (median), the server's share.
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import subprocess
@@ -99,4 +100,5 @@ def run(quick: bool) -> dict[str, Any]:
         "html_received_s": round(statistics.median(html), 3),
         "page_bytes": html_bytes,
         "goal_first_page_s": 1.0,
+        "load_average": round(os.getloadavg()[0], 2),
     }
