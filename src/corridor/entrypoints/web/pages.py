@@ -136,9 +136,12 @@ async def language(
 
 
 @router.get("/ops/{operation}")
-async def operation_page(
-    request: Request, operation: OperationId, errors: dict[str, str] | None = None
-) -> Response:
+async def operation_page(request: Request, operation: OperationId) -> Response:
+    return await _operation(request, operation, {})
+
+
+async def _operation(request: Request, operation: str, errors: dict[str, str]) -> Response:
+    """The whole page; `errors` by form field, each drawn next to its field (then 422)."""
     found = await _who(request, operation)
     if found is None:
         return _to("/")
@@ -158,7 +161,7 @@ async def operation_page(
         role=str(who.role),
         csrf=session.csrf_token(token),
         panels=record_panels,
-        errors=errors or {},
+        errors=errors,
     )
 
 
@@ -217,10 +220,10 @@ async def _command(
         who.require(permission, operation)
         outcome = await run_in_threadpool(handle, ctx.services, command, who.actor)
     except CorridorError as error:
-        return await operation_page(request, operation, {field: str(error)})
+        return await _operation(request, operation, {field: str(error)})
     if outcome.refused:
         blocked = next(d["decision"] for d in outcome.decisions if not d["decision"]["allowed"])
-        return await operation_page(request, operation, {field: str(blocked["explanation"])})
+        return await _operation(request, operation, {field: str(blocked["explanation"])})
     return _to(f"/ops/{quote(operation)}")
 
 

@@ -49,7 +49,7 @@ def convoys(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
 def deal(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
     """Each term holding or blocking now, and why; people dispatched against confirmed."""
     if record.agreement is None:
-        return {"agreement": None, "terms": [], "dispatched": {}, "confirmed": {}}
+        return {"agreement": None, "terms": [], "dispatched": {}, "registered": {}, "confirmed": {}}
     terms = agreement_view(record)
     state = deal_state_view(record)
     blocking: dict[str, list[dict[str, str]]] = {}
@@ -59,6 +59,9 @@ def deal(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
                 {"movement": movement, "incident": halt["incident"]}
             )
     resumed = {h["term"]: h["resumed_by"] for h in state["halts"]}
+    registered: dict[str, int] = {}
+    for tally in record.book.tallies():
+        registered[tally.movement] = registered.get(tally.movement, 0) + tally.registered
     return {
         "agreement": terms["id"],
         "name": terms["name"],
@@ -73,6 +76,7 @@ def deal(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
             for term in terms["terms"]
         ],
         "dispatched": state["dispatched"],
+        "registered": dict(sorted(registered.items())),
         "confirmed": state["confirmed"],
     }
 
