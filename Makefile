@@ -31,7 +31,7 @@ $(VENV)/.native: $(VENV)/.synced $(NATIVE) scripts/compile-native
 setup: $(VENV)/.synced $(VENV)/.native
 
 # The main job: open the East Aleppo demo operation in a fresh embedded ledger,
-# print its summary, then serve the live operations API on 127.0.0.1:8000 with
+# print its summary, then serve the live operations API and dashboard on 127.0.0.1:8000 with
 # that operation loaded and a coordinator token printed.
 run: setup
 	$(BIN)/corridor demo

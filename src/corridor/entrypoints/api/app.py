@@ -20,6 +20,7 @@ from corridor.entrypoints.api import (
 from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.errors import install_error_handlers
 from corridor.entrypoints.api.guard import Guard
+from corridor.entrypoints.web.install import install_web
 
 
 def create_app(context: ApiContext) -> FastAPI:
@@ -28,7 +29,7 @@ def create_app(context: ApiContext) -> FastAPI:
         summary="Live operations: trips, headcount chain of custody, incidents, figures.",
         version="0.1.0",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served offline by the dashboard (corridor.entrypoints.web.docs)
         redoc_url=None,
     )
     app.state.context = context
@@ -53,4 +54,5 @@ def create_app(context: ApiContext) -> FastAPI:
         routes_exports,
     ):
         app.include_router(module.router)
+    install_web(app)
     return app

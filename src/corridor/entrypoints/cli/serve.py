@@ -98,7 +98,7 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) and the dashboard at /."""
     # The web stack is imported by this command alone, so the rest of the CLI starts fast.
     import uvicorn
 
@@ -113,6 +113,7 @@ def serve(
     if demo:
         _open_demo(context)
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    err_console.print(f"dashboard: http://{host}:{port}/  (sign in with a token)")
     with terminate_as_exit():
         try:
             api = create_app(context)

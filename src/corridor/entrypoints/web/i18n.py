@@ -1,0 +1,59 @@
+"""English and Arabic: gettext catalogs (Babel), text direction, numbers and dates per locale.
+
+Catalogs are kept as `.po` files and compiled in memory when first used, so
+there is no build step and no binary file in the repository.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES = ("en", "ar")
+DEFAULT = "en"
+CATALOGS = Path(__file__).parent / "locale"
+
+
+def chosen(wanted: str | None) -> str:
+    """A supported locale: `wanted` if it is one, else English."""
+    return wanted if wanted in LOCALES else DEFAULT
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    po = CATALOGS / lang / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def direction(lang: str) -> str:
+    return "rtl" if Locale.parse(lang).character_order == "right-to-left" else "ltr"
+
+
+def number(value: float, lang: str) -> str:
+    return format_decimal(value, locale=lang)
+
+
+def when(instant: str | None, lang: str, zone: str = "UTC") -> str:
+    """An ISO instant as people of `lang` read a date and time, in the operation's zone."""
+    if not instant:
+        return ""
+    moment = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    return format_datetime(moment, "medium", tzinfo=ZoneInfo(zone), locale=lang)

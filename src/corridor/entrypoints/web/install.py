@@ -1,0 +1,23 @@
+"""Adds the dashboard to the API application: its pages, its static files, offline /docs.
+
+The API app calls `install_web` once; everything the browser loads is served
+from this package (vendored at pinned versions, see static/vendor/VERSIONS),
+so the screen works with no outside network at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from corridor.entrypoints.web import docs, live, pages
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install_web(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (docs, pages, live):
+        app.include_router(module.router)

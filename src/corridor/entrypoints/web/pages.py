@@ -1,0 +1,254 @@
+"""The dashboard's pages: sign-in, the operation page, its panels and their JSON twins,
+and the forms (verify, refute, resume, language, sign-out).
+
+Routes only parse, call a service and render; every command goes through the
+same bus as the API, with the signed-in token's role checked the same way.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from corridor.entrypoints.api.context import ApiContext
+from corridor.entrypoints.api.models import ID_PATTERN
+from corridor.entrypoints.web import session
+from corridor.entrypoints.web.i18n import chosen
+from corridor.entrypoints.web.map_view import map_features
+from corridor.entrypoints.web.panels import PANELS
+from corridor.entrypoints.web.templates import render
+from corridor.errors import CorridorError
+from corridor.protection.access import Permission, Principal
+from corridor.protection.redaction import redact
+from corridor.services import commands
+from corridor.services.bus import handle
+from corridor.services.live import OperationRecord
+
+router = APIRouter(include_in_schema=False)
+
+OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+ItemId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
+LOGIN_CSRF = "corridor_login_csrf"
+
+
+def _ctx(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.context
+    return context
+
+
+def _lang(request: Request) -> str:
+    return chosen(request.cookies.get(session.LANG_COOKIE))
+
+
+def _html(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(render(_lang(request), name, path=request.url.path, **context), status)
+
+
+def _to(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def _zone(record: OperationRecord) -> str:
+    return record.world.timezone if record.world is not None else "UTC"
+
+
+def _panels(ctx: ApiContext, who: Principal, record: OperationRecord) -> dict[str, Any]:
+    built: dict[str, Any] = {name: panel(record, who.role) for name, panel in PANELS.items()}
+    built["clock"] = ctx.services.clock_view(record)
+    built["zone"] = _zone(record)
+    return dict(redact(built, who.role))
+
+
+async def _who(request: Request, operation: str | None = None) -> tuple[Principal, str] | None:
+    found = await session.signed_in(request, _ctx(request))
+    if found is None or (operation is not None and found[0].operation != operation):
+        return None
+    return found
+
+
+def _sign_in_page(request: Request, status: int = 200, error: str = "") -> HTMLResponse:
+    login = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
+    page = _html(request, "signin.html", status, csrf=login, error=error)
+    page.set_cookie(LOGIN_CSRF, login, httponly=True, samesite="strict")
+    return page
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    found = await _who(request)
+    if found is not None:
+        return _to(f"/ops/{quote(found[0].operation)}")
+    page = _sign_in_page(request)
+    if request.cookies.get(session.COOKIE):
+        session.forget(page, request)  # expired or revoked: signed out
+    return page
+
+
+@router.post("/signin")
+async def sign_in(
+    request: Request,
+    token: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF) or "\0"):
+        return _sign_in_page(request, 403, "csrf")
+    ctx = _ctx(request)
+    try:
+        who = await run_in_threadpool(ctx.callers.authenticate, token.strip())
+    except CorridorError:
+        return _sign_in_page(request, 422, "token")
+    answer = _to(f"/ops/{quote(who.operation)}")
+    session.remember(answer, request, token.strip())
+    answer.delete_cookie(LOGIN_CSRF)
+    return answer
+
+
+@router.post("/signout")
+async def sign_out(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
+    found = await _who(request)
+    if found is not None and not session.csrf_ok(found[1], csrf):
+        return HTMLResponse("CSRF check failed", 403)
+    answer = _to("/")
+    session.forget(answer, request)
+    return answer
+
+
+@router.post("/language")
+async def language(
+    request: Request,
+    lang: Annotated[str, Form(max_length=5)] = "en",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    found = await _who(request)
+    expected = session.csrf_token(found[1]) if found else request.cookies.get(LOGIN_CSRF)
+    if not expected or not secrets.compare_digest(csrf, expected):
+        return HTMLResponse("CSRF check failed", 403)
+    back = request.headers.get("referer", "/")
+    path = "/" + back.split("://", 1)[-1].split("/", 1)[-1] if "://" in back else "/"
+    answer = _to(path if path.startswith("/") and not path.startswith("//") else "/")
+    session.keep_language(answer, request, chosen(lang))
+    return answer
+
+
+@router.get("/ops/{operation}")
+async def operation_page(request: Request, operation: OperationId) -> Response:
+    return await _operation(request, operation, {})
+
+
+async def _operation(request: Request, operation: str, errors: dict[str, str]) -> Response:
+    """The whole page; `errors` by form field, each drawn next to its field (then 422)."""
+    found = await _who(request, operation)
+    if found is None:
+        return _to("/")
+    who, token = found
+    ctx = _ctx(request)
+    try:
+        record_panels = await run_in_threadpool(
+            ctx.live.read, operation, lambda r: _panels(ctx, who, r)
+        )
+    except CorridorError as error:
+        return _html(request, "message.html", 404, message=str(error))
+    return _html(
+        request,
+        "operation.html",
+        422 if errors else 200,
+        operation=operation,
+        role=str(who.role),
+        csrf=session.csrf_token(token),
+        panels=record_panels,
+        errors=errors,
+    )
+
+
+@router.get("/ops/{operation}/panels/{name}.json")
+async def panel_json(request: Request, operation: OperationId, name: str) -> Response:
+    found = await _who(request, operation)
+    if found is None or name not in (*PANELS, "clock"):
+        return JSONResponse({"ok": False, "error": "sign in first"}, 401 if not found else 404)
+    ctx = _ctx(request)
+    built = await run_in_threadpool(ctx.live.read, operation, lambda r: _panels(ctx, found[0], r))
+    return JSONResponse(built[name])
+
+
+@router.get("/ops/{operation}/panels/{name}")
+async def panel_html(request: Request, operation: OperationId, name: str) -> Response:
+    found = await _who(request, operation)
+    if found is None:
+        return HTMLResponse("", 401, headers={"HX-Redirect": "/"})
+    if name not in (*PANELS, "clock"):
+        return HTMLResponse("", 404)
+    who, token = found
+    ctx = _ctx(request)
+    built = await run_in_threadpool(ctx.live.read, operation, lambda r: _panels(ctx, who, r))
+    return _html(
+        request,
+        f"panels/{name}.html",
+        operation=operation,
+        role=str(who.role),
+        csrf=session.csrf_token(token),
+        panels=built,
+        errors={},
+    )
+
+
+@router.get("/ops/{operation}/map.json")
+async def map_json(request: Request, operation: OperationId) -> Response:
+    found = await _who(request, operation)
+    if found is None:
+        return JSONResponse({"ok": False, "error": "sign in first"}, 401)
+    ctx = _ctx(request)
+    features = await run_in_threadpool(ctx.live.read, operation, map_features)
+    return JSONResponse(redact(features, found[0].role))
+
+
+async def _command(
+    request: Request, operation: str, csrf: str, permission: Permission, command: Any, field: str
+) -> Response:
+    found = await _who(request, operation)
+    if found is None:
+        return _to("/")
+    who, token = found
+    if not session.csrf_ok(token, csrf):
+        return HTMLResponse("CSRF check failed", 403)
+    ctx = _ctx(request)
+    try:
+        who.require(permission, operation)
+        outcome = await run_in_threadpool(handle, ctx.services, command, who.actor)
+    except CorridorError as error:
+        return await _operation(request, operation, {field: str(error)})
+    if outcome.refused:
+        blocked = next(d["decision"] for d in outcome.decisions if not d["decision"]["allowed"])
+        return await _operation(request, operation, {field: str(blocked["explanation"])})
+    return _to(f"/ops/{quote(operation)}")
+
+
+@router.post("/ops/{operation}/incidents/{incident}/{check}")
+async def check_incident(
+    request: Request,
+    operation: OperationId,
+    incident: ItemId,
+    check: Annotated[str, Path(pattern="^(verify|refute)$")],
+    organisation: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    command = commands.VerifyIncident(operation, incident, organisation, check == "verify")
+    field = f"incident:{incident}"
+    return await _command(request, operation, csrf, Permission.VERIFY_INCIDENT, command, field)
+
+
+@router.post("/ops/{operation}/resumes")
+async def resume(
+    request: Request,
+    operation: OperationId,
+    term: Annotated[str, Form(max_length=100)] = "",
+    organisation: Annotated[str, Form(max_length=100)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    command = commands.RecordResumeCommand(operation, term, organisation)
+    field = f"resume:{term}"
+    return await _command(request, operation, csrf, Permission.RECORD_RESUME, command, field)

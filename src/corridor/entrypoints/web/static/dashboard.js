@@ -1,0 +1,73 @@
+// The map (Leaflet over the bundled Natural Earth boundaries) and the stale marker.
+// Panels themselves are plain htmx: they re-fetch on each `changed` server-sent event.
+(function () {
+  "use strict";
+  var stale = document.getElementById("stale");
+  document.body.addEventListener("htmx:sseError", function () {
+    document.body.dataset.live = "lost";
+    if (stale) stale.hidden = false;
+  });
+  document.body.addEventListener("htmx:sseOpen", function () {
+    document.body.dataset.live = "open";
+    if (stale) stale.hidden = true;
+  });
+  document.body.addEventListener("htmx:afterRequest", function (e) {
+    if (e.detail.xhr && e.detail.xhr.status === 401) window.location.assign("/");
+  });
+
+  var box = document.getElementById("map");
+  if (!box || !window.L) return;
+  var map = L.map(box, { attributionControl: true, zoomSnap: 0.5 }).setView([36.2, 37.1], 9);
+  map.attributionControl.setPrefix(false).addAttribution("Natural Earth");
+  fetch(box.dataset.boundaries).then(function (r) { return r.json(); }).then(function (world) {
+    var countries = topojson.feature(world, world.objects.countries);
+    L.geoJSON(countries, { interactive: false,
+      style: { color: "#7a8a99", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 } }).addTo(map).bringToBack();
+  });
+  function text(s) { var e = document.createElement("span"); e.textContent = s; return e; }
+  var overlay = null;
+  var fitted = false;
+  var colour = { link: "#8a8a8a", corridor: "#1d6b2f" };
+  function draw(data) {
+    if (overlay) overlay.remove();
+    overlay = L.geoJSON(data, {
+      style: function (f) {
+        var layer = f.properties.layer;
+        if (f.geometry.type === "Point") return {};
+        return { color: colour[layer] || "#555", weight: layer === "corridor" ? 5 : 2, opacity: 0.8 };
+      },
+      pointToLayer: function (f, at) {
+        var p = f.properties;
+        if (p.layer === "trips") {
+          return L.circleMarker(at, { radius: 6 + Math.min(14, Math.sqrt(p.trips) * 2),
+            color: p.halted ? "#a4000f" : "#0b4f8a", fillOpacity: 0.7,
+            className: p.halted ? "halted-trips" : "trips" })
+            .bindTooltip(text(p.site + ": " + p.trips + " / " + p.people));
+        }
+        if (p.layer === "incident") {
+          return L.circleMarker(at, { radius: 4 + 2 * (p.severity || 1), color: "#f0a500",
+            dashArray: p.status === "verified" ? null : "3", fillOpacity: 0.3,
+            className: "incident " + p.status })
+            .bindTooltip(text(p.id + " · " + p.kind + " · " + p.status));
+        }
+        return L.circleMarker(at, { radius: 4, color: "#333", fillColor: "#fff", fillOpacity: 1 })
+          .bindTooltip(text(p.name + " (" + p.kinds.join(", ") + (p.places ? ", " + p.places : "") + ")"));
+      }
+    }).addTo(map);
+    if (!fitted && overlay.getBounds().isValid()) {
+      map.fitBounds(overlay.getBounds(), { padding: [20, 20] });
+      fitted = true;
+    }
+  }
+  function load() {
+    fetch(box.dataset.features, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { draw(data); box.dataset.drawn = String(data.features.length); } });
+  }
+  load();
+  var pending = null;
+  document.body.addEventListener("htmx:sseMessage", function () {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; load(); }, 500);
+  });
+})();

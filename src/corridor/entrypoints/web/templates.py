@@ -1,0 +1,28 @@
+"""Jinja2 environments, one per language, with gettext and locale-aware filters."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from corridor.entrypoints.web.i18n import direction, number, translations, when
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("corridor.entrypoints.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["num"] = lambda value: number(value, lang)
+    env.globals.update(lang=lang, dir=direction(lang))
+    env.filters["when"] = lambda instant, zone="UTC": when(instant, lang, zone)
+    return env
+
+
+def render(lang: str, name: str, **context: Any) -> str:
+    return environment(lang).get_template(name).render(**context)
