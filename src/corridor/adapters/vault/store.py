@@ -26,6 +26,7 @@ from corridor.protection.access import AccessRole
 from corridor.protection.tokens import TokenRecord
 from corridor.protection.vault_crypto import Sealed
 from corridor.services.protection_ports import (
+    PENDING,
     PersonVault,
     ResponseStore,
     StoredPerson,
@@ -206,6 +207,18 @@ class SqlResponseStore(SqlStore, ResponseStore):
         return StoredResponse(found["request"], int(found["status"]), found["body"])
 
     def put(self, key: str, response: StoredResponse, created_at: str) -> None:
+        if response.status != PENDING:
+            settle = (
+                api_responses.update()
+                .where(api_responses.c.idempotency_key == key)
+                .where(api_responses.c.status == PENDING)
+                .values(status=response.status, body=response.body)
+            )
+            with self._connect() as connection:
+                settled = connection.execute(settle).rowcount
+                connection.commit()
+            if settled:
+                return
         try:
             with self._connect() as connection:
                 connection.execute(

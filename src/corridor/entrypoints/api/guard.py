@@ -6,6 +6,14 @@ with an `Idempotency-Key` whose first answer is stored gets that answer
 again, and nothing is appended; the same key on a different request is a
 422. The key is namespaced by the caller's token, so two callers cannot
 collide, and handed on to the ledger so concurrent duplicates still append once.
+
+The key is taken before the request runs: a pending record holds the
+request's fingerprint (method, path, and the body as canonical JSON, so
+other whitespace or key order is the same request) and the wall time the
+request first arrived. A retry after a lost answer runs again with that
+first time, so a command sent without `at` is stamped as the first one was
+and the ledger returns the first command (`services.bus.handle`). Decision
+record 0018.
 """
 
 from __future__ import annotations
@@ -13,18 +21,30 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from corridor.domain.clock import SystemClock, format_instant
-from corridor.services.protection_ports import ResponseStore, StoredResponse
+from corridor.domain.clock import SystemClock, format_instant, parse_instant
+from corridor.services.protection_ports import PENDING, ResponseStore, StoredResponse
 
 MAX_KEY = 150
 IDEMPOTENCY_HEADER = b"idempotency-key"
 RACE_POLLS = 200
 RACE_POLL_SECONDS = 0.05
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """What identifies a request under its key: the same JSON in any layout is the same."""
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        content = body
+    else:
+        content = json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + content).hexdigest()
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -87,18 +107,17 @@ class Guard:
                 return
             caller = hashlib.sha256(_header(scope, b"authorization") or b"").hexdigest()[:16]
             key = f"{caller}:{text}"
-            fingerprint = hashlib.sha256(
-                scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body
-            ).hexdigest()
-            stored = await run_in_threadpool(self.responses.get, key)
-            if stored is not None:
-                if stored.request != fingerprint:
-                    await _send_error(
-                        send, 422, "this Idempotency-Key was used for a different request"
-                    )
-                    return
+            fingerprint = request_fingerprint(scope["method"], scope["path"], body)
+            stored = await run_in_threadpool(self._taken, key, fingerprint)
+            if stored.request != fingerprint:
+                await _send_error(
+                    send, 422, "this Idempotency-Key was used for a different request"
+                )
+                return
+            if stored.status != PENDING:
                 await self._send_stored(send, stored)
                 return
+            scope.setdefault("state", {})["first_arrival"] = parse_instant(stored.body)
         scope.setdefault("state", {})["idempotency_key"] = key
 
         delivered = False
@@ -140,10 +159,20 @@ class Guard:
         await send(start)
         await send({"type": "http.response.body", "body": body_out})
 
+    def _taken(self, key: str, request: str) -> StoredResponse:
+        """The key's record: its answer, or pending with the first arrival's time."""
+        stored = self.responses.get(key)
+        if stored is None:
+            when = format_instant(SystemClock().now())
+            self.responses.put(key, StoredResponse(request, PENDING, when), when)
+            stored = self.responses.get(key)  # a concurrent first request may have won
+        assert stored is not None
+        return stored
+
     async def _stored_soon(self, key: str) -> StoredResponse | None:
         for _ in range(RACE_POLLS):
             found = await run_in_threadpool(self.responses.get, key)
-            if found is not None:
+            if found is not None and found.status != PENDING:
                 return found
             await asyncio.sleep(RACE_POLL_SECONDS)
         return None
@@ -166,3 +195,8 @@ class Guard:
 def idempotency_key(state: Any) -> str | None:
     """The namespaced key the guard put on the request state (None without a header)."""
     return getattr(state, "idempotency_key", None)
+
+
+def first_arrival(state: Any) -> datetime | None:
+    """When the request with this key first arrived (None without a key)."""
+    return getattr(state, "first_arrival", None)
