@@ -1,41 +1,61 @@
-"""One ledger connection per server thread.
+"""One bounded pool of ledger stores per API process.
 
-The API runs synchronous handlers on a thread pool, while a ledger store holds
-one database connection that must stay on one thread (sqlite3 insists; a
-psycopg connection shared by threads would interleave their transactions).
-This wrapper opens a store per thread on first use and sends each call to
-the calling thread's own store; the append algorithm, verify and export are
-inherited unchanged, so behaviour is exactly the store's.
+The API runs synchronous handlers on a thread pool whose threads come and go
+(an idle worker ends after a few seconds; a burst starts new ones). A store
+per thread leaked: each burst after idle opened new stores and never closed
+the old ones, until PostgreSQL answered "too many clients". Here the process
+opens `size` stores once, at start-up, and never more. Each store is safe to
+share between threads (its lock serialises transactions on its connection);
+a thread is given one of them, in turn, the first time it calls, so however
+many threads the server starts the connections stay `size` (plus each
+store's short-lived readers). The append algorithm, verify and export are
+inherited unchanged, so behaviour is exactly the store's. Decision record 0018.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
 from corridor.domain.events import Head, RecordedEvent
+from corridor.errors import InvalidInput
+from corridor.settings import DEFAULT_LEDGER_POOL
 from corridor.services.ports import LedgerStore, WriteTransaction
 
+DEFAULT_POOL = DEFAULT_LEDGER_POOL
+"""Stores per process when no setting names another size."""
+MAX_POOL = 64
 
-class ThreadedLedger(LedgerStore):
-    def __init__(self, opener: Callable[[], LedgerStore]) -> None:
-        first = opener()
-        super().__init__(first.clock)
-        self._opener = opener
+
+class LedgerPool(LedgerStore):
+    def __init__(self, opener: Callable[[], LedgerStore], size: int = DEFAULT_POOL) -> None:
+        if not 1 <= size <= MAX_POOL:
+            raise InvalidInput(f"ledger pool size {size} is not allowed; allowed: 1..{MAX_POOL}")
+        stores: list[LedgerStore] = []
+        try:
+            for _ in range(size):
+                stores.append(opener())
+        except BaseException:
+            for store in stores:
+                store.close()
+            raise
+        super().__init__(stores[0].clock)
+        self._stores = stores
+        self._turn = itertools.count()
         self._local = threading.local()
-        self._local.store = first
-        self._all = [first]
-        self._guard = threading.Lock()
-        self._description = first.description
+        self._description = stores[0].description
+
+    @property
+    def size(self) -> int:
+        return len(self._stores)
 
     def _store(self) -> LedgerStore:
         store: LedgerStore | None = getattr(self._local, "store", None)
         if store is None:
-            store = self._opener()
+            store = self._stores[next(self._turn) % len(self._stores)]
             self._local.store = store
-            with self._guard:
-                self._all.append(store)
         return store
 
     def _write(self) -> AbstractContextManager[WriteTransaction]:
@@ -51,15 +71,9 @@ class ThreadedLedger(LedgerStore):
         self._store()._load(events)
 
     def close(self) -> None:
-        with self._guard:
-            stores, self._all = self._all, []
+        stores, self._stores = self._stores, []
         for store in stores:
-            # A connection made on another thread may refuse to close from this
-            # one (sqlite3 checks); it is released with its thread instead.
-            try:
-                store.close()
-            except Exception:
-                continue
+            store.close()
 
     @property
     def description(self) -> str:
