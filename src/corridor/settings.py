@@ -24,7 +24,7 @@ class Settings:
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Settings from CORRIDOR_DB, CORRIDOR_KEY_FILE and CORRIDOR_LEDGER_POOL (entry points only)."""
+        """Settings from CORRIDOR_DB, _KEY_FILE and _LEDGER_POOL, for entry points only."""
         env = dict(os.environ if environ is None else environ)
         pool = env.get("CORRIDOR_LEDGER_POOL", str(DEFAULT_LEDGER_POOL))
         if not pool.isascii() or not pool.isdigit():

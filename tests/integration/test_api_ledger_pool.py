@@ -81,7 +81,7 @@ def test_bursts_of_new_threads_open_no_new_postgres_sessions(postgres_url: str) 
 def test_the_pool_size_is_a_setting_checked_at_the_door() -> None:
     """CORRIDOR_LEDGER_POOL sets the size; a non-number or 0 is refused with what is allowed."""
     assert Settings.from_environment({"CORRIDOR_LEDGER_POOL": "7"}).ledger_pool == 7
-    with pytest.raises(InvalidInput, match="allowed: 1..64"):
+    with pytest.raises(InvalidInput, match=r"allowed: 1\.\.64"):
         Settings.from_environment({"CORRIDOR_LEDGER_POOL": "many"})
-    with pytest.raises(InvalidInput, match="allowed: 1..64"):
+    with pytest.raises(InvalidInput, match=r"allowed: 1\.\.64"):
         LedgerPool(lambda: pytest.fail("no store is opened for a refused size"), 0)

@@ -21,8 +21,8 @@ from contextlib import AbstractContextManager
 
 from corridor.domain.events import Head, RecordedEvent
 from corridor.errors import InvalidInput
-from corridor.settings import DEFAULT_LEDGER_POOL
 from corridor.services.ports import LedgerStore, WriteTransaction
+from corridor.settings import DEFAULT_LEDGER_POOL
 
 DEFAULT_POOL = DEFAULT_LEDGER_POOL
 """Stores per process when no setting names another size."""
