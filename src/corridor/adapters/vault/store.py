@@ -54,7 +54,9 @@ def _engine(url: str) -> sa.Engine:
 
         return engine
     if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
-        return sa.create_engine(sqlalchemy_url(url), pool_size=2, max_overflow=4)
+        return sa.create_engine(
+            sqlalchemy_url(url), pool_size=2, max_overflow=4, pool_pre_ping=True
+        )
     raise InvalidInput(f"the vault needs a sqlite:/// or postgresql:// URL, not {url!r}")
 
 

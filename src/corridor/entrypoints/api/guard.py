@@ -28,6 +28,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.domain.clock import SystemClock, format_instant, parse_instant
+from corridor.entrypoints.api.errors import (
+    LOST_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    STORE_LOST,
+    store_lost,
+)
 from corridor.services.protection_ports import PENDING, ResponseStore, StoredResponse
 
 MAX_KEY = 150
@@ -56,13 +62,10 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 async def _send_error(send: Send, status: int, message: str) -> None:
     body = json.dumps({"ok": False, "error": message, "status": status}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
+    headers = [(b"content-type", b"application/json")]
+    if status == 503:
+        headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -108,7 +111,12 @@ class Guard:
             caller = hashlib.sha256(_header(scope, b"authorization") or b"").hexdigest()[:16]
             key = f"{caller}:{text}"
             fingerprint = request_fingerprint(scope["method"], scope["path"], body)
-            stored = await run_in_threadpool(self._taken, key, fingerprint)
+            try:
+                stored = await run_in_threadpool(self._taken, key, fingerprint)
+            except STORE_LOST as error:
+                store_lost(error)
+                await _send_error(send, 503, LOST_MESSAGE)
+                return
             if stored.request != fingerprint:
                 await _send_error(
                     send, 422, "this Idempotency-Key was used for a different request"
@@ -147,7 +155,12 @@ class Guard:
         if key is not None and 200 <= status < 300:
             answer = StoredResponse(fingerprint, status, body_out.decode("utf-8"))
             when = format_instant(SystemClock().now())
-            await run_in_threadpool(self.responses.put, key, answer, when)
+            try:
+                await run_in_threadpool(self.responses.put, key, answer, when)
+            except STORE_LOST as error:
+                # Recorded, but the answer not kept: a retry finds the command
+                # in the ledger and answers it again.
+                store_lost(error)
         elif key is not None and status == 409 and b"idempotency key" in body_out:
             # A duplicate that raced the first request past the check above is
             # refused by the ledger (its key is taken); answer with the first
@@ -171,7 +184,10 @@ class Guard:
 
     async def _stored_soon(self, key: str) -> StoredResponse | None:
         for _ in range(RACE_POLLS):
-            found = await run_in_threadpool(self.responses.get, key)
+            try:
+                found = await run_in_threadpool(self.responses.get, key)
+            except STORE_LOST:
+                found = None
             if found is not None and found.status != PENDING:
                 return found
             await asyncio.sleep(RACE_POLL_SECONDS)

@@ -10,23 +10,32 @@ a thread is given one of them, in turn, the first time it calls, so however
 many threads the server starts the connections stay `size` (plus each
 store's short-lived readers). The append algorithm, verify and export are
 inherited unchanged, so behaviour is exactly the store's. Decision record 0018.
+
+After the database comes back from an outage, each store's first call finds
+its old session gone (the store reconnects on the next call). A call that
+cannot have written is tried once more, at once, on the new session: reads,
+the head, looking up a key, and an append with an idempotency key (whose
+retry returns the first command if that one committed). An append without a
+key is never tried twice: it may have committed; the caller hears 503.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from typing import TypeVar
 
-from corridor.domain.events import Head, RecordedEvent
-from corridor.errors import InvalidInput
+from corridor.domain.events import AppendResult, Head, NewEvent, RecordedEvent
+from corridor.errors import InvalidInput, StoreUnavailable
 from corridor.services.ports import LedgerStore, WriteTransaction
 from corridor.settings import DEFAULT_LEDGER_POOL
 
 DEFAULT_POOL = DEFAULT_LEDGER_POOL
 """Stores per process when no setting names another size."""
 MAX_POOL = 64
+T = TypeVar("T")
 
 
 class LedgerPool(LedgerStore):
@@ -62,10 +71,34 @@ class LedgerPool(LedgerStore):
         return self._store()._write()
 
     def read(self, after: int = 0, stream: str | None = None) -> Iterator[RecordedEvent]:
-        return self._store().read(after, stream)
+        store = self._store()
+        given = 0
+        try:
+            for event in store.read(after, stream):
+                given += 1
+                yield event
+        except StoreUnavailable:
+            if given:
+                raise
+            yield from store.read(after, stream)
 
     def head(self) -> Head:
-        return self._store().head()
+        return _twice(self._store().head)
+
+    def recorded_command(self, idempotency_key: str) -> AppendResult | None:
+        return _twice(lambda: super(LedgerPool, self).recorded_command(idempotency_key))
+
+    def append(
+        self,
+        events: Sequence[NewEvent],
+        expected_versions: Mapping[str, int] | None = None,
+        actor: str = "system",
+        idempotency_key: str | None = None,
+    ) -> AppendResult:
+        def once() -> AppendResult:
+            return super(LedgerPool, self).append(events, expected_versions, actor, idempotency_key)
+
+        return once() if idempotency_key is None else _twice(once)
 
     def _load(self, events: Iterator[RecordedEvent]) -> None:
         self._store()._load(events)
@@ -78,3 +111,11 @@ class LedgerPool(LedgerStore):
     @property
     def description(self) -> str:
         return self._description
+
+
+def _twice(call: Callable[[], T]) -> T:
+    """`call`, and once more if its store had lost its session."""
+    try:
+        return call()
+    except StoreUnavailable:
+        return call()
