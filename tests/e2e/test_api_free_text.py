@@ -14,7 +14,7 @@ from corridor.protection.access import AccessRole
 from corridor.protection.redaction import FREE_TEXT_SUMMARY
 from tests.support.api_world import OPERATION, ApiWorld, api_world
 
-C, M, L, O = (AccessRole.COORDINATOR, AccessRole.MONITOR, AccessRole.LIAISON,
+C, M, L, OBS = (AccessRole.COORDINATOR, AccessRole.MONITOR, AccessRole.LIAISON,
               AccessRole.OBSERVER)  # fmt: skip
 OP = f"/operations/{OPERATION}"
 CONVOY = f"{OP}/convoys/convoy-1"
@@ -63,7 +63,7 @@ def _seed(world: ApiWorld) -> None:
 
 
 def _get_paths(world: ApiWorld) -> list[str]:
-    """Every GET route in the OpenAPI document, with its path parameters filled from the seeded operation."""
+    """Every documented GET path, its parameters filled from the seeded operation."""
     fill = {"operation": OPERATION, "trip": "bus-2", "convoy": "convoy-1",
             "incident": _first(world, "incidents", "incident"),
             "alert": _first(world, "alerts", "alert"), "person": "person-none"}  # fmt: skip
@@ -79,7 +79,7 @@ def _first(world: ApiWorld, listing: str, key: str) -> str:
     return str(world.ok(world.get(M, f"{OP}/{listing}"))[0][key])
 
 
-@pytest.mark.parametrize("role", [L, O])
+@pytest.mark.parametrize("role", [L, OBS])
 def test_no_get_endpoint_shows_free_text_to_liaisons_or_observers(
     world: ApiWorld, role: AccessRole
 ) -> None:
@@ -99,7 +99,7 @@ def test_the_free_text_is_there_for_neutral_roles(world: ApiWorld) -> None:
     assert liaison[0]["note"] == FREE_TEXT_SUMMARY
 
 
-@pytest.mark.parametrize("role", [L, O])
+@pytest.mark.parametrize("role", [L, OBS])
 def test_the_event_stream_shows_no_free_text_to_liaisons_or_observers(
     world: ApiWorld, role: AccessRole
 ) -> None:
