@@ -27,7 +27,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from corridor.domain.clock import SystemClock, format_instant, parse_instant
+from corridor.domain.clock import Clock, SystemClock, format_instant, parse_instant
 from corridor.entrypoints.api.errors import (
     LOST_MESSAGE,
     RETRY_AFTER_SECONDS,
@@ -70,10 +70,14 @@ async def _send_error(send: Send, status: int, message: str) -> None:
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, responses: ResponseStore, max_body: int) -> None:
+    def __init__(
+        self, app: ASGIApp, responses: ResponseStore, max_body: int, clock: Clock | None = None
+    ) -> None:
         self.app = app
         self.responses = responses
         self.max_body = max_body
+        self.clock = clock or SystemClock()
+        """The wall clock that dates first arrivals (the handlers' own, `Services.wall`)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -154,7 +158,7 @@ class Guard:
         body_out = b"".join(chunks)
         if key is not None and 200 <= status < 300:
             answer = StoredResponse(fingerprint, status, body_out.decode("utf-8"))
-            when = format_instant(SystemClock().now())
+            when = format_instant(self.clock.now())
             try:
                 await run_in_threadpool(self.responses.put, key, answer, when)
             except STORE_LOST as error:
@@ -176,7 +180,7 @@ class Guard:
         """The key's record: its answer, or pending with the first arrival's time."""
         stored = self.responses.get(key)
         if stored is None:
-            when = format_instant(SystemClock().now())
+            when = format_instant(self.clock.now())
             self.responses.put(key, StoredResponse(request, PENDING, when), when)
             stored = self.responses.get(key)  # a concurrent first request may have won
         assert stored is not None
