@@ -61,7 +61,7 @@ def _count(world: ApiWorld, trip: str, step: str, site: str, people: dict[str, i
 
 
 def _first_from_foua_confirmed(world: ApiWorld) -> None:
-    """Foua/Kefraya's first trips leave (wounded first); the ICRC confirms their arrivals."""
+    """Foua/Kefraya's first trips leave (wounded first) and arrive; the ICRC confirms them."""
     for trip, people in FK_FIRST:
         body = {"trip": trip, "movement": "foua-kefraya", "vehicle": VEHICLES[trip]}
         world.ok(world.post(C, f"{OP}/trips", body))
@@ -70,6 +70,7 @@ def _first_from_foua_confirmed(world: ApiWorld) -> None:
             world.post(M, f"{OP}/trips/{trip}/depart", {"site": "foua", "at": IN_WINDOW})
         )
         assert departed["decision"]["allowed"], departed["decision"]["explanation"]
+        _count(world, trip, "arrival", "jibreen", people)
     body = {
         "movement": "foua-kefraya",
         "organisation": "icrc",
@@ -118,7 +119,7 @@ def test_a_trip_walks_from_boarding_to_arrival_and_closes(world: ApiWorld) -> No
         ("dispatch-trip", True), ("cross-checkpoint", True),
     ]  # fmt: skip
     summary = world.ok(world.get(L, OP))
-    assert summary["people"]["arrived"] == sum(WOUNDED.values())
+    assert summary["people"]["arrived"] == sum(WOUNDED.values()) + FK_PEOPLE
     assert summary["balanced"] is True
 
 

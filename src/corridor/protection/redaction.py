@@ -4,6 +4,13 @@ Endpoints build their answer as plain JSON values; before it leaves, it goes
 through `redact` for the caller's role. Roles without the right to personal
 data get every identifying field removed, however deep it sits, so a field
 added later to some response cannot leak by forgetting a check.
+
+Free text people write (an incident's `note`, a claim's `source`, a halt's
+or turn-back's `reason`, an alert's `explanation`) can name anyone, so it
+goes only to roles with personal-data rights; the others see one fixed,
+non-personal summary in its place. The deal's own sentences (a decision's
+`explanation`, a finding's `reason`) are built from the agreement's terms,
+not written by anyone, and stay. Decision record 0018.
 """
 
 from __future__ import annotations
@@ -22,14 +29,27 @@ rides in which bus is what a party would need to pull someone off it; so
 roles without personal-data rights see a boarding's counts, not its ids."""
 WITHHELD = PERSONAL_FIELDS | PEOPLE_ON_VEHICLES
 
+FREE_TEXT = frozenset({"note", "source", "reason", "explanation"})
+"""Fields holding text a person wrote."""
+FREE_TEXT_SUMMARY = REDACTED
+"""What roles without personal-data rights see instead of free text: one fixed word."""
+DEAL_SENTENCES = frozenset({"allowed", "passed"})
+"""Keys that mark a decision or a finding: their reason and explanation are the deal's."""
+
+
+def _hidden(key: str, item: Any, deal: bool) -> Any:
+    if key in WITHHELD:
+        return REDACTED
+    if key in FREE_TEXT and not deal and isinstance(item, str) and item:
+        return FREE_TEXT_SUMMARY
+    return strip_personal(item)
+
 
 def strip_personal(value: Any) -> Any:
     """A copy of a JSON-like value with every personal field withheld."""
     if isinstance(value, dict):
-        return {
-            key: (REDACTED if key in WITHHELD else strip_personal(item))
-            for key, item in value.items()
-        }
+        deal = not DEAL_SENTENCES.isdisjoint(value)
+        return {key: _hidden(key, item, deal) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [strip_personal(item) for item in value]
     return value

@@ -7,6 +7,10 @@ decide, append atomically with the stream's version, decide again on a
 version conflict) and returns the events to append. A retried command with
 an idempotency key returns the first command's events without deciding again,
 even when deciding again would now refuse (a trip cannot depart twice).
+A retry of a request whose first answer was lost names when the request first
+arrived (`first_arrival`): it is stamped with that time, and when the first
+command committed meanwhile (the ledger refuses the key as taken), the first
+command is its answer.
 
 The outcome says what the deal decided in that command: `refused` when any
 decision it recorded blocked, so every interface answers a refusal as a
@@ -23,6 +27,7 @@ from typing import Any, TypeVar
 from corridor.domain.clock import Clock, SystemClock, format_instant
 from corridor.domain.event_types import DECISION_RECORDED as DECISION_TYPE
 from corridor.domain.events import AppendResult, NewEvent
+from corridor.errors import IntegrityError
 from corridor.services.commands import Command, OpenOperation
 from corridor.services.live import LiveOperations, OperationRecord
 from corridor.services.openings import OpeningSource
@@ -100,17 +105,39 @@ def handles(kind: type[C]) -> Callable[[Callable[[OperationRecord, C, Call], Dec
 
 
 def handle(
-    services: Services, command: Command, actor: str, idempotency_key: str | None = None
+    services: Services,
+    command: Command,
+    actor: str,
+    idempotency_key: str | None = None,
+    first_arrival: datetime | None = None,
 ) -> Outcome:
-    """Run `command` through its handler and the ledger: all its events or none."""
-    # Importing the handler modules registers them; here, so callers import one module.
-    from corridor.services import handlers  # noqa: F401
+    """Run `command` through its handler and the ledger: all its events or none.
 
-    call = Call(actor, services.wall.now())
+    `first_arrival` says the caller checked this is the request first sent
+    with `idempotency_key`, and when it arrived then.
+    """
+    call = Call(actor, first_arrival or services.wall.now())
     if idempotency_key is not None:
         recorded = services.live.ledger.recorded_command(idempotency_key)
         if recorded is not None:
             return Outcome(recorded, {})
+    try:
+        return _run(services, command, call, idempotency_key)
+    except IntegrityError:
+        if idempotency_key is None or first_arrival is None:
+            raise
+        # The same request, sent first, committed while this one decided.
+        recorded = services.live.ledger.recorded_command(idempotency_key)
+        if recorded is None:
+            raise
+        return Outcome(recorded, {})
+
+
+def _run(services: Services, command: Command, call: Call, idempotency_key: str | None) -> Outcome:
+    # Importing the handler modules registers them; here, so callers import one module.
+    from corridor.services import handlers  # noqa: F401
+
+    actor = call.actor
     extras: dict[str, Any] = {}
     if isinstance(command, OpenOperation):
         from corridor.services.handlers.operations import opening

@@ -14,8 +14,11 @@ stream's version as the expected version, first on the projection as this
 process last left it (without asking for the head). When another process
 appended first, the ledger refuses with `ConcurrencyError`, nothing is written, and
 the command is decided again on the caught-up record: concurrent writers
-from several processes lose nothing and double nothing. With an
-idempotency key a retried command returns the first command's events.
+from several processes lose nothing and double nothing. The server retries
+(up to ATTEMPTS decisions, waiting a random share of an exponential backoff
+between them, so competing processes spread out) rather than answering a valid
+command with "reload and retry". With an idempotency key a retried command
+returns the first command's events.
 """
 
 from __future__ import annotations
@@ -48,7 +51,11 @@ from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, Not
 from corridor.services.door import rejected_input
 from corridor.services.ports import LedgerStore
 
-ATTEMPTS = 12
+ATTEMPTS = 40
+"""Decisions one command may take while other writers keep appending first."""
+BACKOFF_SECONDS = 0.002
+"""The first wait after a conflict; it doubles with each one, up to BACKOFF_CAP."""
+BACKOFF_CAP = 0.05
 CLAIM_TYPE = ClaimRecorded.TYPE
 INCIDENT_TYPES = ("incident-reported", "incident-verified", "incident-refuted")
 
@@ -273,7 +280,8 @@ class LiveOperations:
                     raise
                 if attempt > 1:
                     # Spread the retries of competing processes so they do not collide again.
-                    time.sleep(random.uniform(0, 0.005 * attempt))
+                    wait = min(BACKOFF_CAP, BACKOFF_SECONDS * 2 ** (attempt - 2))
+                    time.sleep(random.uniform(0, wait))
                 continue
             self._appended(operation, result)
             return result

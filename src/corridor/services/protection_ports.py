@@ -90,12 +90,16 @@ class TokenStore(ABC):
 
 @dataclass(frozen=True)
 class StoredResponse:
-    """The first answer given to a request with an idempotency key."""
+    """The first answer given to a request with an idempotency key (or `PENDING`)."""
 
     request: str
     """Fingerprint of the request (method, path, body) the key was first used for."""
     status: int
     body: str
+
+
+PENDING = 0
+"""Status of a key taken by a request not yet answered; its body is when it arrived."""
 
 
 class ResponseStore(ABC):
@@ -106,7 +110,10 @@ class ResponseStore(ABC):
 
     @abstractmethod
     def put(self, key: str, response: StoredResponse, created_at: str) -> None:
-        """Keep the first answer; a second answer for the same key is ignored."""
+        """Keep the first answer; a second answer for the same key is ignored.
+
+        A `PENDING` record is replaced by the answer that settles it.
+        """
 
     @abstractmethod
     def close(self) -> None: ...

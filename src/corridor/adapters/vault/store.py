@@ -26,6 +26,7 @@ from corridor.protection.access import AccessRole
 from corridor.protection.tokens import TokenRecord
 from corridor.protection.vault_crypto import Sealed
 from corridor.services.protection_ports import (
+    PENDING,
     PersonVault,
     ResponseStore,
     StoredPerson,
@@ -53,7 +54,9 @@ def _engine(url: str) -> sa.Engine:
 
         return engine
     if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
-        return sa.create_engine(sqlalchemy_url(url), pool_size=2, max_overflow=4)
+        return sa.create_engine(
+            sqlalchemy_url(url), pool_size=2, max_overflow=4, pool_pre_ping=True
+        )
     raise InvalidInput(f"the vault needs a sqlite:/// or postgresql:// URL, not {url!r}")
 
 
@@ -266,6 +269,18 @@ class SqlResponseStore(SqlStore, ResponseStore):
         return StoredResponse(found["request"], int(found["status"]), found["body"])
 
     def put(self, key: str, response: StoredResponse, created_at: str) -> None:
+        if response.status != PENDING:
+            settle = (
+                api_responses.update()
+                .where(api_responses.c.idempotency_key == key)
+                .where(api_responses.c.status == PENDING)
+                .values(status=response.status, body=response.body)
+            )
+            with self._connect() as connection:
+                settled = connection.execute(settle).rowcount
+                connection.commit()
+            if settled:
+                return
         try:
             with self._connect() as connection:
                 connection.execute(

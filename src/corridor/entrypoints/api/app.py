@@ -35,7 +35,12 @@ def create_app(context: ApiContext) -> FastAPI:
     app.state.context = context
     app.state.feeds = {}
     install_error_handlers(app)
-    app.add_middleware(Guard, responses=context.responses, max_body=context.max_body)
+    app.add_middleware(
+        Guard,
+        responses=context.responses,
+        max_body=context.max_body,
+        clock=context.services.wall,
+    )
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:

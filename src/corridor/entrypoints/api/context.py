@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from corridor.adapters.openings import FileOpenings
 from corridor.adapters.vault.store import SqlPersonVault, SqlResponseStore, SqlTokenStore
 from corridor.bootstrap import open_store
-from corridor.entrypoints.api.threaded_ledger import ThreadedLedger
+from corridor.entrypoints.api.threaded_ledger import DEFAULT_POOL, LedgerPool
 from corridor.protection.keys import MasterKey
 from corridor.services.access_tokens import TokenCache
 from corridor.services.bus import Services
@@ -49,10 +49,13 @@ class ApiContext:
         self.ledger.close()
 
 
-def open_context(db_url: str, key: MasterKey | None) -> ApiContext:
-    """Open every store on the database at `db_url` (migrating it if needed)."""
+def open_context(db_url: str, key: MasterKey | None, ledger_pool: int = DEFAULT_POOL) -> ApiContext:
+    """Open every store on the database at `db_url` (migrating it if needed).
+
+    The ledger is `ledger_pool` stores shared by every server thread.
+    """
     open_store(db_url).close()  # creates and migrates the database once
-    ledger = ThreadedLedger(lambda: open_store(db_url, migrate=False))
+    ledger = LedgerPool(lambda: open_store(db_url, migrate=False), ledger_pool)
     return ApiContext(
         ledger=ledger,
         tokens=SqlTokenStore(db_url),

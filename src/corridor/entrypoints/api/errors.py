@@ -6,19 +6,41 @@ carry a name, and errors reach logs and screens of every role. A command
 refused at the door (an unknown site, vehicle, kind; a load too big) adds
 `field`, `value` and `allowed`; its value is an id or a number, never free
 text (`corridor.domain.door`).
+
+A lost store (the database unreachable, restarting, out of connections) is
+a 503 with `Retry-After`, whichever layer noticed: a `StoreUnavailable`, or
+a driver error that escaped translation. It is an expected condition, so it
+is answered by a handler (one warning line in the log, no traceback); the
+answer says to retry with the same Idempotency-Key, which then tells whether
+the command was recorded (`corridor.entrypoints.api.guard`).
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
+import psycopg
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, StoreUnavailable
+
+RETRY_AFTER_SECONDS = 2
+"""What a 503 asks a client to wait before retrying."""
+STORE_LOST = (StoreUnavailable, sqlite3.OperationalError, psycopg.OperationalError,
+              psycopg.InterfaceError, sa.exc.OperationalError, sa.exc.InterfaceError)  # fmt: skip
+"""What a lost database looks like, translated or not."""
+LOST_MESSAGE = (
+    "the store is unavailable; retry with the same Idempotency-Key "
+    "to learn whether the command was recorded"
+)
+log = logging.getLogger("corridor.api")
 
 
 class ErrorBody(BaseModel):
@@ -46,16 +68,26 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "Contradicts the record"),
         (413, "Request too large"),
         (422, "Invalid input"),
+        (503, "Store unavailable: retry later, with the same Idempotency-Key"),
     ]
 }
 
 
 def error_response(status: int, message: str, extra: dict[str, Any] | None = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return JSONResponse(
         {"ok": False, "error": message, "status": status, **(extra or {})},
         status_code=status,
-        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+        headers=headers,
     )
+
+
+def store_lost(error: BaseException) -> JSONResponse:
+    """The 503 for a lost store, logged as one line without a traceback or request data."""
+    log.warning("store unavailable: %s", type(error).__name__)
+    return error_response(503, LOST_MESSAGE)
 
 
 def _where(location: tuple[Any, ...] | list[Any]) -> str:
@@ -63,6 +95,12 @@ def _where(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    async def _lost(_: Request, error: Exception) -> JSONResponse:
+        return store_lost(error)
+
+    for kind in STORE_LOST:
+        app.add_exception_handler(kind, _lost)
+
     @app.exception_handler(CorridorError)
     async def _corridor(_: Request, error: CorridorError) -> JSONResponse:
         extra = {key: error.context[key] for key in DOOR_KEYS if key in error.context}

@@ -3,6 +3,11 @@
 Identifiers are short and plain; free text is bounded and free of control
 characters (PostgreSQL refuses NUL in text, and logs should stay one line per
 entry); counts are bounded so no arithmetic can overflow a column.
+
+Types are strict: a count is a JSON integer (not `true`, not `"38"`, not
+`38.0`), a time is an ISO 8601 string (not a number) between the years
+MIN_YEAR and MAX_YEAR, so moving it into any offset or operation clock
+cannot leave the calendar.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     model_validator,
 )
+from pydantic import Strict as StrictType
 
 from corridor.domain.custody import Basis, Outcome
 from corridor.domain.figures import Claimant, Figure
@@ -39,7 +46,27 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterVali
 Short = Annotated[
     str, StringConstraints(max_length=100), AfterValidator(lambda t: _plain(t) if t else t)
 ]
-People = Annotated[int, Field(ge=0, le=100_000)]
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""The years a request's time may name; far from datetime's edges (1 and 9999)."""
+
+
+def _text_time(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date and time string, with UTC offset")
+    return value
+
+
+def _in_calendar(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+Instant = Annotated[datetime, BeforeValidator(_text_time), AfterValidator(_in_calendar)]
+"""A time at the edge: an ISO 8601 string in the calendar's safe range."""
+Integer = Annotated[int, StrictType()]
+"""A JSON integer: booleans, strings and floats are refused."""
+People = Annotated[Integer, Field(ge=0, le=100_000)]
 Counts = Annotated[dict[Group, People], Field(min_length=1, max_length=len(Group))]
 
 
@@ -58,8 +85,8 @@ class Strict(BaseModel):
 class ClockIn(Strict):
     """An exercise clock: operation time reads `start` now and runs `speed` times the wall."""
 
-    start: datetime = Field(description="Operation time now, with UTC offset.")
-    speed: Annotated[float, Field(gt=0, le=10_000)] = 1.0
+    start: Instant = Field(description="Operation time now, with UTC offset.")
+    speed: Annotated[float, StrictType(), Field(gt=0, le=10_000)] = 1.0
 
 
 class OpenOperation(Strict):
@@ -79,7 +106,7 @@ class PlanTrip(Strict):
 
 
 When = Annotated[
-    datetime | None,
+    Instant | None,
     Field(description="When it happened, with UTC offset; the operation's clock if omitted."),
 ]
 
@@ -150,19 +177,19 @@ class Resolve(Strict):
 class Claim(Strict):
     movement: Id
     figure: Figure
-    value: Annotated[int, Field(ge=0, le=10_000_000)]
+    value: Annotated[Integer, Field(ge=0, le=10_000_000)]
     claimant: Claimant
     by: Id
     source: Text
-    stated_at: datetime
+    stated_at: Instant
 
 
 class ReportIncident(Strict):
     kind: Id
-    severity: Annotated[int, Field(ge=1, le=5)]
+    severity: Annotated[Integer, Field(ge=1, le=5)]
     corridor: Id
     site: Id
-    at: datetime | None = None
+    at: Instant | None = None
     note: Annotated[str, StringConstraints(max_length=500)] = ""
 
 
@@ -176,15 +203,15 @@ class CheckIncident(Strict):
 class ClockChange(Strict):
     """Run live (no `start`) or as an exercise reading `start` now, `speed` times the wall."""
 
-    start: datetime | None = None
-    speed: Annotated[float, Field(gt=0, le=10_000)] = 1.0
+    start: Instant | None = None
+    speed: Annotated[float, StrictType(), Field(gt=0, le=10_000)] = 1.0
 
 
 class ConfirmStageIn(Strict):
     movement: Id
     organisation: Id = Field(description="The monitoring organisation confirming.")
-    people: Annotated[int, Field(ge=1, le=100_000)]
-    stage: Annotated[int, Field(ge=0, le=1000)] = 0
+    people: Annotated[Integer, Field(ge=1, le=100_000)]
+    stage: Annotated[Integer, Field(ge=0, le=1000)] = 0
     at: When = None
 
 
@@ -197,11 +224,11 @@ class ResumeIn(Strict):
 class PersonIn(Strict):
     full_name: Text
     sex: Short = ""
-    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    age: Annotated[Integer, Field(ge=0, le=130)] | None = None
     date_of_birth: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
     household: Short = ""
     vulnerabilities: Annotated[list[Id], Field(max_length=20)] = []
-    consent: bool = False
+    consent: Annotated[bool, StrictType()] = False
     phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+ ()-]*$")] = ""
     movement: Id | None = Field(default=None, description="The movement the person leaves with.")
 

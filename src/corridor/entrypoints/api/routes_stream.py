@@ -106,13 +106,13 @@ async def stream_events(
     ctx: Context,
     request: Request,
     after: After = 0,
-    last_event_id: Annotated[str | None, Header(max_length=30)] = None,
+    last_event_id: Annotated[str | None, Header(pattern=r"^[0-9]{1,18}$")] = None,
 ) -> Any:
     """Server-Sent Events: every new ledger event of the operation, as it is appended."""
     who.require(Permission.READ, operation)
     if not await run_in_threadpool(ctx.live.known, operation):
         raise NotFound(f"operation {operation!r} has not been opened")
-    if last_event_id is not None and last_event_id.isdigit():
+    if last_event_id is not None:  # ASCII digits only: "²" is a digit to isdigit()
         after = max(after, int(last_event_id))
     backlog = await run_in_threadpool(
         lambda: list(ctx.ledger.read(after=after, stream=operation_stream(operation)))

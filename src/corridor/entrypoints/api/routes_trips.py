@@ -15,7 +15,7 @@ from corridor.domain.custody import counts
 from corridor.entrypoints.api.answers import answered
 from corridor.entrypoints.api.auth import Caller, Context, kept_json, shown
 from corridor.entrypoints.api.errors import ERROR_RESPONSES
-from corridor.entrypoints.api.guard import idempotency_key
+from corridor.entrypoints.api.guard import first_arrival, idempotency_key
 from corridor.entrypoints.api.models import (
     ID_PATTERN,
     AtSite,
@@ -47,7 +47,8 @@ def run(
 ) -> Outcome:
     """Check the caller may, then hand the command to its handler."""
     who.require(permission, command.operation)
-    return handle(ctx.services, command, who.actor, idempotency_key(request.state))
+    state = request.state
+    return handle(ctx.services, command, who.actor, idempotency_key(state), first_arrival(state))
 
 
 def _trips_view(record: OperationRecord) -> list[dict[str, Any]]:

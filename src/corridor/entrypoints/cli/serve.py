@@ -109,7 +109,7 @@ def serve(
     settings = Settings.from_environment()
     url = db or settings.db_url
     master = _start_up_key(url, key_file or settings.key_file, key, demo)
-    context = open_context(url, master)
+    context = open_context(url, master, settings.ledger_pool)
     if demo:
         _open_demo(context)
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
