@@ -66,7 +66,8 @@ def _get_paths(world: ApiWorld) -> list[str]:
     """Every documented GET path, its parameters filled from the seeded operation."""
     fill = {"operation": OPERATION, "trip": "bus-2", "convoy": "convoy-1",
             "incident": _first(world, "incidents", "incident"),
-            "alert": _first(world, "alerts", "alert"), "person": "person-none"}  # fmt: skip
+            "alert": _first(world, "alerts", "alert"), "person": "person-none",
+            "kind": "hxl", "request": "tracing-none"}  # fmt: skip
     documented = world.client.get("/openapi.json").json()["paths"]
     return [
         re.sub(r"{(\w+)}", lambda m: fill[m.group(1)], path)
