@@ -14,9 +14,11 @@ must pass, and the next round first re-sends the command that was in flight
   nevertheless committed (not an error: the retry returns them).
 
 Also the single-command write rate against the disk's fsync rate on SQLite
-(median of back-to-back pairs, as in `bench_ledger`). The idle-burst
-descriptor count of issue 11 needs the API's connection pool, which is not
-part of this branch; it is left out here.
+(median of back-to-back pairs, as in `bench_ledger`), and the idle-burst
+count: the API's ledger (its bounded pool) takes three bursts of requests on
+new threads, each after an idle spell, and the process's open descriptors
+(SQLite) or the server's sessions (PostgreSQL) are counted after each burst;
+`leaked` is the growth from the first burst to the last (goal 0).
 
 `python -m bench faults` (about two minutes; `--quick`: a few seconds).
 """
@@ -30,6 +32,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +111,7 @@ def run(quick: bool) -> dict[str, Any]:
 
                 url = create_database(cluster, "faults")
                 figures["postgresql"] = campaign(url, rounds, rng)
+            figures["idle_bursts"] = _burst_figures(base, cluster, 1.0 if quick else 11.0)
         single = 200 if quick else 1_000
         with open_store(f"sqlite:///{base / 'single.db'}") as store:
             appends = append_figures(store, single, 1, base)
@@ -119,7 +123,64 @@ def run(quick: bool) -> dict[str, Any]:
                 "single_commands_share_of_fsync",
             )
         }
-    figures["idle_burst_descriptors"] = (
-        "not measured: the API's connection pool is not in this branch"
-    )
+    return figures
+
+
+BURSTS = 3
+BURST_THREADS = 39
+"""As many new threads as a burst of requests started in the field campaign."""
+
+
+def idle_bursts(url: str, count: Callable[[], int], idle: float) -> dict[str, Any]:
+    """Open descriptors or sessions after each burst that follows an idle spell."""
+    from corridor.domain.events import NewEvent
+    from corridor.entrypoints.api.context import open_context
+    from corridor.protection.keys import MasterKey
+
+    context = open_context(url, MasterKey.generate())
+    seen: list[int] = []
+    try:
+        for round_ in range(BURSTS):
+            time.sleep(idle)
+
+            def work(index: int, round_: int = round_) -> None:
+                context.ledger.head()
+                event = NewEvent("operation-burst", "burst", {"round": round_, "at": index})
+                context.ledger.append([event], actor="burst")
+
+            threads = [threading.Thread(target=work, args=(i,)) for i in range(BURST_THREADS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            seen.append(count())
+    finally:
+        context.close()
+    return {"after_each_burst": seen, "leaked": seen[-1] - seen[0], "idle_seconds": idle}
+
+
+def _burst_figures(base: Path, cluster: Any, idle: float) -> dict[str, Any]:
+    import psutil
+
+    figures = {"sqlite_descriptors": idle_bursts(
+        f"sqlite:///{base / 'bursts.db'}", psutil.Process().num_fds, idle
+    )}  # fmt: skip
+    if cluster is not None:
+        import sqlalchemy as sa
+        from tests.support.postgres import create_database
+
+        from corridor.adapters.ledger.postgres import sqlalchemy_url
+
+        url = create_database(cluster, "bursts")
+        watcher = sa.create_engine(sqlalchemy_url(url), poolclass=sa.pool.NullPool)
+        query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+
+        def sessions() -> int:
+            with watcher.connect() as connection:
+                return int(connection.exec_driver_sql(query).scalar_one()) - 1
+
+        try:
+            figures["postgresql_sessions"] = idle_bursts(url, sessions, idle)
+        finally:
+            watcher.dispose()
     return figures

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Annotated, Any
 
@@ -99,6 +99,30 @@ def list_events(
     return shown(who, page)
 
 
+async def _follow(
+    feed: Feed,
+    backlog: list[RecordedEvent],
+    start: int,
+    message: Callable[[RecordedEvent], dict[str, Any]],
+) -> AsyncIterator[dict[str, Any]]:
+    """The backlog, then every newer event the feed reads, for one subscriber."""
+    seen = start
+    for event in backlog:
+        yield message(event)
+    feed.subscribers += 1
+    await feed.start(start)
+    try:
+        while True:
+            async with feed.changed:
+                await feed.changed.wait_for(partial(_newer, feed, seen))
+                fresh = [e for e in feed.events if e.sequence > seen]
+            for event in fresh:
+                seen = event.sequence
+                yield message(event)
+    finally:
+        feed.subscribers -= 1
+
+
 @router.get("/operations/{operation}/stream", response_class=EventSourceResponse)
 async def stream_events(
     operation: OperationId,
@@ -124,21 +148,4 @@ async def stream_events(
         view = shown(who, event_view(event, who.role))
         return {"id": str(event.sequence), "event": event.type, "data": json.dumps(view)}
 
-    async def events() -> AsyncIterator[dict[str, Any]]:
-        seen = start
-        for event in backlog:
-            yield message(event)
-        feed.subscribers += 1
-        await feed.start(start)
-        try:
-            while True:
-                async with feed.changed:
-                    await feed.changed.wait_for(partial(_newer, feed, seen))
-                    fresh = [e for e in feed.events if e.sequence > seen]
-                for event in fresh:
-                    seen = event.sequence
-                    yield message(event)
-        finally:
-            feed.subscribers -= 1
-
-    return EventSourceResponse(events(), ping=15)
+    return EventSourceResponse(_follow(feed, backlog, start, message), ping=15)
