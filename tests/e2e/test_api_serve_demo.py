@@ -53,6 +53,15 @@ def test_the_demo_server_opens_its_operation_and_prints_a_working_token(tmp_path
                           headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
         assert (clock["mode"], clock["speed"]) == ("exercise", 60)
         assert clock["now"].startswith("2016-12-15"), clock
+        # A simulated run plays in as the clock passes: trips board within a minute.
+        auth = {"Authorization": f"Bearer {token}"}
+        moving = time.monotonic() + 60
+        trips: list[dict[str, object]] = []
+        while not trips:
+            assert time.monotonic() < moving, "no trip moved within a minute"
+            time.sleep(1)
+            trips = httpx.get(f"{url}/operations/{OPERATION}/trips", headers=auth).json()
+        assert {t["vehicle"] for t in trips} <= set(bundled.vehicle_ids())
         assert httpx.get(f"{url}/openapi.json").json()["info"]["title"] == "corridor"
     finally:
         process.terminate()

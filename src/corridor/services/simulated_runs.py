@@ -31,7 +31,14 @@ from corridor.simulation.engine import Simulation
 from corridor.simulation.montecarlo import Study, run_seeds
 from corridor.simulation.trace import TraceEvent
 
-__all__ = ["record_run_zero", "record_simulated_run", "trip_lifecycle"]
+__all__ = [
+    "Timeline",
+    "record_run_zero",
+    "record_simulated_run",
+    "run_timeline",
+    "run_zero_timeline",
+    "trip_lifecycle",
+]
 
 MONITOR = "simulation"
 TURNED_BACK = "turned back under the simulated deal"
@@ -98,6 +105,29 @@ def _when(event: AgreementEvent) -> datetime:
     return found
 
 
+Timeline = list[tuple[datetime, list[NewEvent]]]
+"""A run's events on an operation's stream, each group at the operation time it happened."""
+
+
+def run_timeline(
+    operation: str,
+    scenario: Scenario,
+    deal: Sequence[AgreementEvent],
+    trace: Sequence[TraceEvent],
+    at: Callable[[float], datetime],
+) -> Timeline:
+    """The deal's events and the trips' custody events of one run, in time order."""
+    timed: list[tuple[datetime, int, int, list[NewEvent]]] = []
+    for index, fact in enumerate(deal):
+        timed.append((_when(fact), 0, index, deal_events(operation, (fact,))))
+    for index, (minute, steps) in enumerate(trip_lifecycle(scenario, trace)):
+        moment = at(minute)
+        timed.append((moment, 1, index, custody_events(operation, steps, moment)))
+    # Stable in time: the deal's decision on a dispatch comes before the trip it lets go.
+    timed.sort(key=lambda item: (item[0], item[1], item[2]))
+    return [(moment, events) for moment, _, _, events in timed]
+
+
 def record_simulated_run(
     services: Services,
     operation: str,
@@ -112,15 +142,8 @@ def record_simulated_run(
     """Open `operation` on `ref` under its deal with the run after it: one command."""
     call = Call(actor, services.wall.now())
     opened = opening(services, OpenOperation(operation, ref, scenario.name), call)
-    timed: list[tuple[datetime, int, int, list[NewEvent]]] = []
-    for index, fact in enumerate(deal):
-        timed.append((_when(fact), 0, index, deal_events(operation, (fact,))))
-    for index, (minute, steps) in enumerate(trip_lifecycle(scenario, trace)):
-        moment = at(minute)
-        timed.append((moment, 1, index, custody_events(operation, steps, moment)))
-    # Stable in time: the deal's decision on a dispatch comes before the trip it lets go.
-    timed.sort(key=lambda item: (item[0], item[1], item[2]))
-    run = [event for *_, events in timed for event in events]
+    timeline = run_timeline(operation, scenario, deal, trace, at)
+    run = [event for _, events in timeline for event in events]
 
     def decide(_: Any) -> list[NewEvent]:
         return [*opened.events, *run]
@@ -128,16 +151,29 @@ def record_simulated_run(
     return services.live.command(operation, decide, actor, opening=True)
 
 
-def record_run_zero(
-    services: Services, operation: str, ref: str, study: Study, agreement: Agreement, seed: int
-) -> AppendResult:
-    """Run 0 of a study again with the deal's events and the trace kept, and record it."""
+def _run_zero(
+    study: Study, agreement: Agreement, seed: int
+) -> tuple[AgreementGate, list[TraceEvent]]:
     gate = AgreementGate(agreement, study.scenario, record=True)
     trace: list[TraceEvent] = []
     Simulation(
         study.scenario, study.model, study.options, gate, run_seeds(seed, 0), plan=study.plan,
         observer=trace.append,
     ).run(0)  # fmt: skip
+    return gate, trace
+
+
+def record_run_zero(
+    services: Services, operation: str, ref: str, study: Study, agreement: Agreement, seed: int
+) -> AppendResult:
+    """Run 0 of a study again with the deal's events and the trace kept, and record it."""
+    gate, trace = _run_zero(study, agreement, seed)
     return record_simulated_run(
         services, operation, ref, study.scenario, gate.events, trace, gate.at
     )
+
+
+def run_zero_timeline(operation: str, study: Study, agreement: Agreement, seed: int) -> Timeline:
+    """Run 0 of a study as a timeline to play into a live operation (the demo's)."""
+    gate, trace = _run_zero(study, agreement, seed)
+    return run_timeline(operation, study.scenario, gate.events, trace, gate.at)

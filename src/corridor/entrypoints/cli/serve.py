@@ -24,6 +24,7 @@ from corridor.settings import Settings
 
 if TYPE_CHECKING:
     from corridor.entrypoints.api.context import ApiContext
+    from corridor.services.playback import Playback
 
 DEMO = "east-aleppo-2016"
 DEMO_FROM = datetime(2016, 12, 15, 5, 0, tzinfo=timezone(timedelta(hours=2)))
@@ -32,17 +33,31 @@ DEMO_SPEED = 60.0
 """...an hour of the operation each wall minute."""
 
 
-def _open_demo(context: ApiContext) -> None:
-    """The demo operation opened as an exercise under its agreement, a coordinator token shown."""
+def _open_demo(context: ApiContext) -> Playback:
+    """The demo operation opened as an exercise under its agreement, a coordinator token shown,
+    and a simulated run of it playing into the ledger as the exercise clock passes."""
+    from corridor.adapters.agreement_file import load_agreement_ref
     from corridor.services.bus import handle
     from corridor.services.commands import OpenOperation
+    from corridor.services.playback import Playback
+    from corridor.services.simulated_runs import run_zero_timeline
+    from corridor.simulation.montecarlo import Study
 
     if not context.live.known(DEMO):
         opening = OpenOperation(DEMO, DEMO, clock_start=DEMO_FROM, clock_speed=DEMO_SPEED)
         handle(context.services, opening, "coordinator:demo")
+    loaded = load_agreement_ref(DEMO)
+    timeline = run_zero_timeline(DEMO, Study(loaded.scenario), loaded.agreement, seed=0)
+    playback = Playback(context.services, DEMO, timeline)
+    playback.start()
+    err_console.print(
+        f"demo: a simulated run plays in as the clock passes ({len(timeline)} steps, "
+        f"{playback.played} already played); the first convoys board within a minute"
+    )
     secret, record = issue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
     err_console.print(f"operation {DEMO} is open; coordinator token ({record.id}, shown once):")
     console.print(secret)
+    return playback
 
 
 def _start_up_key(url: str, key_path: Path, value: str | None, demo: bool) -> MasterKey:
@@ -110,8 +125,7 @@ def serve(
     url = db or settings.db_url
     master = _start_up_key(url, key_file or settings.key_file, key, demo)
     context = open_context(url, master, settings.ledger_pool)
-    if demo:
-        _open_demo(context)
+    playback = _open_demo(context) if demo else None
     err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     err_console.print(f"dashboard: http://{host}:{port}/  (sign in with a token)")
     with terminate_as_exit():
@@ -120,5 +134,7 @@ def serve(
             api.state.checkpoints = settings.checkpoints
             uvicorn.run(api, host=host, port=port, log_level="warning")
         finally:
+            if playback is not None:
+                playback.stop()
             context.close()
             settle_ledger(sqlite_path(url))
