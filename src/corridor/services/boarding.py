@@ -15,7 +15,7 @@ nobody's data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from corridor.domain.custody import TripStage
 from corridor.domain.door import Rejected, check_board
@@ -50,7 +50,7 @@ def board_by_manifest(
     if twice:
         raise IntegrityError(f"person {twice[0]} is on the manifest of trip {trip} twice")
 
-    def check(record: OperationRecord) -> tuple[str, frozenset[Group]]:
+    def check(record: OperationRecord) -> tuple[str, frozenset[Group], date]:
         planned = record.book.trips.get(trip)
         if planned is None:
             raise NotFound(f"no trip {trip!r} in operation {operation!r}; plan it first")
@@ -68,10 +68,10 @@ def board_by_manifest(
         carried = frozenset(
             t.group for t in record.book.tallies() if t.movement == planned.movement
         )
-        return planned.movement, carried
+        boarded = at or record.clock.now(services.wall.now())
+        return planned.movement, carried, boarded.date()
 
-    movement, carried = live.read(operation, check)
-    day = (at or live.read(operation, lambda r: r.clock.now(services.wall.now()))).date()
+    movement, carried, day = live.read(operation, check)
     records = personal.open_many(who, operation, manifest, PURPOSE)
     groups: dict[str, Group] = {}
     for index, person in enumerate(records):

@@ -85,14 +85,18 @@ class PlanTrip:
 
 
 @dataclass(frozen=True)
-class BoardTrip:
-    """A boarding count by group (boarding by manifest: `services.boarding`)."""
+class TripCount:
+    """A count of one trip's people by group at a site (boarding, checkpoint, arrival)."""
 
     operation: str
     trip: str
     site: str
     counts: Counts
     at: datetime | None = None
+
+
+class BoardTrip(TripCount):
+    """A boarding count by group (boarding by manifest: `services.boarding`)."""
 
 
 @dataclass(frozen=True)
@@ -117,28 +121,18 @@ class DepartTrip:
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class CountTrip:
+class CountTrip(TripCount):
     """A monitor's headcount at a checkpoint; under a deal also the request to cross."""
 
-    operation: str
-    trip: str
-    site: str
-    counts: Counts
-    at: datetime | None = None
+
+class ArriveTrip(TripCount):
+    """The arrival count at a destination."""
 
 
 @dataclass(frozen=True)
-class ArriveTrip:
-    operation: str
-    trip: str
-    site: str
-    counts: Counts
-    at: datetime | None = None
+class TripStop:
+    """A trip stopped on the road at a site, with the reason (neutral roles read it)."""
 
-
-@dataclass(frozen=True)
-class HaltTrip:
     operation: str
     trip: str
     site: str
@@ -146,13 +140,12 @@ class HaltTrip:
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class TurnBackTrip:
-    operation: str
-    trip: str
-    site: str
-    reason: str
-    at: datetime | None = None
+class HaltTrip(TripStop):
+    """Halt a trip where it is."""
+
+
+class TurnBackTrip(TripStop):
+    """Turn a trip back; its people wait again once it returns."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +173,8 @@ class DepartConvoy:
 
 
 @dataclass(frozen=True)
-class CountConvoy:
-    """One count per trip of the convoy at one checkpoint (trip id -> counts)."""
+class ConvoyCounts:
+    """One count per trip of a convoy at one site (trip id -> counts)."""
 
     operation: str
     convoy: str
@@ -190,31 +183,31 @@ class CountConvoy:
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class ArriveConvoy:
-    operation: str
-    convoy: str
-    site: str
-    counts: tuple[tuple[str, Counts], ...]
-    at: datetime | None = None
+class CountConvoy(ConvoyCounts):
+    """Every trip of the convoy counted at a checkpoint; each count asks to cross."""
+
+
+class ArriveConvoy(ConvoyCounts):
+    """The arrival count of every trip of the convoy."""
 
 
 @dataclass(frozen=True)
-class HaltConvoy:
-    operation: str
-    convoy: str
-    site: str
-    reason: str
-    at: datetime | None = None
+class ConvoyStop:
+    """Every trip of a convoy stopped on the road at a site, with the reason."""
 
-
-@dataclass(frozen=True)
-class TurnBackConvoy:
     operation: str
     convoy: str
     site: str
     reason: str
     at: datetime | None = None
+
+
+class HaltConvoy(ConvoyStop):
+    """Halt every trip of the convoy where it is."""
+
+
+class TurnBackConvoy(ConvoyStop):
+    """Turn every trip of the convoy back."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from corridor.domain.figures import side_by_side
 from corridor.errors import NotFound
 from corridor.protection.access import AccessRole
 from corridor.protection.redaction import redact_event
+from corridor.services.bus import Outcome
 from corridor.services.live import OperationRecord
 
 
@@ -43,6 +44,23 @@ def command_view(result: AppendResult, role: AccessRole) -> dict[str, Any]:
         "last_sequence": result.last_sequence,
         "events": [event_view(e, role) for e in result.events],
     }
+
+
+def outcome_view(outcome: Outcome, role: AccessRole) -> dict[str, Any]:
+    """A command's answer as every interface gives it: its events as `role` may see them,
+    what the deal decided in it (first `decision`, all `decisions`), and the handler's
+    extras; `ok` is false when the deal refused any part of it."""
+    body = command_view(outcome.result, role)
+    decisions = outcome.decisions
+    if decisions:
+        body["decision"] = decisions[0]["decision"]
+        body["decisions"] = [
+            {"request": d["request"], "decision": d["decision"]} for d in decisions
+        ]
+    body.update(outcome.extras)
+    if outcome.refused:
+        body["ok"] = False
+    return body
 
 
 def tally_view(tally: Tally) -> dict[str, Any]:

@@ -14,23 +14,16 @@ from fastapi.responses import JSONResponse
 from corridor.entrypoints.api.auth import shown
 from corridor.protection.access import Principal
 from corridor.services.bus import Outcome
-from corridor.services.views import command_view
+from corridor.services.views import outcome_view
 
 REFUSED = 409
 
 
 def answered(who: Principal, outcome: Outcome, status: int = 200) -> JSONResponse:
     """The JSON answer to a command; 409 when the deal refused any part of it."""
-    body: dict[str, Any] = command_view(outcome.result, who.role)
-    decisions = outcome.decisions
-    if decisions:
-        body["decision"] = decisions[0]["decision"]
-        body["decisions"] = [
-            {"request": d["request"], "decision": d["decision"]} for d in decisions
-        ]
-    body.update(outcome.extras)
+    body: dict[str, Any] = outcome_view(outcome, who.role)
     if outcome.refused:
-        blocked = next(d["decision"] for d in decisions if not d["decision"]["allowed"])
-        body.update(ok=False, status=REFUSED, error=blocked["explanation"])
+        refusal = next(d["decision"] for d in outcome.decisions if not d["decision"]["allowed"])
+        body.update(status=REFUSED, error=refusal["explanation"])
         status = REFUSED
     return JSONResponse(shown(who, body), status_code=status)

@@ -99,8 +99,9 @@ def _read(db: str | None, operation: str, view: Callable[[OperationRecord], Any]
 def state(operation: str = OPERATION, db: str | None = DB, as_json: bool = JSON) -> None:
     """The operation as the API shows it: trips, people, custody, the deal's figures, the clock."""
     with services(db) as found:
-        data = found.live.read(operation, state_view)
-        now = found.live.read(operation, found.clock_view)["now"]
+        data, now = found.live.read(
+            operation, lambda record: (state_view(record), found.clock_view(record)["now"])
+        )
     if as_json:
         emit_json(data)
         return

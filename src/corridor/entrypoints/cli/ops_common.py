@@ -27,7 +27,8 @@ from corridor.protection.access import AccessRole
 from corridor.services.bus import Outcome, Services, handle
 from corridor.services.commands import Command
 from corridor.services.personal_data import PersonalData
-from corridor.services.views import command_view
+from corridor.services.ports import LedgerStore
+from corridor.services.views import outcome_view
 from corridor.settings import Settings
 
 app = typer.Typer(
@@ -81,8 +82,10 @@ def services(db: str | None, *, existing: bool = True) -> Iterator[Services]:
 
 
 @contextmanager
-def personal_data(db: str | None, key_file: Path | None) -> Iterator[PersonalData]:
-    """The vault of the ledger `db` names, opened with its key (checked at the door)."""
+def personal_data(
+    db: str | None, ledger: LedgerStore, key_file: Path | None
+) -> Iterator[PersonalData]:
+    """The vault beside `ledger` (the one `db` names), opened with its key, checked first."""
     from corridor.adapters.vault.store import SqlPersonVault
     from corridor.bootstrap import confirm_vault_key
     from corridor.protection.keys import load_key
@@ -93,8 +96,7 @@ def personal_data(db: str | None, key_file: Path | None) -> Iterator[PersonalDat
     confirm_vault_key(url, master, f"key file {path}")
     vault = SqlPersonVault(url)
     try:
-        with open_existing(db) as ledger:
-            yield PersonalData(ledger, vault, master)
+        yield PersonalData(ledger, vault, master)
     finally:
         vault.close()
 
@@ -124,17 +126,7 @@ def show(outcome: Outcome, as_json: bool) -> None:
 
 def answer(outcome: Outcome) -> dict[str, Any]:
     """The API's answer to a coordinator, so scripts read one shape from both."""
-    body = command_view(outcome.result, AccessRole.COORDINATOR)
-    decisions = outcome.decisions
-    if decisions:
-        body["decision"] = decisions[0]["decision"]
-        body["decisions"] = [
-            {"request": d["request"], "decision": d["decision"]} for d in decisions
-        ]
-    body.update(outcome.extras)
-    if outcome.refused:
-        body["ok"] = False
-    return body
+    return outcome_view(outcome, AccessRole.COORDINATOR)
 
 
 def _subject(data: dict[str, Any]) -> str:

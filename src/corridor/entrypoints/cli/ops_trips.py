@@ -79,7 +79,7 @@ def board(
         return
     if count:
         raise InvalidInput("give --count or --manifest, not both")
-    with services(db) as found, personal_data(db, key_file) as personal:
+    with services(db) as found, personal_data(db, found.live.ledger, key_file) as personal:
         monitor = Principal(actor, operation, AccessRole.MONITOR, "command line")
         outcome = board_by_manifest(
             found, personal, monitor, operation, trip, site, manifest, at_option(at), key
