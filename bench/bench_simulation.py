@@ -35,7 +35,7 @@ from corridor.simulation.deal import AgreementDeal
 from corridor.simulation.montecarlo import DaskCluster, InProcess, LocalProcesses, Study, run_one
 
 ROOT = Path(__file__).resolve().parent.parent
-DISRUPTION = ROOT / "docs" / "disruption-east-aleppo-2016.yaml"
+DISRUPTION = ROOT / "src" / "corridor" / "scenarios" / "east-aleppo-2016.disruption.yaml"
 
 
 def _studies() -> tuple[Study, Study]:

@@ -253,16 +253,14 @@ def test_remembered_answers_change_nothing_in_a_run() -> None:
 @pytest.mark.slow
 def test_remembered_answers_change_nothing_in_a_bundled_run() -> None:
     """With the bundled deal and disruption model, remembering answers leaves the run unchanged."""
-    from pathlib import Path
-
     from corridor.adapters.agreement_file import agreement_of
-    from corridor.adapters.disruption_file import load_disruption_file
+    from corridor.adapters.disruption_file import bundled_disruption, load_disruption_file
     from corridor.adapters.scenario_file import load_scenario_document, resolve_scenario
 
     path = resolve_scenario("east-aleppo-2016")
     document = load_scenario_document(path)
     scenario = document.scenario
-    disruption = Path(__file__).resolve().parents[2] / "docs" / "disruption-east-aleppo-2016.yaml"
+    disruption = bundled_disruption(path)
     model = load_disruption_file(disruption, scenario)
     deal = agreement_of(document, path).agreement
     seeds = (11, 12, 13, 14)

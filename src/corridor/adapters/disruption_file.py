@@ -103,7 +103,8 @@ class HandlingModel(_Strict):
 
 class TimelineModel(_Strict):
     action: Literal["halt", "turn-back", "incident"]
-    start: str = Field(alias="from")
+    start: str | None = Field(default=None, alias="from")
+    at: str | None = None
     end: str | None = Field(default=None, alias="to")
     movement: str | None = None
     corridor: str | None = None
@@ -116,6 +117,7 @@ class TimelineModel(_Strict):
 
 
 class DisruptionFile(_Strict):
+    start: str | None = None
     incidents: list[IncidentModel] = Field(default_factory=list)
     checkpoints: list[CheckpointModel] = Field(default_factory=list)
     breakdowns: BreakdownModel = Field(default_factory=BreakdownModel)
@@ -134,6 +136,8 @@ class _Reader:
 
     doc: MarkedDocument
     scenario: Scenario
+    start: str | None = None
+    """The file's own operation start, when it gives one; else the scenario's."""
 
     def __post_init__(self) -> None:
         self.problems: list[Problem] = []
@@ -141,6 +145,25 @@ class _Reader:
         start = datetime.fromisoformat(self.scenario.start)
         self.zone = zone
         self.zero = start if start.tzinfo else start.replace(tzinfo=zone)
+        self.local_start: str | None = None
+        if self.start is not None:
+            self.read_start(self.start)
+
+    def read_start(self, text: str) -> None:
+        """The operation's start from the file: minute zero of the run, in the scenario's zone."""
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                "start",
+                f"expected a start instant like 2016-12-15T14:30+02:00, found {text!r}",
+            )
+            return
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        self.zero = moment
+        local = moment.astimezone(self.zone).replace(tzinfo=None)
+        self.local_start = local.isoformat(timespec="minutes")
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
@@ -163,7 +186,8 @@ class _Reader:
             moment = moment.replace(tzinfo=self.zone)
         minutes = (moment - self.zero) / timedelta(minutes=1)
         if minutes < 0:
-            self.fail(path, f"{text} is before the operation starts ({self.scenario.start})")
+            start = self.zero.isoformat(timespec="minutes")
+            self.fail(path, f"{text} is before the operation starts ({start})")
             return 0.0
         return minutes
 
@@ -281,7 +305,13 @@ class _Reader:
         self.known("corridor", item.corridor, corridors, f"{path}.corridor")
         self.known("site", item.site, sites, f"{path}.site")
         action = Scripted(item.action)
-        start = self.minute(item.start, f"{path}.from")
+        written = item.start if item.start is not None else item.at
+        if item.start is not None and item.at is not None:
+            self.fail(f"{path}.at", "give from: or at: (the same time), not both")
+        if written is None:
+            self.fail(path, "missing required field 'from' (or 'at': when it happens)")
+            written = "+0m"
+        start = self.minute(written, f"{path}.{'from' if item.start is not None else 'at'}")
         end = start
         scopes = [n for n in ("movement", "corridor", "site") if getattr(item, n) is not None]
         if action is Scripted.INCIDENT:
@@ -299,7 +329,7 @@ class _Reader:
             else:
                 end = self.minute(item.end, f"{path}.to")
                 if end <= start:
-                    self.fail(f"{path}.to", f"must be after from ({item.start}), found {item.end}")
+                    self.fail(f"{path}.to", f"must be after from ({written}), found {item.end}")
             if len(scopes) > 1:
                 self.fail(
                     path, f"name one of movement, corridor or site, found {', '.join(scopes)}"
@@ -369,13 +399,50 @@ class _Reader:
         return False
 
 
-def parse_disruption(doc: MarkedDocument, scenario: Scenario, prefix: str = "") -> DisruptionModel:
-    """Validate a disruption document against its scenario; InvalidInput lists every problem.
+@dataclass(frozen=True)
+class ChosenDisruption:
+    """The disruption model a run uses, where it came from, and the start it may set.
 
-    `prefix` names the section in field paths when it sits inside a scenario file.
+    `source` is what `simulate` prints and records: `none`, `scenario`
+    (an inline section), or the file's name. `start` is the file's own
+    operation start, local in the scenario's zone without offset (the
+    scenario's `start` spelling), when it gives one.
+    """
+
+    model: DisruptionModel
+    source: str
+    start: str | None = None
+
+    @property
+    def quiet(self) -> bool:
+        return self.source == NONE
+
+    def describe(self) -> str:
+        """One line for the console and the report."""
+        if self.quiet:
+            return "disruption model: none (a quiet operation: no incidents, halts or breakdowns)"
+        return f"disruption model: {self.source}"
+
+    def scenario(self, scenario: Scenario) -> Scenario:
+        """`scenario` with the file's start as minute zero, when the file gives one."""
+        return scenario if self.start is None else replace(scenario, start=self.start)
+
+
+NONE = "none"
+BUNDLED = "bundled"
+SUFFIX = ".disruption.yaml"
+
+
+def read_disruption(
+    doc: MarkedDocument, scenario: Scenario, prefix: str = ""
+) -> tuple[DisruptionModel, str | None]:
+    """Validate a disruption document; the model and the file's start (or None).
+
+    InvalidInput lists every problem. `prefix` names the section in field
+    paths when it sits inside a scenario file.
     """
     if doc.data is None:
-        return DisruptionModel()
+        return DisruptionModel(), None
     if not isinstance(doc.data, dict):
         line, column = doc.where("")
         problem = Problem(doc.filename, line, column, "", "expected a mapping of disruption fields")
@@ -385,11 +452,19 @@ def parse_disruption(doc: MarkedDocument, scenario: Scenario, prefix: str = "") 
     except ValidationError as error:
         problems = problems_from(error, DisruptionFile, doc)
         raise _invalid(doc.filename, problems, prefix) from None
-    reader = _Reader(doc, scenario)
+    reader = _Reader(doc, scenario, data.start)
     model = reader.read(data)
     if reader.problems:
         raise _invalid(doc.filename, reader.problems, prefix)
-    return model
+    return model, reader.local_start
+
+
+def parse_disruption(doc: MarkedDocument, scenario: Scenario, prefix: str = "") -> DisruptionModel:
+    """Validate a disruption document against its scenario; InvalidInput lists every problem.
+
+    Times count from the file's `start` when it gives one (see `read_disruption`).
+    """
+    return read_disruption(doc, scenario, prefix)[0]
 
 
 def _invalid(filename: str, problems: list[Problem], prefix: str = "") -> InvalidInput:
@@ -402,21 +477,48 @@ def _invalid(filename: str, problems: list[Problem], prefix: str = "") -> Invali
 
 def load_disruption_file(path: str | Path, scenario: Scenario) -> DisruptionModel:
     """A disruption model from its own YAML file."""
-    file = Path(path)
+    return _load_file(Path(path), scenario)[0]
+
+
+def _load_file(file: Path, scenario: Scenario) -> tuple[DisruptionModel, str | None]:
     if not file.is_file():
         raise InvalidInput(f"{file}: no such disruption file")
-    return parse_disruption(load_yaml_file_with_marks(file, str(file)), scenario)
+    return read_disruption(load_yaml_file_with_marks(file, str(file)), scenario)
 
 
-def disruption_of(
-    document: ScenarioDocument, override: str | Path | None = None
-) -> DisruptionModel:
-    """The model for a scenario: `override` if given, else its `disruption:` section, else quiet."""
-    if override is not None:
-        return load_disruption_file(override, document.scenario)
+def bundled_disruption(path: Path) -> Path:
+    """The disruption model shipped beside the scenario file `path`: `<name>.disruption.yaml`."""
+    return path.with_name(path.name.removesuffix(".yaml") + SUFFIX)
+
+
+def choose_disruption(
+    document: ScenarioDocument, path: Path | None = None, choice: str | None = None
+) -> ChosenDisruption:
+    """The model `simulate --disruption CHOICE` runs (see docs/disruption-format.md).
+
+    `none`: a quiet operation. `bundled`: the file shipped beside the scenario
+    (`east-aleppo-2016.disruption.yaml`). Any other text: a file. No choice:
+    the scenario's own `disruption:` section, else none; the bundled model is
+    a what-if of estimated risks and is run only when asked for.
+    """
+    if choice == NONE:
+        return ChosenDisruption(DisruptionModel(), NONE)
+    if choice == BUNDLED:
+        file = bundled_disruption(path or document.base_dir / f"{document.scenario.id}.yaml")
+        if not file.is_file():
+            raise InvalidInput(
+                f"--disruption bundled: no {file.name} beside scenario {document.scenario.id}; "
+                "give a file, or none"
+            )
+        model, start = _load_file(file, document.scenario)
+        return ChosenDisruption(model, f"{BUNDLED} ({file.name})", start)
+    if choice is not None:
+        file = Path(choice)
+        model, start = _load_file(file, document.scenario)
+        return ChosenDisruption(model, str(file), start)
     raw = document.disruption_raw
     if raw is None:
-        return DisruptionModel()
+        return ChosenDisruption(DisruptionModel(), NONE)
     if raw.file is not None and not raw.file.is_file():
         line, column = raw.position
         problem = Problem(
@@ -427,6 +529,15 @@ def disruption_of(
             f"no disruption file {raw.value!r} beside the scenario",
         )
         raise InvalidInput("disruption file not found", [problem])
-    return parse_disruption(
+    model, start = read_disruption(
         raw.document(), document.scenario, "disruption" if raw.is_inline else ""
     )
+    source = "scenario (inline section)" if raw.is_inline else f"scenario ({raw.value})"
+    return ChosenDisruption(model, source, start)
+
+
+def disruption_of(
+    document: ScenarioDocument, override: str | Path | None = None
+) -> DisruptionModel:
+    """The model for a scenario: `override` if given, else its `disruption:` section, else quiet."""
+    return choose_disruption(document, None, None if override is None else str(override)).model

@@ -4,18 +4,22 @@ Charts are drawn with matplotlib's Agg backend into PNGs embedded as base64,
 so the page opens offline, from a USB stick, in a field office with no
 internet. The page shows cumulative people moved per movement with p10-p90
 bands, the spread of person-hours waiting aboard and at pickup sites, the
-reciprocity balance, and the sweep when there is one.
+reciprocity balance, and the sweep when there is one. Times are calendar times
+in the operation's zone; the page says which disruption model ran, and says so
+plainly when none did.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, select_autoescape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunMetrics
@@ -35,7 +39,14 @@ img { max-width: 100%; }
 <h1>Simulation of {{ s.scenario }}</h1>
 <p class="note">{{ s.runs }} runs, seed {{ s.seed }}, {{ s.people }} people;
 deal: {{ s.deal or "open" }}; vehicles: {{ s.policy or "dispatch" }};
-deadline {{ s.deadline_hours }} h, horizon {{ s.horizon_hours }} h.
+start {{ s.start }} ({{ s.timezone }} time); deadline {{ s.deadline_at }},
+horizon {{ s.horizon_at }}.</p>
+<p class="note" id="disruption">{% if (s.disruption or "none") == "none" -%}
+Disruption model: none. This is a quiet operation: no incidents, halts or breakdowns were played.
+{%- else -%}
+Disruption model: {{ s.disruption }}.
+{%- endif %}</p>
+<p class="note">
 {{ (100 * s.cleared_share) | round(1) }}% of runs moved everyone within the horizon.
 Convergence: 95% CI half-width of mean clearance is
 {{ (100 * s.convergence.ci_half_width_ratio) | round(2) }}% of the mean
@@ -47,7 +58,17 @@ Convergence: 95% CI half-width of mean clearance is
 <tr><td>{{ label }}</td><td>{{ n(d.p10) }}</td><td>{{ n(d.p50) }}</td><td>{{ n(d.p90) }}</td>
 <td>{{ n(d.mean) }} ({{ n(d.ci95[0]) }} to {{ n(d.ci95[1]) }})</td></tr>
 {% endfor %}
+<tr><td>everyone arrived by</td><td>{{ s.clearance_at.p10 }}</td><td>{{ s.clearance_at.p50 }}</td>
+<td>{{ s.clearance_at.p90 }}</td><td>{{ s.clearance_at.mean }}</td></tr>
 </table>
+<h2>Last person arrived, per movement ({{ s.timezone }} time)</h2>
+<table><tr><th>movement</th><th>people</th><th>p10</th><th>p50</th><th>p90</th>
+<th>runs in which all arrived</th></tr>
+{% for movement, m in s.movements.items() %}
+<tr><td>{{ movement }}</td><td>{{ "{:,}".format(m.people) }}</td>
+<td>{{ m.completion_at.p10 }}</td><td>{{ m.completion_at.p50 }}</td>
+<td>{{ m.completion_at.p90 }}</td><td>{{ (100 * m.cleared_share) | round(0) }}%</td></tr>
+{% endfor %}</table>
 <h2>Waiting by group (person-hours, p50 and p90 over runs)</h2>
 <table><tr><th>group</th><th>aboard p50</th><th>aboard p90</th>
 <th>at pickup p50</th><th>at pickup p90</th></tr>
@@ -62,11 +83,11 @@ Convergence: 95% CI half-width of mean clearance is
 {% endfor %}
 {% if s.sweep %}
 <h2>Sweep</h2>
-<table><tr><th>cell</th><th>clearance p50 (h)</th><th>clearance p90 (h)</th>
+<table><tr><th>cell</th><th>everyone arrived by, p50</th><th>p90</th>
 <th>waiting aboard p50 (person-h)</th><th>waiting aboard p90 (person-h)</th></tr>
 {% for cell in s.sweep %}
-<tr><td>{{ cell.label }}</td><td>{{ cell.clearance_hours.p50 }}</td>
-<td>{{ cell.clearance_hours.p90 }}</td><td>{{ cell.waiting_vehicle_person_hours.p50 }}</td>
+<tr><td>{{ cell.label }}</td><td>{{ cell.clearance_at.p50 }}</td>
+<td>{{ cell.clearance_at.p90 }}</td><td>{{ cell.waiting_vehicle_person_hours.p50 }}</td>
 <td>{{ cell.waiting_vehicle_person_hours.p90 }}</td></tr>
 {% endfor %}</table>
 {% endif %}
@@ -74,7 +95,7 @@ Convergence: 95% CI half-width of mean clearance is
 """
 
 _ROWS = (
-    ("clearance (hours)", "clearance_hours"),
+    ("clearance (hours after the start)", "clearance_hours"),
     ("people moved by the deadline", "moved_by_deadline"),
     ("person-hours waiting aboard stopped vehicles", "waiting_vehicle_person_hours"),
     ("person-hours waiting at pickup sites", "waiting_assembly_person_hours"),
@@ -99,15 +120,34 @@ def _png(figure: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _times(summary: dict[str, Any]) -> list[datetime]:
+    """The series' sampling times as naive local datetimes (matplotlib draws them as given)."""
+    return [_local(text) for text in summary["series"]["times"]]
+
+
+def _local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+def _calendar_axis(axes: Any, summary: dict[str, Any]) -> None:
+    """Dates and hours on the x axis, in the operation's zone, named in the label."""
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    offset = summary["start"][-6:]
+    axes.set_xlabel(f"local time, {summary['timezone']} (UTC{offset} at the start)")
+
+
 def _moved_chart(summary: dict[str, Any]) -> str:
     series = summary["series"]
-    hours = series["hours"]
+    times = _times(summary)
     figure, axes = _figure(8, 4)
     for movement, band in sorted(series["moved"].items()):
-        axes.fill_between(hours, band["p10"], band["p90"], alpha=0.25)
-        axes.plot(hours, band["p50"], label=f"{movement} (p50, band p10-p90)")
-    axes.axvline(summary["deadline_hours"], color="grey", linestyle="--", label="deadline")
-    axes.set_xlabel("hours after the start")
+        axes.fill_between(times, band["p10"], band["p90"], alpha=0.25)
+        axes.plot(times, band["p50"], label=f"{movement} (p50, band p10-p90)")
+    deadline = _local(summary["deadline_at"])
+    axes.axvline(deadline, color="grey", linestyle="--", label="deadline")
+    _calendar_axis(axes, summary)
     axes.set_ylabel("people arrived")
     axes.legend(loc="lower right")
     return _png(figure)
@@ -117,13 +157,13 @@ def _balance_chart(summary: dict[str, Any]) -> str | None:
     balance = summary["series"]["balance"]
     if not balance:
         return None
-    hours = summary["series"]["hours"]
+    times = _times(summary)
     figure, axes = _figure(8, 3)
     for pair, band in sorted(balance.items()):
-        axes.fill_between(hours, band["p10"], band["p90"], alpha=0.25)
-        axes.plot(hours, band["p50"], label=pair)
+        axes.fill_between(times, band["p10"], band["p90"], alpha=0.25)
+        axes.plot(times, band["p50"], label=pair)
     axes.axhline(0, color="grey", linewidth=0.8)
-    axes.set_xlabel("hours after the start")
+    _calendar_axis(axes, summary)
     axes.set_ylabel("share moved, difference (points)")
     axes.legend(loc="upper right")
     return _png(figure)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MINUTES_PER_HOUR = 60.0
 MINUTES_PER_DAY = 1440.0
@@ -52,6 +52,17 @@ class RunMetrics:
     breakdowns: int
     series: tuple[tuple[str, tuple[int, ...]], ...]
     """Cumulative people arrived per movement at each minute of the options' grid."""
+    last_arrivals: tuple[tuple[str, float], ...] = field(default=())
+    """Per movement, the minute its last trip arrived (0 when none did).
+
+    Read from the arrivals beside the series (see `cumulative`): when `series`
+    is a `Series`, its last arrivals fill this field and it becomes a plain tuple.
+    """
+
+    def __post_init__(self) -> None:
+        if isinstance(self.series, Series):
+            object.__setattr__(self, "last_arrivals", self.series.last_arrivals)
+            object.__setattr__(self, "series", tuple(self.series))
 
     @property
     def waiting_vehicle_total(self) -> float:
@@ -60,6 +71,16 @@ class RunMetrics:
     @property
     def waiting_assembly_total(self) -> float:
         return sum(minutes for _, minutes in self.waiting_assembly)
+
+
+class Series(tuple[tuple[str, tuple[int, ...]], ...]):
+    """Cumulative series per movement that also know when each movement's last trip arrived.
+
+    The per-movement completion time travels with the series from `cumulative`
+    into `RunMetrics`, so the run that builds them passes one value, not two.
+    """
+
+    last_arrivals: tuple[tuple[str, float], ...] = ()
 
 
 Arrivals = Sequence[tuple[float, int]]
@@ -90,4 +111,6 @@ def cumulative(
 
         series.append((movement, tuple(at(minute) for minute in grid)))
         by_deadline += at(options.deadline_minutes)
-    return tuple(series), by_deadline
+    out = Series(series)
+    out.last_arrivals = tuple((m, max((t for t, _ in s), default=0.0)) for m, s in arrivals)
+    return out, by_deadline

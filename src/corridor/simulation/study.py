@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from corridor.simulation.calendar import Calendar
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunMetrics
 from corridor.simulation.montecarlo import Progress, Runner, Study
 from corridor.simulation.summary import distribution, summarise
@@ -49,21 +50,25 @@ def run_study(
     sweep_cells = cells(study, variations)
     base = runner.run(study, seed, runs, progress)
     summary = summarise(study.scenario, study.options, seed, base)
+    calendar = Calendar.of(study.scenario.start, study.scenario.timezone)
     if sweep_cells:
         summary["sweep"] = [
-            _cell(label, runner.run(cell, seed, runs, progress)) for label, cell in sweep_cells
+            _cell(label, runner.run(cell, seed, runs, progress), calendar)
+            for label, cell in sweep_cells
         ]
     return StudyResult(summary, base)
 
 
-def _cell(label: str, runs: list[RunMetrics]) -> dict[str, Any]:
+def _cell(label: str, runs: list[RunMetrics], calendar: Calendar) -> dict[str, Any]:
     def two(values: list[float]) -> dict[str, float]:
         d = distribution(values)
         return {"p50": d["p50"], "p90": d["p90"]}
 
+    clearance = two([r.clearance / MINUTES_PER_HOUR for r in runs])
     return {
         "label": label,
-        "clearance_hours": two([r.clearance / MINUTES_PER_HOUR for r in runs]),
+        "clearance_hours": clearance,
+        "clearance_at": {k: calendar.at(v * MINUTES_PER_HOUR) for k, v in clearance.items()},
         "waiting_vehicle_person_hours": two(
             [r.waiting_vehicle_total / MINUTES_PER_HOUR for r in runs]
         ),

@@ -2,7 +2,9 @@
 
 The summary is plain JSON-ready data built in run order with fixed rounding, so
 the same study gives the same bytes on any machine and from any executor.
-Hours, not minutes, because that is how people speak of waiting in the cold.
+Durations are hours, because that is how people speak of waiting in the cold;
+moments are calendar times with the zone's offset (`2016-12-16T03:00+02:00`),
+with hours after the start kept beside them for machines.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from corridor.domain.scenario import Scenario
+from corridor.simulation.calendar import Calendar
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunMetrics, RunOptions
 
 CONVERGED_BELOW = 0.02
@@ -58,6 +61,43 @@ def _by_group(runs: Sequence[RunMetrics], attribute: str) -> dict[str, Any]:
     return {g: distribution(v) for g, v in sorted(groups.items()) if any(v)}
 
 
+def moments(hours: dict[str, Any], calendar: Calendar) -> dict[str, str]:
+    """The p10/p50/p90 and mean of a distribution in hours, as calendar times."""
+    return {
+        k: calendar.at(float(hours[k]) * MINUTES_PER_HOUR) for k in ("p10", "p50", "p90", "mean")
+    }
+
+
+def completions(
+    scenario: Scenario, options: RunOptions, runs: Sequence[RunMetrics], calendar: Calendar
+) -> dict[str, Any]:
+    """Per movement: when its last person arrived, in hours and in calendar time.
+
+    A run in which a movement did not arrive in full counts the horizon for it
+    (censored, as for clearance), and `cleared_share` says how often that was.
+    """
+    out: dict[str, Any] = {}
+    for movement in scenario.movements:
+        people = scenario.people(movement.id)
+        hours: list[float] = []
+        cleared = 0
+        for run in runs:
+            last = dict(run.last_arrivals).get(movement.id, 0.0)
+            arrived = dict(run.series).get(movement.id, (0,))
+            done = bool(arrived) and arrived[-1] >= people
+            cleared += done
+            minutes = last if done else options.horizon_minutes
+            hours.append(minutes / MINUTES_PER_HOUR)
+        d = distribution(hours)
+        out[movement.id] = {
+            "people": people,
+            "cleared_share": _round(cleared / max(1, len(runs))),
+            "completion_hours": d,
+            "completion_at": moments(d, calendar),
+        }
+    return out
+
+
 def bands(series: Sequence[Sequence[float]]) -> dict[str, list[float]]:
     """Per time step, the p10/p50/p90 across runs."""
     data = np.asarray(series, dtype=float)
@@ -77,7 +117,9 @@ def series_summary(
     The balance between two movements is the difference of the shares of their
     people moved, in percentage points: zero means both sides are in step.
     """
-    hours = [_round(minute / MINUTES_PER_HOUR) for minute in options.grid()]
+    grid = options.grid()
+    hours = [_round(minute / MINUTES_PER_HOUR) for minute in grid]
+    calendar = Calendar.of(scenario.start, scenario.timezone)
     per_movement: dict[str, list[tuple[int, ...]]] = {}
     for run in runs:
         for movement, values in run.series:
@@ -94,7 +136,8 @@ def series_summary(
                 for left, right in zip(per_movement[first], per_movement[second], strict=True)
             ]
             balance[f"{first}/{second}"] = bands(gaps)
-    return {"hours": hours, "moved": moved, "balance": balance}
+    times = [calendar.at(minute) for minute in grid]
+    return {"hours": hours, "times": times, "moved": moved, "balance": balance}
 
 
 def _convergence(runs: Sequence[RunMetrics], ratio: float) -> dict[str, Any]:
@@ -121,6 +164,7 @@ def summarise(
     scenario: Scenario, options: RunOptions, seed: int, runs: Sequence[RunMetrics]
 ) -> dict[str, Any]:
     """The JSON summary of a study (no timings: the same study gives the same bytes)."""
+    calendar = Calendar.of(scenario.start, scenario.timezone)
     clearance = distribution(_hours([r.clearance for r in runs]))
     ratio = float(clearance["ci_half_width_ratio"])
     return {
@@ -128,10 +172,16 @@ def summarise(
         "seed": seed,
         "runs": len(runs),
         "people": scenario.people(),
+        "start": calendar.local_start(),
+        "timezone": scenario.timezone,
         "horizon_hours": _round(options.horizon_minutes / MINUTES_PER_HOUR),
+        "horizon_at": calendar.at(options.horizon_minutes),
         "deadline_hours": _round(options.deadline_minutes / MINUTES_PER_HOUR),
+        "deadline_at": calendar.at(options.deadline_minutes),
         "cleared_share": _round(sum(r.cleared for r in runs) / max(1, len(runs))),
         "clearance_hours": clearance,
+        "clearance_at": moments(clearance, calendar),
+        "movements": completions(scenario, options, runs, calendar),
         "moved_by_deadline": distribution([r.moved_by_deadline for r in runs]),
         "waiting_vehicle_person_hours": distribution(
             _hours([r.waiting_vehicle_total for r in runs])

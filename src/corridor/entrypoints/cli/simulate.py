@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from corridor.adapters.agreement_file import LoadedAgreement, agreement_of
-from corridor.adapters.disruption_file import disruption_of
+from corridor.adapters.disruption_file import choose_disruption
 from corridor.adapters.scenario_file import (
     ScenarioDocument,
     load_scenario_document,
@@ -61,8 +61,13 @@ def simulate(
     plan: Path | None = typer.Option(
         None, "--plan", help="Replay this plan (plan.json, or the directory holding it) first."
     ),
-    disruption: Path | None = typer.Option(
-        None, "--disruption", help="Disruption model file (instead of the scenario's section)."
+    disruption: str | None = typer.Option(
+        None,
+        "--disruption",
+        help=(
+            "Disruption model: a FILE, 'bundled' (the one shipped beside the scenario) or "
+            "'none'; default the scenario's own section, else none."
+        ),
     ),
     report: Path | None = typer.Option(
         None, "--report", help="Write index.html (charts) and summary.json into this directory."
@@ -101,7 +106,8 @@ def simulate(
         raise InvalidInput("--vary fleet.* cannot change the vehicles of a replayed --plan")
     path = resolve_scenario(scenario)
     document = load_scenario_document(path)
-    model = disruption_of(document, disruption)
+    chosen = choose_disruption(document, path, disruption)
+    model = chosen.model
     loaded = None if open_deal else _agreement(document, path)
     deal: GateFactory = OpenDeal if loaded is None else AgreementDeal(loaded.agreement)
     deal_name = "open" if loaded is None else loaded.agreement.id
@@ -115,7 +121,7 @@ def simulate(
     replayed = _plan(plan) if plan else None
     if replayed is not None:
         check_plan(document.scenario, replayed)
-    study = Study(document.scenario, model, options, deal, replayed)
+    study = Study(chosen.scenario(document.scenario), model, options, deal, replayed)
     total = runs * (1 + len(cells(study, variations)))
     runner: Runner = (
         DaskCluster(scheduler) if scheduler else LocalProcesses(workers or min(_cpus(), runs))
@@ -139,6 +145,7 @@ def simulate(
         )
     result.summary["deal"] = deal_name
     result.summary["policy"] = "plan, then dispatch" if plan else "dispatch"
+    result.summary["disruption"] = chosen.source
     seconds = time.perf_counter() - started
     err_console.print(f"{total} runs in {seconds:.1f} s ({total / max(seconds, 1e-9):.1f} runs/s)")
     if ledger is not None and loaded is not None:
@@ -153,7 +160,7 @@ def simulate(
     if as_json:
         typer.echo(summary_json(result.summary), nl=False)
     else:
-        _print(result)
+        _print(result, chosen.describe())
 
 
 def _cpus() -> int:
@@ -200,8 +207,9 @@ def _record(
     )
 
 
-def _print(result: StudyResult) -> None:
+def _print(result: StudyResult, disruption: str) -> None:
     s = result.summary
+    console.print(f"start {s['start']} ({s['timezone']}); {disruption}")
     table = Table(
         title=f"{s['scenario']} under deal {s['deal']}: {s['runs']} runs, seed {s['seed']}"
     )
@@ -209,7 +217,7 @@ def _print(result: StudyResult) -> None:
         table.add_column(column, justify="left" if column == "figure" else "right")
     rows = (
         ("clearance (h)", "clearance_hours"),
-        (f"moved by {s['deadline_hours']:g} h", "moved_by_deadline"),
+        (f"moved by {s['deadline_at']}", "moved_by_deadline"),
         ("person-hours waiting aboard", "waiting_vehicle_person_hours"),
         ("person-hours waiting at pickup", "waiting_assembly_person_hours"),
         ("longest wait aboard (h)", "longest_wait_hours"),
@@ -220,7 +228,23 @@ def _print(result: StudyResult) -> None:
     for label, key in rows:
         d = s[key]
         table.add_row(label, *(f"{d[k]:,.1f}" for k in ("p10", "p50", "p90", "mean")))
+    at = s["clearance_at"]
+    table.add_row("everyone arrived by", at["p10"], at["p50"], at["p90"], at["mean"])
     console.print(table)
+    movements = Table(title=f"last person arrived, per movement ({s['timezone']} time)")
+    for column in ("movement", "people", "p10", "p50", "p90", "all arrived in"):
+        movements.add_column(column, justify="left" if column == "movement" else "right")
+    for movement, m in s["movements"].items():
+        done = m["completion_at"]
+        movements.add_row(
+            movement,
+            f"{m['people']:,}",
+            done["p10"],
+            done["p50"],
+            done["p90"],
+            f"{100 * m['cleared_share']:.0f}% of runs",
+        )
+    console.print(movements)
     convergence = s["convergence"]
     state = "converged" if convergence["converged"] else "not converged"
     console.print(
