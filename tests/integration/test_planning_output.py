@@ -67,3 +67,25 @@ def test_a_file_in_the_way_is_a_clear_error(tmp_path: Path, plan) -> None:
     with pytest.raises(CorridorError, match="not a directory"):
         write_plan(plan, out)
     assert out.read_text() == "keep me"
+
+
+def test_plan_files_give_every_moment_in_calendar_time_with_the_offset(
+    tmp_path: Path, plan: Plan
+) -> None:
+    """trips.csv and plan.json date each trip in the zone; plan.json still reads back."""
+    import csv
+
+    out = tmp_path / "plan"
+    write_plan(plan, out, "2016-12-15T05:00", "Asia/Damascus")
+    rows = list(csv.DictReader((out / "trips.csv").open()))
+    first = rows[0]
+    assert first["depart_at"].endswith("+02:00")
+    data = json.loads((out / "plan.json").read_text())
+    calendar = data["calendar"]
+    assert calendar["start"] == "2016-12-15T05:00+02:00"
+    assert set(calendar["movements"]) == {t.movement for t in plan.trips}
+    last = max(m["completion_minutes"] for m in calendar["movements"].values())
+    assert last == plan.makespan
+    trip = data["trips"][0]
+    assert trip["arrive_at"].endswith("+02:00")
+    assert Plan.from_dict(data) == plan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corridor.simulation.calendar import Calendar
+from corridor.domain.calendar import Calendar
 from corridor.simulation.metrics import RunMetrics, RunOptions, cumulative
 
 

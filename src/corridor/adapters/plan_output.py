@@ -5,6 +5,11 @@ only then moved into place, so an error (a full disk, a chart that cannot be
 drawn) never leaves a half-written plan where a reader would take it for a
 whole one. A new target directory appears in one rename; into an existing
 one each file is replaced whole.
+
+Given the scenario's start and zone, every moment is also written as a
+calendar time with the zone's offset (`depart_at: 2016-12-15T14:30+02:00`),
+plan.json gains a `calendar` block with each movement's completion, and the
+charts' time axis shows local dates and hours; minutes stay beside them.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from matplotlib import colormaps
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
+from corridor.domain.calendar import Calendar
 from corridor.domain.scenario import Group
 from corridor.errors import CorridorError
 from corridor.planning.plan import Plan
@@ -31,8 +38,14 @@ MOVED_PNG = "people-moved.png"
 FILES = (TRIPS_CSV, PLAN_JSON, GANTT_PNG, MOVED_PNG)
 
 
-def write_plan(plan: Plan, out: Path, start: str | None = None) -> list[Path]:
-    """Write every plan file into `out`; returns their paths. `start` dates the minutes."""
+def write_plan(
+    plan: Plan, out: Path, start: str | None = None, timezone: str = "UTC"
+) -> list[Path]:
+    """Write every plan file into `out`; returns their paths.
+
+    `start` (the scenario's, local in `timezone`) dates the minutes.
+    """
+    calendar = Calendar.of(start, timezone) if start else None
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CorridorError(f"{out} exists and is not a directory")
@@ -40,12 +53,13 @@ def write_plan(plan: Plan, out: Path, start: str | None = None) -> list[Path]:
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
-        _write_csv(plan, staging / TRIPS_CSV, start)
+        _write_csv(plan, staging / TRIPS_CSV, calendar)
         (staging / PLAN_JSON).write_text(
-            json.dumps(plan.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(plan_json(plan, calendar), indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
         )
-        _gantt(plan, staging / GANTT_PNG)
-        _moved(plan, staging / MOVED_PNG)
+        _gantt(plan, staging / GANTT_PNG, calendar)
+        _moved(plan, staging / MOVED_PNG, calendar)
         if not out.exists():
             os.replace(staging, out)
         else:
@@ -61,14 +75,48 @@ def write_plan(plan: Plan, out: Path, start: str | None = None) -> list[Path]:
     return [out / name for name in FILES]
 
 
-def _clock(start: str | None, minute: float) -> str:
-    if not start:
-        return ""
-    moment = datetime.fromisoformat(start) + timedelta(minutes=minute)
-    return moment.isoformat(timespec="minutes")
+def _clock(calendar: Calendar | None, minute: float) -> str:
+    return calendar.at(minute) if calendar is not None else ""
 
 
-def _write_csv(plan: Plan, path: Path, start: str | None) -> None:
+def completions(plan: Plan) -> dict[str, float]:
+    """Per movement, the minute its last planned trip arrives."""
+    out: dict[str, float] = {}
+    for trip in plan.trips:
+        out[trip.movement] = max(out.get(trip.movement, 0.0), trip.arrive)
+    return dict(sorted(out.items()))
+
+
+def calendar_block(plan: Plan, calendar: Calendar) -> dict[str, Any]:
+    """Start, clearance and each movement's completion in calendar time."""
+    return {
+        "start": calendar.local_start(),
+        "timezone": calendar.timezone,
+        "clearance_at": calendar.at(plan.makespan),
+        "movements": {
+            movement: {
+                "people": plan.people_moved(movement),
+                "completion_minutes": minute,
+                "completion_at": calendar.at(minute),
+            }
+            for movement, minute in completions(plan).items()
+        },
+    }
+
+
+def plan_json(plan: Plan, calendar: Calendar | None) -> dict[str, Any]:
+    """plan.json: the plan as `Plan.from_dict` reads it, with calendar times beside the minutes."""
+    data = plan.to_dict()
+    if calendar is None:
+        return data
+    data["calendar"] = calendar_block(plan, calendar)
+    for trip in data["trips"]:
+        for key in ("leave", "pickup", "depart", "arrive"):
+            trip[f"{key}_at"] = calendar.at(float(trip[key]))
+    return data
+
+
+def _write_csv(plan: Plan, path: Path, calendar: Calendar | None) -> None:
     kinds = {v.id: v.kind for v in plan.vehicles}
     groups = [g for g in Group if any(t.count(g) for t in plan.trips)]
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -106,8 +154,8 @@ def _write_csv(plan: Plan, path: Path, start: str | None) -> None:
                     f"{t.pickup:g}",
                     f"{t.depart:g}",
                     f"{t.arrive:g}",
-                    _clock(start, t.depart),
-                    _clock(start, t.arrive),
+                    _clock(calendar, t.depart),
+                    _clock(calendar, t.arrive),
                     t.people,
                     *(t.count(g) for g in groups),
                     " > ".join(t.route),
@@ -116,7 +164,36 @@ def _write_csv(plan: Plan, path: Path, start: str | None) -> None:
             )
 
 
-def _gantt(plan: Plan, path: Path) -> None:
+class _Axis:
+    """Where a minute sits on a chart's time axis: local calendar time, or hours without one."""
+
+    def __init__(self, calendar: Calendar | None) -> None:
+        self.calendar = calendar
+
+    def x(self, minute: float) -> float:
+        if self.calendar is None:
+            return minute / 60
+        local = self.calendar.moment(minute).replace(tzinfo=None)
+        return float(date2num(local))  # type: ignore[no-untyped-call]
+
+    def span(self, start: float, end: float) -> tuple[float, float]:
+        """(x, width) of the interval from minute `start` to minute `end`."""
+        left = self.x(start)
+        return left, self.x(end) - left
+
+    def label(self, axes: Any) -> None:
+        if self.calendar is None:
+            axes.set_xlabel("hours after the start")
+            return
+        locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        offset = self.calendar.local_start()[-6:]
+        axes.set_xlabel(f"local time, {self.calendar.timezone} (UTC{offset} at the start)")
+
+
+def _gantt(plan: Plan, path: Path, calendar: Calendar | None = None) -> None:
+    axis = _Axis(calendar)
     vehicles = [v.id for v in plan.vehicles if plan.trips_of(v.id)]
     movements = sorted({t.movement for t in plan.trips})
     colours = colormaps["tab10"]
@@ -128,14 +205,12 @@ def _gantt(plan: Plan, path: Path) -> None:
     labelled: set[str] = set()
     for row, vid in enumerate(vehicles):
         trips = plan.trips_of(vid)
-        empty = [(t.leave / 60, (t.pickup - t.leave) / 60) for t in trips]
-        held = [(t.pickup / 60, (t.depart - t.pickup) / 60) for t in trips]
+        empty = [axis.span(t.leave, t.pickup) for t in trips]
+        held = [axis.span(t.pickup, t.depart) for t in trips]
         axes.broken_barh(empty, (row - 0.35, 0.7), facecolors="#d0d0d0")
         axes.broken_barh(held, (row - 0.35, 0.7), facecolors="#f2c14e")
         for i, movement in enumerate(movements):
-            loaded = [
-                (t.depart / 60, (t.arrive - t.depart) / 60) for t in trips if t.movement == movement
-            ]
+            loaded = [axis.span(t.depart, t.arrive) for t in trips if t.movement == movement]
             axes.broken_barh(
                 loaded,
                 (row - 0.35, 0.7),
@@ -150,32 +225,34 @@ def _gantt(plan: Plan, path: Path) -> None:
     else:
         axes.set_ylabel(f"{len(vehicles)} vehicles, in id order")
     axes.invert_yaxis()
-    axes.set_xlabel("hours after the start")
+    axis.label(axes)
     axes.set_title(
         f"{plan.scenario}: trips per vehicle (grey: empty run, yellow: waiting at pickup)"
     )
-    axes.axvline(plan.makespan / 60, color="black", linewidth=0.8, linestyle="--")
+    axes.axvline(axis.x(plan.makespan), color="black", linewidth=0.8, linestyle="--")
     if movements:
         axes.legend(loc="lower right", fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 
 
-def _moved(plan: Plan, path: Path) -> None:
+def _moved(plan: Plan, path: Path, calendar: Calendar | None = None) -> None:
+    axis = _Axis(calendar)
     figure = Figure(figsize=(9, 4.5))
     axes = figure.subplots()
     series = [(None, "all movements")] + [(m, m) for m in sorted({t.movement for t in plan.trips})]
     for movement, label in series:
         steps = plan.arrivals(movement)
-        hours = [0.0] + [minute / 60 for minute, _ in steps]
+        times = [axis.x(0.0)] + [axis.x(minute) for minute, _ in steps]
         people = [0] + [total for _, total in steps]
-        axes.step(hours, people, where="post", label=label)
+        axes.step(times, people, where="post", label=label)
     axes.axhline(plan.people_moved(), color="grey", linewidth=0.6, linestyle=":")
-    axes.set_xlabel("hours after the start")
+    axis.label(axes)
     axes.set_ylabel("people arrived")
+    cleared = f" (everyone by {calendar.at(plan.makespan)})" if calendar else ""
     axes.set_title(
-        f"{plan.scenario}: clearance {plan.makespan / 60:.1f} h "
-        f"(bound {plan.lower_bound / 60:.1f} h, gap {plan.gap:.1%})"
+        f"{plan.scenario}: clearance {plan.makespan / 60:.1f} h{cleared}\n"
+        f"bound {plan.lower_bound / 60:.1f} h, gap {plan.gap:.1%}"
     )
     axes.legend(loc="lower right", fontsize=8)
     figure.tight_layout()

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from corridor.simulation.calendar import Calendar
+from corridor.domain.calendar import Calendar
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunMetrics
 from corridor.simulation.montecarlo import Progress, Runner, Study
 from corridor.simulation.summary import distribution, summarise

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from corridor.domain.calendar import Calendar
 from corridor.domain.scenario import Scenario
-from corridor.simulation.calendar import Calendar
 from corridor.simulation.metrics import MINUTES_PER_HOUR, RunMetrics, RunOptions
 
 CONVERGED_BELOW = 0.02

@@ -4,7 +4,8 @@ Registers itself as the `scenario` command of the `plan` group, which routes
 `corridor plan <scenario>` here. When the scenario has an agreement, its
 windows, paced and staged links bind the plan (`--ignore-agreement` plans
 without them).
-Prints clearance time, lower bound, gap and person-hours waiting; the search
+Prints the start, clearance time (and when everyone and each movement has
+arrived, in calendar time), lower bound, gap and person-hours waiting; the search
 shows a Rich progress bar on stderr.
 """
 
@@ -22,6 +23,7 @@ from corridor.adapters.scenario_file import (
     load_scenario_document,
     resolve_scenario,
 )
+from corridor.domain.calendar import Calendar
 from corridor.entrypoints.cli.output import console, emit_json, err_console
 from corridor.entrypoints.cli.plan import SCENARIO_COMMAND, app
 from corridor.entrypoints.cli.writable import require_writable_folder
@@ -58,7 +60,7 @@ def plan_scenario_command(
     require_writable_folder(out, "--out")
     # The solvers and matplotlib take seconds to import; only this command needs
     # them, so `corridor --help` and every other command stay quick.
-    from corridor.adapters.plan_output import write_plan
+    from corridor.adapters.plan_output import calendar_block, completions, write_plan
     from corridor.planning.fleet.engine import ITERATIONS, plan_scenario
 
     path = resolve_scenario(scenario)
@@ -83,13 +85,19 @@ def plan_scenario_command(
             bar.update(task, completed=step.iteration, status=status)
 
         plan = plan_scenario(model, time_limit=time_limit, seed=seed, progress=show)
-    files = write_plan(plan, out, document.scenario.start)
+    start, zone = document.scenario.start, document.scenario.timezone
+    files = write_plan(plan, out, start, zone)
+    calendar = Calendar.of(start, zone)
     if as_json:
-        emit_json(_summary(plan, files))
+        emit_json({**_summary(plan, files), **calendar_block(plan, calendar)})
         return
     console.print(f"scenario            {plan.scenario} ({plan.people_moved():,} people)")
     console.print(f"trips               {len(plan.trips):,} by {len(plan.vehicles)} vehicles")
+    console.print(f"start               {calendar.local_start()} ({zone})")
     console.print(f"clearance time      {_hours(plan.makespan)}")
+    console.print(f"everyone arrived by {calendar.at(plan.makespan)}")
+    for movement, minute in completions(plan).items():
+        console.print(f"  {movement:<17} last arrives {calendar.at(minute)}")
     proved = " (proved optimal)" if plan.proved_optimal else ""
     console.print(f"lower bound         {_hours(plan.lower_bound)}{proved}")
     console.print(f"gap                 {plan.gap:.2%}")
