@@ -166,3 +166,75 @@ def test_bad_input_is_refused_with_its_position(
     report = str(caught.value)
     assert f"{path}:{where}:" in report, report
     assert message in report, report
+
+
+def test_timeline_entries_given_as_instants_and_as_offsets_land_on_the_same_minute(
+    tmp_path: Path,
+) -> None:
+    """`at: 2016-12-16T09:00+02:00` and `from: +28h` name one minute (start 05:00 local)."""
+    text = """\
+    timeline:
+      - {action: halt, at: "2016-12-16T09:00+02:00", to: "2016-12-16T11:00+02:00"}
+      - {action: halt, movement: foua-kefraya, from: +28h, to: +30h}
+      - {action: halt, corridor: ramouseh-road, at: "2016-12-16T07:00Z", to: +31h}
+    """
+    model = load_disruption_file(_write(tmp_path, text), aleppo_like())
+    assert [(e.start, e.end) for e in model.timeline] == [
+        (28 * 60, 30 * 60),
+        (28 * 60, 30 * 60),
+        (28 * 60, 31 * 60),
+    ]
+
+
+def test_a_kind_on_a_halt_passes_through_to_the_timeline(tmp_path: Path) -> None:
+    """A halt's `kind` (dispatch halt, stop where they are) reaches the scripted entry."""
+    text = "timeline:\n  - {action: halt, kind: dispatch, from: +1h, to: +2h}\n"
+    model = load_disruption_file(_write(tmp_path, text), aleppo_like())
+    assert model.timeline[0].action is Scripted.HALT
+    assert model.timeline[0].kind == "dispatch"
+
+
+def test_a_files_start_is_minute_zero_of_its_times(tmp_path: Path) -> None:
+    """With `start: 2016-12-16T05:00+02:00`, 09:00 that day is minute 240."""
+    from corridor.adapters.disruption_file import read_disruption
+    from corridor.adapters.yaml_marks import load_yaml_file_with_marks
+
+    text = (
+        'start: "2016-12-16T05:00+02:00"\n'
+        'timeline:\n  - {action: halt, at: "2016-12-16T09:00", to: +5h}\n'
+    )
+    path = _write(tmp_path, text)
+    model, start = read_disruption(load_yaml_file_with_marks(path, str(path)), aleppo_like())
+    assert start == "2016-12-16T05:00"
+    assert (model.timeline[0].start, model.timeline[0].end) == (240.0, 300.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "timeline:\n  - {action: halt, at: +1h, from: +1h, to: +2h}\n",
+            "2:24",
+            "give from: or at:",
+        ),
+        ("timeline:\n  - {action: halt, to: +2h}\n", "2:5", "missing required field 'from'"),
+        ("start: soon\n", "1:8", "expected a start instant"),
+        (
+            "start: 2016-12-17T05:00\n"
+            "timeline:\n  - {action: halt, at: 2016-12-16T09:00, to: +1h}\n",
+            "3:24",
+            "before the operation starts (2016-12-17T05:00+02:00)",
+        ),
+    ],
+    ids=["from-and-at", "no-time", "bad-start", "before-the-files-start"],
+)
+def test_bad_instants_are_refused_with_their_position(
+    tmp_path: Path, text: str, where: str, message: str
+) -> None:
+    """Two times for one entry, none, a bad start, or a time before it: file:line:column."""
+    path = _write(tmp_path, text)
+    with pytest.raises(InvalidInput) as caught:
+        load_disruption_file(path, aleppo_like())
+    report = str(caught.value)
+    assert message in report, report
+    assert f"{path}:{where}:" in report, report
