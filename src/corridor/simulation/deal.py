@@ -268,11 +268,16 @@ class AgreementGate:
 
 
 def _paced_on(agreement: Agreement) -> dict[str, tuple[str, ...]]:
-    """Linked movement -> the movements whose paced links read its people, sorted."""
+    """Linked movement -> the movements whose paced links read its people, sorted.
+
+    A link between movement groups reads every movement of its linked group
+    and governs every movement of its own.
+    """
     reading: dict[str, set[str]] = {}
     for term in agreement.terms:
         if isinstance(term, PacedLink):
-            reading.setdefault(term.linked, set()).add(term.movement)
+            for linked in agreement.members(term.linked):
+                reading.setdefault(linked, set()).update(agreement.members(term.movement))
     return {linked: tuple(sorted(movements)) for linked, movements in reading.items()}
 
 

@@ -62,6 +62,8 @@ class _Checker:
         self.scenario = scenario
         self.problems: list[Problem] = []
         self.movements = {m.id for m in scenario.movements}
+        self.groups: dict[str, tuple[str, ...]] = {}
+        """Movement groups of the agreement: terms may name them where they name a movement."""
         self.roles = {o.id: o.role for o in scenario.organisations}
         self.corridors = {c.id for c in scenario.corridors}
         self.sites = {s.id for s in scenario.sites}
@@ -73,11 +75,42 @@ class _Checker:
         self.problems.append(Problem(self.doc.filename, line, column, shown, message))
 
     def movement(self, value: str, path: str) -> None:
-        if value not in self.movements:
+        if value not in self.movements and value not in self.groups:
+            groups = f"; movement_groups: {_choices(set(self.groups))}" if self.groups else ""
             self.fail(
                 path,
-                f"unknown movement {value!r}; the scenario declares: {_choices(self.movements)}",
+                f"unknown movement {value!r}; the scenario declares: "
+                f"{_choices(self.movements)}{groups}",
             )
+
+    def movement_groups(self, model: AgreementFile) -> None:
+        """Group ids unique and unlike any movement's; members are movements, once each."""
+        for i, group in enumerate(model.movement_groups):
+            where = f"movement_groups[{i}]"
+            if group.id in self.movements:
+                self.fail(
+                    f"{where}.id",
+                    f"{group.id!r} is a movement of the scenario; a group needs an id of its own",
+                )
+            elif group.id in self.groups:
+                self.fail(f"{where}.id", f"movement group {group.id!r} is declared twice")
+            seen: set[str] = set()
+            for j, member in enumerate(group.movements):
+                if member not in self.movements:
+                    self.fail(
+                        f"{where}.movements[{j}]",
+                        f"unknown movement {member!r}; the scenario declares: "
+                        f"{_choices(self.movements)}",
+                    )
+                elif member in seen:
+                    self.fail(f"{where}.movements[{j}]", f"{member!r} is listed twice")
+                seen.add(member)
+            self.groups.setdefault(group.id, tuple(group.movements))
+
+    def overlapping(self, movement: str, linked: str) -> bool:
+        """Whether two sides of a link share a movement (through groups or directly)."""
+        mine = set(self.groups.get(movement, (movement,)))
+        return bool(mine & set(self.groups.get(linked, (linked,))))
 
     def organisation(self, value: str, path: str, role: Role | None) -> None:
         if value not in self.roles:
@@ -100,6 +133,7 @@ class _Checker:
             if kind in seen_kinds:
                 self.fail(f"incident_kinds[{i}]", f"incident kind {kind!r} is listed twice")
             seen_kinds.add(kind)
+        self.movement_groups(model)
         for field, role in (
             ("parties", Role.PARTY),
             ("guarantors", Role.GUARANTOR),
@@ -135,6 +169,12 @@ class _Checker:
         self.movement(linked, f"{where}.linked")
         if movement == linked:
             self.fail(f"{where}.linked", f"a link needs two movements; both are {movement!r}")
+        elif self.overlapping(movement, linked):
+            self.fail(
+                f"{where}.linked",
+                f"a link needs two sides with no movement in common; {movement!r} and "
+                f"{linked!r} share one",
+            )
 
     def window(self, term: WindowTerm, where: str) -> None:
         for j, m in enumerate(term.movements):

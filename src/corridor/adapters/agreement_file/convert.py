@@ -21,6 +21,7 @@ from corridor.adapters.agreement_file.models import (
 from corridor.domain.agreement import (
     Agreement,
     Cap,
+    MovementGroup,
     PacedLink,
     Priority,
     Stage,
@@ -58,9 +59,16 @@ def _side(stages: list[dict[str, int | str]], movement: str, people: int) -> lis
     return out
 
 
-def _staged(term: StagedLinkTerm, scenario: Scenario) -> StagedLink:
-    mine = _side(term.stages, term.movement, scenario.people(term.movement))
-    theirs = _side(term.stages, term.linked, scenario.people(term.linked))
+def _people(name: str, scenario: Scenario, groups: dict[str, tuple[str, ...]]) -> int:
+    """People of a movement, or of every movement of a movement group."""
+    return sum(scenario.people(m) for m in groups.get(name, (name,)))
+
+
+def _staged(
+    term: StagedLinkTerm, scenario: Scenario, groups: dict[str, tuple[str, ...]]
+) -> StagedLink:
+    mine = _side(term.stages, term.movement, _people(term.movement, scenario, groups))
+    theirs = _side(term.stages, term.linked, _people(term.linked, scenario, groups))
     notes = [str(stage.get(STAGE_NOTE, "")) for stage in term.stages]
     stages = tuple(
         Stage(m, t, ml, tl, note)
@@ -69,7 +77,9 @@ def _staged(term: StagedLinkTerm, scenario: Scenario) -> StagedLink:
     return StagedLink(term.id, term.text, term.movement, term.linked, term.confirmed_by, stages)
 
 
-def to_term(term: object, scenario: Scenario) -> Term:
+def to_term(
+    term: object, scenario: Scenario, groups: dict[str, tuple[str, ...]] | None = None
+) -> Term:
     if isinstance(term, WindowTerm):
         opens, closes = minutes(term.hours)
         return Window(
@@ -83,7 +93,7 @@ def to_term(term: object, scenario: Scenario) -> Term:
             term.timezone,
         )
     if isinstance(term, StagedLinkTerm):
-        return _staged(term, scenario)
+        return _staged(term, scenario, groups or {})
     if isinstance(term, PacedLinkTerm):
         return PacedLink(term.id, term.text, term.movement, term.linked, term.ratio, term.allowance)
     if isinstance(term, SuspensionTerm):
@@ -114,15 +124,19 @@ def to_term(term: object, scenario: Scenario) -> Term:
 
 def to_domain(model: AgreementFile, scenario: Scenario) -> Agreement:
     """The domain agreement; `model` must have passed `cross_check` against `scenario`."""
+    groups = {g.id: tuple(g.movements) for g in model.movement_groups}
     return Agreement(
         id=model.id,
         name=model.name,
         version_note=model.version_note,
         timezone=model.timezone or scenario.timezone,
-        terms=tuple(to_term(t, scenario) for t in model.terms),
+        terms=tuple(to_term(t, scenario, groups) for t in model.terms),
         parties=tuple(model.parties),
         guarantors=tuple(model.guarantors),
         monitors=tuple(model.monitors),
         description=model.description,
         incident_kinds=tuple(model.incident_kinds),
+        movement_groups=tuple(
+            MovementGroup(g.id, tuple(g.movements), g.name) for g in model.movement_groups
+        ),
     )

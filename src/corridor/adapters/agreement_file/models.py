@@ -138,6 +138,14 @@ TERM_MODELS: dict[str, type[TermBase]] = {
 }
 
 
+class MovementGroupModel(Strict):
+    """Movements a deal counts together (the two towns of one side of an exchange)."""
+
+    id: Id
+    name: str = ""
+    movements: list[Id] = Field(min_length=2)
+
+
 class AgreementFile(Strict):
     """A deal: who signed, guarantees and monitors it, and its terms."""
 
@@ -157,6 +165,8 @@ class AgreementFile(Strict):
     incident_kinds: list[Id] = Field(default_factory=list)
     """The closed vocabulary of incident kinds (with the scenario's `incident_kinds`);
     when neither declares any, the standard list (shooting, shelling, ...) applies."""
+    movement_groups: list[MovementGroupModel] = Field(default_factory=list)
+    """Movements that terms naming the group's id count together."""
     terms: list[AnyTerm] = Field(min_length=1)
     sources: list[SourceModel] = Field(default_factory=list)
 

@@ -35,6 +35,7 @@ from corridor.domain.agreement.state import AgreementState, Incident
 from corridor.domain.agreement.terms import (
     Agreement,
     Cap,
+    MovementGroup,
     PacedLink,
     Priority,
     Stage,
@@ -63,6 +64,7 @@ __all__ = [
     "IncidentRefuted",
     "IncidentReported",
     "IncidentVerified",
+    "MovementGroup",
     "PacedLink",
     "Priority",
     "RecordResume",

@@ -53,8 +53,21 @@ def analyse(agreement: Agreement, scenario: Scenario) -> list[Defect]:
     return defects
 
 
-def _people(scenario: Scenario) -> dict[str, int]:
-    return {m.id: scenario.people(m.id) for m in scenario.movements}
+def _people(scenario: Scenario, agreement: Agreement | None = None) -> dict[str, int]:
+    """People per movement, and per movement group of the agreement (its members' sum)."""
+    people = {m.id: scenario.people(m.id) for m in scenario.movements}
+    for group in agreement.movement_groups if agreement is not None else ():
+        people[group.id] = sum(people.get(m, 0) for m in group.movements)
+    return people
+
+
+def _grouped(agreement: Agreement, figures: dict[str, int]) -> dict[str, int]:
+    """`figures` with each movement group held to the sum of its movements' figures."""
+    for group in agreement.movement_groups:
+        if group.id in figures:
+            total = sum(figures.get(m, 0) for m in group.movements)
+            figures[group.id] = min(figures[group.id], total)
+    return figures
 
 
 def _ceiling(term: Term, reach: dict[str, int]) -> int | None:
@@ -81,6 +94,9 @@ def _reach(agreement: Agreement, targets: dict[str, int]) -> dict[str, int]:
             ceiling = _ceiling(term, reach)
             if ceiling is not None and term.movement in advanced:
                 advanced[term.movement] = min(advanced[term.movement], ceiling)
+        # A group goes no further than its movements; a term on the group
+        # bounds their sum, which is the group's own figure.
+        advanced = _grouped(agreement, advanced)
         if advanced == reach:
             break
         reach = {m: max(reach[m], advanced[m]) for m in reach}
@@ -89,14 +105,14 @@ def _reach(agreement: Agreement, targets: dict[str, int]) -> dict[str, int]:
 
 def _targets(agreement: Agreement, scenario: Scenario) -> dict[str, int]:
     """People each movement could move if no link held it back (caps and stages apply)."""
-    targets = _people(scenario)
+    targets = _people(scenario, agreement)
     for term in agreement.terms:
         if isinstance(term, Cap) and term.group is None and term.movement in targets:
             targets[term.movement] = min(targets[term.movement], term.limit)
         if isinstance(term, StagedLink) and term.movement in targets:
             ends = term.movement_ends()
             targets[term.movement] = min(targets[term.movement], ends[-1] if ends else 0)
-    return targets
+    return _grouped(agreement, targets)
 
 
 def reachable(agreement: Agreement, scenario: Scenario) -> dict[str, int]:
@@ -227,7 +243,7 @@ def is_guarantor(agreement: Agreement, roles: dict[str, Role], organisation: str
 
 
 def _stage_totals(agreement: Agreement, scenario: Scenario, index: dict[int, int]) -> list[Defect]:
-    people = _people(scenario)
+    people = _people(scenario, agreement)
     defects: list[Defect] = []
     for term in agreement.terms:
         if not isinstance(term, StagedLink):

@@ -135,10 +135,11 @@ def suspensions(state: AgreementState, rules: MovementRules, movement: str) -> l
 def caps(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
     findings: list[Finding] = []
     for cap in rules.caps:
+        # A cap may name a movement group: its movements' people count together.
         if cap.group is None:
-            before, adding, who = state.people(trip.movement), trip.people, "people"
+            before, adding, who = state.people(cap.movement), trip.people, "people"
         else:
-            before = state.people(trip.movement, cap.group)
+            before = state.people(cap.movement, cap.group)
             adding, who = trip.people_of(cap.group), cap.group.value
         after = before + adding
         ok = after <= cap.limit
@@ -149,7 +150,7 @@ def caps(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> lis
                 rules.labels[cap.id],
                 ok,
                 "{:,} {} of {} after this trip, {} the cap of {:,}",
-                (after, who, trip.movement, "within" if ok else "over", cap.limit),
+                (after, who, cap.movement, "within" if ok else "over", cap.limit),
                 (("before", before), ("this_trip", adding), ("after", after), ("cap", cap.limit)),
             )
         )
@@ -173,9 +174,10 @@ def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> l
     whose size is not a multiple of the loads, and with it the other side.
     """
     findings: list[Finding] = []
-    before = state.people(trip.movement)
-    after = before + trip.people
     for link, ends, linked_ends in rules.staged:
+        # Either side may be a movement group, counted as the sum of its movements.
+        before = state.people(link.movement)
+        after = before + trip.people
         stage = stage_of(ends, before + 1)
         if stage > len(ends):
             covered = ends[-1] if ends else 0
@@ -186,14 +188,14 @@ def staged(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> l
                     rules.labels[link.id],
                     False,
                     "its stages cover {:,} of {}, and {:,} have gone",
-                    (covered, trip.movement, before),
+                    (covered, link.movement, before),
                     (("stage", stage), ("after", after), ("covered", covered)),
                 )
             )
             continue
         findings.append(
             _stage_finding(
-                state, link, stage, linked_ends, after, trip.movement, rules.labels[link.id]
+                state, link, stage, linked_ends, after, link.movement, rules.labels[link.id]
             )
         )
     return findings
@@ -231,8 +233,8 @@ def _stage_finding(
 
 def paced(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> list[Finding]:
     findings: list[Finding] = []
-    after = state.people(trip.movement) + trip.people
     for link in rules.paced:
+        after = state.people(link.movement) + trip.people
         linked = state.people(link.linked)
         ceiling = link.ceiling(linked)
         ok = after <= ceiling
@@ -243,7 +245,7 @@ def paced(state: AgreementState, rules: MovementRules, trip: DispatchTrip) -> li
                 rules.labels[link.id],
                 ok,
                 "{:,} of {} after this trip, {} the {:,} allowed by {:,} of {}",
-                (after, trip.movement, "within" if ok else "over", ceiling, linked, link.linked),
+                (after, link.movement, "within" if ok else "over", ceiling, linked, link.linked),
                 (("after", after), ("linked", linked), ("ceiling", ceiling)),
             )
         )

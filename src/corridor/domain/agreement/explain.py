@@ -104,5 +104,19 @@ def describe(term: Term, timezone: str = "") -> str:
 
 
 def explain(agreement: Agreement) -> list[tuple[str, str, str]]:
-    """(term id, kind, sentence) for every term, in the agreement's order."""
-    return [(t.id, t.kind.value, describe(t, agreement.timezone)) for t in agreement.terms]
+    """(term id, kind, sentence) for every term, in the agreement's order.
+
+    Movement groups come first (id, `movement-group`, what they count together),
+    so a term naming one reads plainly.
+    """
+    groups = [
+        (
+            g.id,
+            "movement-group",
+            f"{g.id} counts {_list(g.movements)} together: a link or cap on {g.id} counts "
+            f"their people as one figure; a window, suspension or priority on it applies "
+            f"to each.",
+        )
+        for g in agreement.movement_groups
+    ]
+    return groups + [(t.id, t.kind.value, describe(t, agreement.timezone)) for t in agreement.terms]

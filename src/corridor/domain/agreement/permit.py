@@ -81,6 +81,8 @@ class Permit:
     ceiling: int | None = None
     """Most people of the movement dispatched once the trip has left (caps, paced links)."""
     group_ceilings: tuple[tuple[Group, int], ...] = ()
+    shared_ceilings: tuple[tuple[str, Group | None, int], ...] = ()
+    """(movement group, people group or None, most dispatched): terms counting a group."""
     priorities: tuple[FirstGroups, ...] = ()
     halts: tuple[Halt, ...] = ()
     release: tuple[str, str, int] | None = None
@@ -88,15 +90,22 @@ class Permit:
     paced_linked: tuple[int, ...] = ()
     stage_until: int | None = None
     """The permit holds while fewer people than this have been dispatched (a stage boundary)."""
+    shared_stage_until: tuple[tuple[str, int], ...] = ()
+    """(movement group, boundary): stage boundaries of staged links counting a group."""
 
     def outgrown(self, state: AgreementState) -> bool:
         """Whether the movement reached its stage boundary or the releasing count arrived.
 
         The two changes a permit reads as single numbers; a caller that knows
-        no halt and no paced link's figures changed need check only these.
+        no halt and no paced link's figures changed need check only these. A
+        boundary of a movement group is read from the group's figure, so a trip
+        of another movement of the group outgrows this movement's permit too.
         """
         if self.stage_until is not None and state.people(self.movement) >= self.stage_until:
             return True
+        for group, until in self.shared_stage_until:
+            if state.people(group) >= until:
+                return True
         release = self.release
         return release is not None and state.confirmed_by(release[0], release[1]) >= release[2]
 
@@ -128,6 +137,10 @@ class Permit:
         for group, limit in self.group_ceilings:
             if state.people(movement, group) + _of(load, group) > limit:
                 return False
+        for shared, of, most in self.shared_ceilings:
+            adding = people if of is None else _of(load, of)
+            if state.people(shared, of) + adding > most:
+                return False
         for term in self.priorities:
             if not _priority_allows(state, movement, term, load, people, households_whole):
                 return False
@@ -142,8 +155,9 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
     rules = state.rules.movements.get(movement, _NO_RULES)
     halts = state.halts_on(movement)
     paced_linked = tuple(state.people(link.linked) for link in rules.paced)
-    before = state.people(movement)
+    own = state.people(movement)
     stage_until: int | None = None
+    shared_until: list[tuple[str, int]] = []
     shut = Permit(movement, False, halts=halts, paced_linked=paced_linked)
     if rules.windows and not any(
         in_window(window, zone, at) for window, zone, _, _ in rules.windows
@@ -154,11 +168,14 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
         if any(term.id in standing for term in rules.suspensions):
             return shut
     for link, ends, linked_ends in rules.staged:
+        shared = link.movement != movement
+        before = state.people(link.movement) if shared else own
         stage = stage_of(ends, before + 1)
         if stage > len(ends):
             # People only ever leave: beyond the last stage stays beyond it.
             return shut
         needed = linked_ends[stage - 1]
+        end = ends[stage - 1]
         if state.confirmed_by(link.linked, link.confirmed_by) < needed:
             return Permit(
                 movement,
@@ -166,22 +183,43 @@ def dispatch_permit(state: AgreementState, movement: str, at: datetime) -> Permi
                 halts=halts,
                 release=(link.linked, link.confirmed_by, needed),
                 paced_linked=paced_linked,
-                stage_until=ends[stage - 1],
+                stage_until=None if shared else end,
+                shared_stage_until=((link.movement, end),) if shared else (),
             )
-        end = ends[stage - 1]
-        stage_until = end if stage_until is None else min(stage_until, end)
-    limits = [cap.limit for cap in rules.caps if cap.group is None]
-    limits += [link.ceiling(n) for link, n in zip(rules.paced, paced_linked, strict=True)]
+        if shared:
+            shared_until.append((link.movement, end))
+        else:
+            stage_until = end if stage_until is None else min(stage_until, end)
+    limits = [cap.limit for cap in rules.caps if cap.group is None and cap.movement == movement]
+    limits += [
+        link.ceiling(n)
+        for link, n in zip(rules.paced, paced_linked, strict=True)
+        if link.movement == movement
+    ]
+    shared_ceilings = [
+        (cap.movement, cap.group, cap.limit) for cap in rules.caps if cap.movement != movement
+    ]
+    shared_ceilings += [
+        (link.movement, None, link.ceiling(n))
+        for link, n in zip(rules.paced, paced_linked, strict=True)
+        if link.movement != movement
+    ]
     return Permit(
         movement,
         True,
         eligible=eligible,
         ceiling=min(limits) if limits else None,
-        group_ceilings=tuple((cap.group, cap.limit) for cap in rules.caps if cap.group is not None),
+        group_ceilings=tuple(
+            (cap.group, cap.limit)
+            for cap in rules.caps
+            if cap.group is not None and cap.movement == movement
+        ),
+        shared_ceilings=tuple(shared_ceilings),
         priorities=tuple(FirstGroups.of(state, movement, term) for term, _ in rules.priorities),
         halts=halts,
         paced_linked=paced_linked,
         stage_until=stage_until,
+        shared_stage_until=tuple(shared_until),
     )
 
 

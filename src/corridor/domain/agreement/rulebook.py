@@ -56,7 +56,9 @@ class Rulebook:
     roles: dict[str, Role]
     suspensions: dict[str, Suspension]
     totals: dict[str, int] = field(default_factory=dict)
-    """People per movement, every group together."""
+    """People per movement, every group together (and per movement group, its members')."""
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Movement group id -> the movements it counts together."""
 
     @classmethod
     def build(cls, agreement: Agreement, scenario: Scenario) -> Rulebook:
@@ -64,8 +66,10 @@ class Rulebook:
         default_zone = ZoneInfo(agreement.timezone or scenario.timezone)
         per: dict[str, dict[str, list[object]]] = {m.id: {} for m in scenario.movements}
 
-        def add(movement: str, key: str, value: object) -> None:
-            per.setdefault(movement, {}).setdefault(key, []).append(value)
+        def add(name: str, key: str, value: object) -> None:
+            # A term naming a movement group governs each of its movements.
+            for movement in agreement.members(name):
+                per.setdefault(movement, {}).setdefault(key, []).append(value)
 
         for term in agreement.terms:
             if isinstance(term, Window):
@@ -99,6 +103,14 @@ class Rulebook:
         population: dict[tuple[str, Group], int] = {}
         for p in scenario.populations:
             population[(p.movement, p.group)] = population.get((p.movement, p.group), 0) + p.count
+        totals = {m.id: scenario.people(m.id) for m in scenario.movements}
+        members = {g.id: g.movements for g in agreement.movement_groups}
+        for group, inside in members.items():
+            totals[group] = sum(totals.get(m, 0) for m in inside)
+            for m in inside:
+                for g in Group:
+                    key = (group, g)
+                    population[key] = population.get(key, 0) + population.get((m, g), 0)
         return cls(
             agreement=agreement,
             movements=movements,
@@ -110,7 +122,8 @@ class Rulebook:
             population=population,
             roles={o.id: o.role for o in scenario.organisations},
             suspensions={t.id: t for t in agreement.terms if isinstance(t, Suspension)},
-            totals={m.id: scenario.people(m.id) for m in scenario.movements},
+            totals=totals,
+            members=members,
         )
 
     def is_monitor(self, organisation: str) -> bool:

@@ -116,13 +116,32 @@ class AgreementState:
         raise TypeError(f"not an agreement event: {event!r}")
 
     def people(self, movement: str, group: Group | None = None) -> int:
-        """People of a movement (of one group, or all) dispatched so far."""
+        """People of a movement (of one group, or all) dispatched so far.
+
+        For a movement group, the people of all its movements together.
+        """
         if group is None:
-            return self.dispatched_total.get(movement, 0)
-        return self.dispatched.get((movement, group), 0)
+            total = self.dispatched_total.get(movement)
+            if total is not None:
+                return total
+        else:
+            count = self.dispatched.get((movement, group))
+            if count is not None:
+                return count
+        members = self.rules.members.get(movement)
+        if members is None:
+            return 0
+        return sum(self.people(m, group) for m in members)
 
     def confirmed_by(self, movement: str, monitor: str) -> int:
-        return self.confirmed.get((movement, monitor), 0)
+        """People of a movement (or a movement group) confirmed arrived by `monitor`."""
+        count = self.confirmed.get((movement, monitor))
+        if count is not None:
+            return count
+        members = self.rules.members.get(movement)
+        if members is None:
+            return 0
+        return sum(self.confirmed.get((m, monitor), 0) for m in members)
 
     def halts_on(self, movement: str) -> tuple[Halt, ...]:
         return self.halted.get(movement, ())

@@ -218,6 +218,20 @@ class Cap:
 Term = Window | StagedLink | PacedLink | Suspension | Priority | Cap
 
 
+@dataclass(frozen=True, slots=True)
+class MovementGroup:
+    """Movements a deal counts together: the two towns of each side of an exchange.
+
+    A staged link, paced link or cap naming the group counts the people of
+    all its movements as one figure (dispatched, and confirmed); a window,
+    suspension or priority naming it applies to each of its movements.
+    """
+
+    id: str
+    movements: tuple[str, ...]
+    name: str = ""
+
+
 @dataclass(frozen=True)
 class Agreement:
     """The deal: who signed it, who guarantees and monitors it, and its terms.
@@ -236,6 +250,15 @@ class Agreement:
     description: str = ""
     incident_kinds: tuple[str, ...] = ()
     """The incident kinds the deal names (its closed vocabulary, with the scenario's)."""
+    movement_groups: tuple[MovementGroup, ...] = ()
+    """Movements counted together by terms that name the group's id."""
+
+    def members(self, name: str) -> tuple[str, ...]:
+        """The movements a name in a term stands for: a group's, or the movement itself."""
+        for group in self.movement_groups:
+            if group.id == name:
+                return group.movements
+        return (name,)
 
     def term(self, term_id: str) -> Term:
         for t in self.terms:
