@@ -118,7 +118,8 @@ def _terms(
     except NotFound:
         return (), {}, ()
     windows = windows_of(agreement, document.scenario.start)
-    return pacings_of(agreement), windows, stagings_of(agreement)
+    people = {m.id: document.scenario.people(m.id) for m in document.scenario.movements}
+    return pacings_of(agreement, people), windows, stagings_of(agreement, people)
 
 
 def _summary(plan: Plan, files: list[Path]) -> dict[str, Any]:
