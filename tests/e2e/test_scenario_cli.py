@@ -90,7 +90,7 @@ def test_an_unknown_scenario_name_is_one_error_line_and_exit_2() -> None:
     assert result.exit_code == 2, result.output
     assert result.stderr.strip().splitlines() == [
         "error: no scenario file or bundled scenario named 'no-such-place'; "
-        "bundled: east-aleppo-2016, tiny"
+        "bundled: east-aleppo-2016, four-towns-2017, tiny"
     ]
 
 
@@ -138,5 +138,5 @@ def test_list_names_the_bundled_scenarios_with_their_people() -> None:
     result = runner.invoke(app, ["scenario", "list", "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [r["name"] for r in rows] == ["east-aleppo-2016", "tiny"]
-    assert rows[1]["people"] == 500
+    assert [r["name"] for r in rows] == ["east-aleppo-2016", "four-towns-2017", "tiny"]
+    assert rows[2]["people"] == 500

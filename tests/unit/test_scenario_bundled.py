@@ -14,9 +14,9 @@ from corridor.domain.scenario import Group, Role, SiteKind
 from corridor.errors import NotFound
 
 
-def test_both_bundled_scenarios_are_listed() -> None:
+def test_every_bundled_scenario_is_listed() -> None:
     """bundled_names lists the shipped scenarios, and only scenario files."""
-    assert bundled_names() == ["east-aleppo-2016", "tiny"]
+    assert bundled_names() == ["east-aleppo-2016", "four-towns-2017", "tiny"]
 
 
 @pytest.mark.parametrize("name", bundled_names())
@@ -110,5 +110,5 @@ def test_a_bundled_scenario_without_agreement_has_no_raw_section() -> None:
 
 def test_an_unknown_bundled_name_lists_the_known_ones() -> None:
     """NotFound names what exists, so a typo is easy to fix."""
-    with pytest.raises(NotFound, match="east-aleppo-2016, tiny"):
+    with pytest.raises(NotFound, match="east-aleppo-2016, four-towns-2017, tiny"):
         load_bundled("east-aleppo")
