@@ -1,4 +1,4 @@
-"""The two bundled cases (East Aleppo 2016, Four Towns 2017) validate, explain, plan and simulate."""
+"""The bundled cases (East Aleppo 2016, Four Towns 2017) validate, explain, plan, simulate."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_each_case_plans_every_person_in_calendar_time(case: str, tmp_path: Path
 
 @pytest.mark.parametrize("case", CASES)
 def test_each_case_simulates_the_same_bytes_for_a_seed(case: str) -> None:
-    """Two runs of `simulate --json` with one seed print identical summaries; another seed differs."""
+    """Two `simulate --json` runs with one seed print the same bytes; another seed differs."""
     args = ("simulate", case, "--runs", "3", "--seed", "5", "--workers", "1", "--json")
     first, again = _ok(*args), _ok(*args)
     assert first == again
