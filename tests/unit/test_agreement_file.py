@@ -381,3 +381,57 @@ def test_the_worked_example_in_the_docs_checks_clean_and_explains_as_shown(
     printed = runner.invoke(app, ["agreement", "explain", str(path)]).stdout.splitlines()[2:]
     documented = shown.split("```\n", 1)[1].split("\n```", 1)[0].splitlines()
     assert printed == documented
+
+
+@pytest.mark.parametrize(
+    ("groups", "change", "path", "message"),
+    [
+        ("[{id: alpha, movements: [alpha, beta]}]", None, "movement_groups[0].id", "is a movement"),
+        (
+            "[{id: both, movements: [alpha, gamma]}]",
+            None,
+            "movement_groups[0].movements[1]",
+            "gamma",
+        ),
+        (
+            "[{id: both, movements: [alpha, alpha]}]",
+            None,
+            "movement_groups[0].movements[1]",
+            "twice",
+        ),
+        (
+            "[{id: both, movements: [alpha, beta]}]",
+            ("linked: beta\n", "linked: both\n"),
+            "terms[1].linked",
+            "no movement in common",
+        ),
+        ("[]", ("movement: alpha\n", "movement: pair\n"), "terms[1].movement", "unknown movement"),
+    ],
+    ids=[
+        "group-named-as-a-movement",
+        "unknown-member",
+        "member-twice",
+        "link-inside-a-group",
+        "no-such-group",
+    ],
+)
+def test_movement_groups_are_checked_at_the_door(
+    tmp_path: Path, groups: str, change: tuple[str, str] | None, path: str, message: str
+) -> None:
+    """A group's id, its members and the links naming it are checked; exit 2 names the field."""
+    text = GOOD.replace("terms:\n", f"movement_groups: {groups}\nterms:\n", 1)
+    if change is not None:
+        text = text.replace(*change, 1)
+    code, data = check(write(tmp_path, text))
+    assert code == 2, data
+    problems = data["problems"]
+    assert isinstance(problems, list)
+    assert any(p["path"] == path and message in p["message"] for p in problems), problems
+
+
+def test_a_group_of_one_movement_is_refused(tmp_path: Path) -> None:
+    """A movement group needs at least two movements."""
+    text = GOOD.replace("terms:\n", "movement_groups: [{id: one, movements: [alpha]}]\nterms:\n")
+    code, data = check(write(tmp_path, text))
+    assert code == 2
+    assert any("movement_groups[0].movements" in p["path"] for p in data["problems"])  # type: ignore[union-attr]
