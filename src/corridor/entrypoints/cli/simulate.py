@@ -3,7 +3,9 @@
 Runs go to local worker processes by default, or to a Dask cluster with
 `--scheduler`. The JSON summary (`--json`, and `summary.json` in the report)
 holds no timings, so the same scenario and seed give the same bytes anywhere;
-timings go to stderr with the progress bar.
+timings go to stderr with the progress bar. Moments are printed in calendar
+time with the zone's offset, and every run names the disruption model it
+played (`--disruption FILE|bundled|none`), or says that it played none.
 """
 
 from __future__ import annotations
@@ -254,7 +256,8 @@ def _print(result: StudyResult, disruption: str) -> None:
     )
     for cell in s.get("sweep", []):
         console.print(
-            f"{cell['label']}: clearance p50 {cell['clearance_hours']['p50']:.1f} h, "
-            f"p90 {cell['clearance_hours']['p90']:.1f} h; waiting aboard p50 "
+            f"{cell['label']}: everyone arrived by {cell['clearance_at']['p50']} (p50, "
+            f"{cell['clearance_hours']['p50']:.1f} h), {cell['clearance_at']['p90']} (p90); "
+            "waiting aboard p50 "
             f"{cell['waiting_vehicle_person_hours']['p50']:,.0f} person-h"
         )
