@@ -609,6 +609,8 @@ class Simulation:
                 yield env.timeout(self._drive_minutes(self.roads.minutes(position, pickup.site)))
                 pickup.reserved -= capacity
                 position = pickup.site
+                if env.now >= vehicle.lost:
+                    continue
             sitting = self._sitting(vehicle)
             while True:
                 load = planned_load(vehicle, pickup, sitting)
