@@ -1,4 +1,4 @@
-"""The scenario file's transport fields: read into the domain, and each defect refused at its place."""
+"""The scenario file's transport fields: read into the domain, each defect refused at its place."""
 
 from __future__ import annotations
 
@@ -39,7 +39,12 @@ populations:
 organisations:
   - {id: o, name: O, role: party}
 private_flows:
-  - {movement: m, site: a, kind: car, vehicles: 30, per_hour: 5, screening: {low: 2, mode: 4, high: 10}}
+  - movement: m
+    site: a
+    kind: car
+    vehicles: 30
+    per_hour: 5
+    screening: {low: 2, mode: 4, high: 10}
 """
 
 
@@ -117,29 +122,29 @@ CASES = [
     ),
     (
         "a private flow loading off the corridor",
-        "{movement: m, site: a, kind: car",
-        "{movement: m, site: dep, kind: car",
+        "    site: a\n",
+        "    site: dep\n",
         "private_flows[0].site",
         "'dep' is not on corridor 'r'",
     ),
     (
         "a private flow of an unknown kind",
-        "site: a, kind: car,",
-        "site: a, kind: van,",
+        "    kind: car\n",
+        "    kind: van\n",
         "private_flows[0].kind",
         "unknown vehicle kind 'van'",
     ),
     (
         "a private flow carrying stretcher cases",
-        "vehicles: 30, per_hour: 5,",
-        "vehicles: 30, per_hour: 5, groups: [wounded-stretcher],",
+        "    vehicles: 30\n",
+        "    vehicles: 30\n    groups: [wounded-stretcher]\n",
         "private_flows[0].groups[0]",
         "stretcher cases need a stretcher place",
     ),
     (
         "a private flow with no rate",
-        "per_hour: 5,",
-        "per_hour: 0,",
+        "per_hour: 5\n",
+        "per_hour: 0\n",
         "private_flows[0].per_hour",
         "expected a number > 0, found 0",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -111,7 +112,8 @@ def test_a_drawn_occupancy_stays_within_seats_plus_standing_and_its_spread() -> 
     )
     loads = [e.data["people"] for e in _of(_trace(scenario), "trip-dispatched")]
     full = loads[:-3]  # the last trips take whoever is left
-    assert full and all(45 <= n <= 90 for n in full)
+    assert full
+    assert all(45 <= n <= 90 for n in full)
     assert max(full) == 90  # draws above the door's 90 are cut to it
 
 
@@ -142,7 +144,8 @@ def test_private_cars_leave_as_a_flow_each_with_its_occupancy() -> None:
     assert [e.data["vehicle"] for e in cars] == [f"car-out-{n}" for n in range(1, 11)]
     assert all(e.data["people"] == 5 for e in cars)
     minutes = [e.minute for e in cars]
-    assert minutes == sorted(minutes) and minutes[-1] > minutes[0]
+    assert minutes == sorted(minutes)
+    assert minutes[-1] > minutes[0]
     assert sum(e.data["people"] for e in _of(events, "trip-arrived")) == 50
 
 
@@ -150,7 +153,8 @@ def test_private_cars_and_buses_together_move_everyone() -> None:
     """Cars take part of the people; the buses clear the rest and the run clears."""
     scenario = _with_cars(one_road(people=500, seats=50, buses=2), vehicles=20)
     metrics = simulate(scenario, NO_HANDLING)
-    assert metrics.cleared and metrics.moved == 500
+    assert metrics.cleared
+    assert metrics.moved == 500
 
 
 def test_private_cars_are_screened_at_the_checkpoint_queue_for_their_own_time() -> None:
@@ -162,8 +166,9 @@ def test_private_cars_are_screened_at_the_checkpoint_queue_for_their_own_time() 
     )
     arrived = [e.minute for e in _of(_trace(scenario), "trip-arrived")]
     # Reaching the checkpoint almost together, they leave its queue 2 minutes apart.
-    gaps = [b - a for a, b in zip(arrived, arrived[1:], strict=False)]
-    assert len(arrived) == 3 and all(g == pytest.approx(2.0) for g in gaps)
+    gaps = [b - a for a, b in itertools.pairwise(arrived)]
+    assert len(arrived) == 3
+    assert all(g == pytest.approx(2.0) for g in gaps)
     assert arrived[0] == pytest.approx(10 + 2 + 10 + 100)
 
 
@@ -183,7 +188,8 @@ def test_a_dispatch_halt_keeps_private_cars_in_the_enclave() -> None:
     halt = TimelineEntry(Scripted.HALT, 0.0, 600.0, movement="out", halt=HaltKind.DISPATCH)
     scenario = _with_cars(one_road(people=100, seats=50, buses=0), vehicles=5)
     cars = _of(_trace(scenario, replace(NO_HANDLING, timeline=(halt,))), "trip-dispatched")
-    assert len(cars) == 5 and min(e.minute for e in cars) >= 600.0
+    assert len(cars) == 5
+    assert min(e.minute for e in cars) >= 600.0
 
 
 # -- staging ground and onward transport ----------------------------------------
@@ -196,13 +202,15 @@ def test_shuttles_turn_round_at_the_staging_ground_and_the_onward_fleet_delivers
     arrived = _of(events, "trip-arrived")
     by_bus = {e.data["destination"] for e in arrived if e.data["vehicle"].startswith("bus")}
     by_coach = {e.data["destination"] for e in arrived if e.data["vehicle"].startswith("coach")}
-    assert by_bus == {"stage"} and by_coach == {"camp"}
+    assert by_bus == {"stage"}
+    assert by_coach == {"camp"}
     picked = {
         e.data["pickup"] for e in _of(events, "trip-dispatched") if "coach" in e.data["vehicle"]
     }
     assert picked == {"stage"}
     metrics = simulate(scenario, NO_HANDLING)
-    assert metrics.cleared and metrics.moved == 100
+    assert metrics.cleared
+    assert metrics.moved == 100
 
 
 def test_the_deal_hears_of_each_person_once_at_the_staging_ground() -> None:
@@ -290,7 +298,8 @@ def test_a_vehicle_tied_to_a_movement_carries_only_that_movement() -> None:
         ),
     )
     tied = [e for e in _of(_trace(scenario), "trip-dispatched") if e.data["vehicle"] == "tied"]
-    assert tied and {e.data["movement"] for e in tied} == {"other"}
+    assert tied
+    assert {e.data["movement"] for e in tied} == {"other"}
 
 
 # -- halts of different kinds -----------------------------------------------------
@@ -312,14 +321,16 @@ def test_a_stop_halt_holds_convoys_where_they_are() -> None:
         for e in _of(_halted_at_checkpoint(HaltKind.STOP), "trip-crossed")
         if e.data["site"] == "cp"
     ]
-    assert crossed and min(crossed) >= 200.0
+    assert crossed
+    assert min(crossed) >= 200.0
 
 
 def test_a_dispatch_halt_lets_convoys_on_the_road_go_on() -> None:
     """A dispatch halt stops departures only: buses already on the road cross at once."""
     events = _halted_at_checkpoint(HaltKind.DISPATCH)
     crossed = [e.minute for e in _of(events, "trip-crossed") if e.data["site"] == "cp"]
-    assert crossed and min(crossed) < 200.0
+    assert crossed
+    assert min(crossed) < 200.0
     left = [e.minute for e in _of(events, "trip-dispatched") if e.data["pickup"] == "town"]
     assert all(m < 5.0 or m >= 200.0 for m in left)
 
@@ -365,7 +376,8 @@ def test_an_exchange_holds_a_convoy_at_the_exchange_point_until_its_partner_arri
     )
     events = _trace(_exchange_world(), replace(NO_HANDLING, timeline=(halt,)))
     crossed = {e.data["movement"]: e.minute for e in _of(events, "trip-crossed")}
-    assert crossed["ma"] >= 300.0 and crossed["mb"] >= 300.0
+    assert crossed["ma"] >= 300.0
+    assert crossed["mb"] >= 300.0
     quiet = {e.data["movement"]: e.minute for e in _of(_trace(_exchange_world()), "trip-crossed")}
     assert quiet["ma"] < 20.0
 
