@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,7 @@ def _of(events: list[TraceEvent], what: str) -> list[TraceEvent]:
     return [e for e in events if e.kind == what]
 
 
-def _with_bus(scenario: Scenario, **changes: object) -> Scenario:
+def _with_bus(scenario: Scenario, **changes: Any) -> Scenario:
     return replace(scenario, vehicle_kinds=(replace(scenario.vehicle_kinds[0], **changes),))
 
 
@@ -276,7 +277,7 @@ def test_vehicles_added_later_start_at_their_lead_time() -> None:
             FleetUnit("bus", "town", 3, lead_minutes=500.0, ids=("x", "y", "z")),
         ),
     )
-    first = {}
+    first: dict[str, float] = {}
     for e in _of(_trace(scenario), "trip-dispatched"):
         first.setdefault(e.data["vehicle"], e.minute)
     assert min(first[v] for v in ("x", "y", "z")) >= 500.0
