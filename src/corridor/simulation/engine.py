@@ -53,6 +53,8 @@ MIN_RECHECK = 1.0
 """Minutes: a vehicle waiting on time (a window) never rechecks more often than this."""
 
 Observer = Callable[[TraceEvent], None]
+IdleKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+"""Vehicles waiting alike: (kind, where, movements served, pickups served)."""
 Process = Generator[simpy.Event, Any, None]
 
 
@@ -124,8 +126,9 @@ class Simulation:
         self.exchange_waiting: dict[tuple[int, str], list[simpy.Event]] = {}
         """(exchange, movement) -> loaded vehicles of it waiting at the exchange site."""
         self.turn_backs = [e for e in model.timeline if e.action is Scripted.TURN_BACK]
-        self.idle: list[tuple[Vehicle, str, simpy.Event]] = []
-        """Vehicles waiting for something to carry: (vehicle, where, its wake-up)."""
+        self.idle: dict[IdleKey, list[tuple[Vehicle, simpy.Event]]] = {}
+        """Vehicles waiting for something to carry, by (kind, where, ties): (vehicle, its
+        wake-up) in the order they began to wait. Vehicles of one key get one answer."""
         self.blocked: list[tuple[Vehicle, str, str, int, simpy.Event]] = []
         """Loaded vehicles the deal or a hold stops at a checkpoint: (vehicle,
         movement, site, people, its wake-up)."""
@@ -250,8 +253,9 @@ class Simulation:
 
         A loaded vehicle at a checkpoint wakes once the deal and the holds let
         it cross (it has crossed when it wakes). A vehicle waiting for a load
-        wakes when `_prospect` finds it one; vehicles of one kind waiting at
-        one place get the same answer, asked once. Waking the rest to ask
+        wakes when `_choose` finds it one it may take now; vehicles of one kind
+        waiting at one place get the same answer, asked once, and only as many
+        of them wake as the people waiting there need. Waking the rest to ask
         again would cost a step each and change nothing.
         """
         if self.blocked:
@@ -263,18 +267,27 @@ class Simulation:
                 else:
                     self.blocked.append((vehicle, movement, site, people, wake))
         if self.idle:
-            answers: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], bool] = {}
-            waiting_idle = self.idle
-            self.idle = []
-            for vehicle, position, wake in waiting_idle:
-                key = (vehicle.kind, position, vehicle.movements, vehicle.pickups)
-                found = answers.get(key)
+            promised: dict[int, int] = {}
+            for key in list(self.idle):
+                queue = self.idle[key]
+                found = self._choose(queue[0][0], key[1], ready=True)
                 if found is None:
-                    found = answers[key] = self._prospect(vehicle, position)
-                if found:
+                    continue
+                # Wake only as many vehicles as the people there need: a bus park
+                # of thirty does not all drive off for one busload.
+                woken = 0
+                for vehicle, wake in queue:
+                    if promised.get(found.index, 0) >= found.waiting - found.reserved:
+                        break
+                    promised[found.index] = promised.get(found.index, 0) + max(
+                        carryable(vehicle, found), 1
+                    )
                     wake.succeed()
-                else:
-                    self.idle.append((vehicle, position, wake))
+                    woken += 1
+                if woken == len(queue):
+                    del self.idle[key]
+                elif woken:
+                    self.idle[key] = queue[woken:]
         if self.parked:
             parked, self.parked = self.parked, []
             for wake in parked:
@@ -299,10 +312,6 @@ class Simulation:
         if self.timed_review is not None and self.env.now >= self.timed_review:
             self.timed_review = None
             self._review()
-
-    def _prospect(self, vehicle: Vehicle, position: str) -> bool:
-        """Whether the vehicle has a load the deal and holds let leave now, here or elsewhere."""
-        return self._choose(vehicle, position, ready=True) is not None
 
     def hold(
         self, entry_movements: list[str], site: str | None, delta: int, *, stop: bool = True
@@ -460,7 +469,8 @@ class Simulation:
     def _wait_for_load(self, vehicle: Vehicle, position: str) -> simpy.Event:
         """Until a review finds this vehicle something it may carry."""
         wake = self.env.event()
-        self.idle.append((vehicle, position, wake))
+        key = (vehicle.kind, position, vehicle.movements, vehicle.pickups)
+        self.idle.setdefault(key, []).append((vehicle, wake))
         self._schedule_timed_review()
         return wake
 
