@@ -196,8 +196,8 @@ def _head(db: str) -> int:
         ),
         (
             ("board", "aleppo", "t1", "--site", "kefraya", "--count", "wounded-seated=500"),
-            "'500' people sitting do not fit vehicle bus-aleppo-depot-1 (bus: 50 seats)"
-            " (allowed: 0..50)",
+            "'500' people sitting do not fit vehicle bus-aleppo-depot-1 (bus: 50 seats"
+            " + 70 standing) (allowed: 0..120)",
         ),
         (
             ("plan", "aleppo", "t9", "--movement", "narnia", "--vehicle", "bus-aleppo-depot-2"),

@@ -188,14 +188,16 @@ def test_the_vocabulary_joins_agreement_and_scenario_or_falls_back_to_the_standa
 
 
 def test_a_request_without_a_trip_names_a_fleet_vehicle_and_a_load_that_fits() -> None:
-    """Dispatch 500 seated on a 50-seat bus, or on bus-2, is refused; crossings stay on route."""
+    """500 seated on a 50-seat bus with 70 standing, or on bus-2, is refused; crossings on route."""
     bus = "bus-aleppo-depot-2"
     load = ((S, 500),)
     off_fleet = DispatchTrip("east-aleppo", "bus-2", AT, load)
     assert rejected(check_request, ALEPPO_WORLD, off_fleet).field == "vehicle"
     over = rejected(check_request, ALEPPO_WORLD, DispatchTrip("east-aleppo", bus, AT, load))
-    assert (over.field, over.value, over.allowed) == ("load", "500", "0..50")
-    check_request(ALEPPO_WORLD, DispatchTrip("east-aleppo", bus, AT, ((S, 50),)))
+    assert (over.field, over.value, over.allowed) == ("load", "500", "0..120")
+    check_request(ALEPPO_WORLD, DispatchTrip("east-aleppo", bus, AT, ((S, 120),)))
+    above = DispatchTrip("east-aleppo", bus, AT, ((S, 121),))
+    assert rejected(check_request, ALEPPO_WORLD, above).allowed == "0..120"
     crossing = CrossCheckpoint("east-aleppo", bus, "jibreen", AT, 40)
     assert rejected(check_request, ALEPPO_WORLD, crossing).field == "site"
     check_request(ALEPPO_WORLD, replace(crossing, site="ramouseh"))
@@ -306,3 +308,17 @@ def test_whatever_is_asked_the_book_only_ever_holds_what_the_world_allows(
             assert t.movement in WORLD.movements
             assert t.last_site in ("", *WORLD.movements[t.movement].sites)
             assert sum(t.on_board.values()) <= WORLD.vehicles[t.vehicle].sitting_places
+
+
+def test_the_bundled_occupancy_passes_the_door_and_one_more_does_not() -> None:
+    """The most a bundled bus carries in a run (occupancy high) boards; one more is refused."""
+    bus = load_bundled("east-aleppo-2016").vehicle_kind("bus")
+    assert bus.occupancy is not None
+    most = int(bus.occupancy.high)
+    assert most == bus.sitting_places
+    vehicle = "bus-aleppo-depot-1"
+    check_board(ALEPPO_WORLD, "east-aleppo", vehicle, "east-aleppo", counts({C: most}))
+    over = rejected(
+        check_board, ALEPPO_WORLD, "east-aleppo", vehicle, "east-aleppo", counts({C: most + 1})
+    )
+    assert over.allowed == f"0..{bus.sitting_places}"

@@ -57,9 +57,16 @@ def test_east_aleppo_moves_the_35000_people_its_file_states() -> None:
 
 
 def test_east_aleppo_has_the_reported_fleet_places_and_roles() -> None:
-    """20 buses, 13 ambulances, a screened Ramouseh checkpoint, and the deal's organisations."""
+    """20 buses growing to 50, 13 ambulances, a screened Ramouseh checkpoint, the organisations."""
     s = load_bundled("east-aleppo-2016")
-    assert (s.vehicles("bus"), s.vehicles("ambulance")) == (20, 13)
+    enclave = [u for u in s.fleet if u.kind == "bus" and u.pickups == ("east-aleppo",)]
+    assert [(u.count, u.lead_minutes) for u in enclave] == [(20, 0.0), (30, 5460.0)]
+    assert s.vehicles("ambulance") == 13
+    burned = [u for u in s.fleet if u.lost_minutes is not None]
+    assert [(u.count, u.movements) for u in burned] == [(5, ("foua-kefraya",))]
+    assert s.movement("east-aleppo").staging == "rashidin"
+    [flow] = s.private_flows
+    assert flow.vehicles == 1231
     ramouseh = s.site("ramouseh")
     assert ramouseh.is_a(SiteKind.CHECKPOINT)
     assert ramouseh.service_rate_per_hour is not None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from corridor.adapters.disruption_file import load_disruption_file
+from corridor.domain.scenario import Corridor, Link, Scenario
 from corridor.errors import InvalidInput
-from corridor.simulation.disruption import Scripted
+from corridor.simulation.disruption import HaltKind, Scripted
 from corridor.simulation.distributions import Shape
 from tests.support.simulation_world import aleppo_like
 
@@ -186,14 +188,6 @@ def test_timeline_entries_given_as_instants_and_as_offsets_land_on_the_same_minu
     ]
 
 
-def test_a_kind_on_a_halt_passes_through_to_the_timeline(tmp_path: Path) -> None:
-    """A halt's `kind` (dispatch halt, stop where they are) reaches the scripted entry."""
-    text = "timeline:\n  - {action: halt, kind: dispatch, from: +1h, to: +2h}\n"
-    model = load_disruption_file(_write(tmp_path, text), aleppo_like())
-    assert model.timeline[0].action is Scripted.HALT
-    assert model.timeline[0].kind == "dispatch"
-
-
 def test_a_files_start_is_minute_zero_of_its_times(tmp_path: Path) -> None:
     """With `start: 2016-12-16T05:00+02:00`, 09:00 that day is minute 240."""
     from corridor.adapters.disruption_file import read_disruption
@@ -238,3 +232,75 @@ def test_bad_instants_are_refused_with_their_position(
     report = str(caught.value)
     assert message in report, report
     assert f"{path}:{where}:" in report, report
+
+
+def test_a_halt_s_kind_and_an_exchange_s_partner_are_read(tmp_path: Path) -> None:
+    """A halt is a stop unless it says dispatch or exchange; an exchange names its partner."""
+    text = """\
+    timeline:
+      - {action: halt, from: +1h, to: +2h}
+      - {action: halt, kind: dispatch, movement: east-aleppo, from: +3h, to: +4h}
+      - action: halt
+        kind: exchange
+        movement: east-aleppo
+        partner: foua-kefraya
+        site: ramouseh
+        from: +5h
+        to: +9h
+    """
+    scenario = _exchange_scenario()
+    stop, dispatch, exchange = load_disruption_file(_write(tmp_path, text), scenario).timeline
+    assert (stop.halt, dispatch.halt, exchange.halt) == (
+        HaltKind.STOP,
+        HaltKind.DISPATCH,
+        HaltKind.EXCHANGE,
+    )
+    assert (exchange.movement, exchange.partner, exchange.site) == (
+        "east-aleppo",
+        "foua-kefraya",
+        "ramouseh",
+    )
+
+
+def _exchange_scenario() -> Scenario:
+    """aleppo_like with the Foua road passing Ramouseh, so the two convoys can meet there."""
+    base = aleppo_like()
+    return replace(
+        base,
+        links=(
+            *base.links,
+            Link("l9", "ramouseh", "jibreen", 10.0),
+            Link("l10", "foua", "ramouseh", 60.0),
+        ),
+        corridors=(base.corridors[0], Corridor("foua-road", ("foua", "ramouseh", "jibreen"))),
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{action: halt, kind: pause, from: +1h, to: +2h}", "unknown halt kind 'pause'"),
+        (
+            "{action: halt, kind: exchange, movement: east-aleppo, from: +1h, to: +2h}",
+            "an exchange halt names movement:, partner: and the exchange site:",
+        ),
+        (
+            "{action: halt, kind: exchange, movement: east-aleppo, partner: foua-kefraya,"
+            " site: rashidin, from: +1h, to: +2h}",
+            "timeline[0].partner: movement 'foua-kefraya' does not pass site 'rashidin'",
+        ),
+        (
+            "{action: halt, partner: foua-kefraya, from: +1h, to: +2h}",
+            "only an exchange halt names a partner movement",
+        ),
+    ],
+    ids=["unknown kind", "exchange without partner", "partner off the site", "partner on a stop"],
+)
+def test_a_bad_halt_kind_is_refused_naming_what_is_allowed(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    """Halt kinds and exchanges are checked against the scenario before any run."""
+    path = _write(tmp_path, f"timeline:\n  - {entry}\n")
+    with pytest.raises(InvalidInput) as caught:
+        load_disruption_file(path, _exchange_scenario())
+    assert message in str(caught.value), str(caught.value)

@@ -28,6 +28,7 @@ from corridor.errors import InvalidInput, Problem
 from corridor.simulation.disruption import (
     Breakdowns,
     DisruptionModel,
+    HaltKind,
     Handling,
     IncidentRisk,
     Scripted,
@@ -110,6 +111,9 @@ class TimelineModel(_Strict):
     corridor: str | None = None
     site: str | None = None
     kind: str = ""
+    """An incident's kind; a halt's kind: stop (default), dispatch or exchange."""
+    partner: str | None = None
+    """An exchange halt: the movement whose convoys `movement`'s convoys wait for."""
     severity: Annotated[int, Field(ge=0)] = 0
     verification_minutes: Minutes = 0.0
     suspension_minutes: Minutes = 0.0
@@ -304,6 +308,7 @@ class _Reader:
         self.known("movement", item.movement, movements, f"{path}.movement")
         self.known("corridor", item.corridor, corridors, f"{path}.corridor")
         self.known("site", item.site, sites, f"{path}.site")
+        self.known("movement", item.partner, movements, f"{path}.partner")
         action = Scripted(item.action)
         written = item.start if item.start is not None else item.at
         if item.start is not None and item.at is not None:
@@ -314,6 +319,9 @@ class _Reader:
         start = self.minute(written, f"{path}.{'from' if item.start is not None else 'at'}")
         end = start
         scopes = [n for n in ("movement", "corridor", "site") if getattr(item, n) is not None]
+        halt = self.halt_kind(item, action, path)
+        if halt is HaltKind.EXCHANGE:
+            scopes = []  # an exchange names two movements and a site by design
         if action is Scripted.INCIDENT:
             if item.corridor is None:
                 self.fail(path, "an incident names the corridor it happened on (corridor:)")
@@ -343,13 +351,58 @@ class _Reader:
             movement=item.movement,
             corridor=item.corridor,
             site=item.site,
-            kind=item.kind,
+            kind=item.kind if action is not Scripted.HALT else "",
+            halt=halt,
+            partner=item.partner,
             severity=item.severity,
             verification=item.verification_minutes,
             suspension=item.suspension_minutes,
             note=item.note,
             position=path,
         )
+
+    def halt_kind(self, item: TimelineModel, action: Scripted, path: str) -> HaltKind:
+        """A halt's kind (stop when absent); an exchange's movements, partner and site."""
+        if action is not Scripted.HALT:
+            if item.partner is not None:
+                self.fail(f"{path}.partner", "only an exchange halt names a partner movement")
+            return HaltKind.STOP
+        kinds = [k.value for k in HaltKind]
+        if item.kind and item.kind not in kinds:
+            self.fail(
+                f"{path}.kind",
+                f"unknown halt kind {item.kind!r}; expected one of: " + ", ".join(kinds),
+            )
+            return HaltKind.STOP
+        halt = HaltKind(item.kind) if item.kind else HaltKind.STOP
+        if halt is not HaltKind.EXCHANGE:
+            if item.partner is not None:
+                self.fail(f"{path}.partner", "only an exchange halt names a partner movement")
+            return halt
+        if item.movement is None or item.partner is None or item.site is None:
+            self.fail(
+                path,
+                "an exchange halt names movement:, partner: and the exchange site: "
+                "(convoys of each wait there for the other's)",
+            )
+            return halt
+        if item.corridor is not None:
+            self.fail(f"{path}.corridor", "an exchange halt is scoped by its two movements")
+        if item.movement == item.partner:
+            self.fail(f"{path}.partner", "the partner must be another movement")
+        for field, name in (("movement", item.movement), ("partner", item.partner)):
+            try:
+                movement = self.scenario.movement(name)
+            except KeyError:
+                continue
+            corridor = self.scenario.corridor(movement.corridor)
+            if item.site not in corridor.sites[1:]:
+                self.fail(
+                    f"{path}.{field}",
+                    f"movement {name!r} does not pass site {item.site!r} "
+                    f"(its corridor: {', '.join(corridor.sites)})",
+                )
+        return halt
 
     def contradictions(self, entries: list[TimelineEntry]) -> None:
         """Overlapping entries that say different things about the same scope at once.

@@ -125,12 +125,28 @@ class Corridor:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """A number known as a range: lowest, most likely and highest (a triangular spread)."""
+
+    low: float
+    mode: float
+    high: float
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+
+@dataclass(frozen=True)
 class VehicleKind:
     """A kind of vehicle: seats for sitting people, stretcher places for stretcher cases.
 
     `standing` is how many more sitting-group people the scenario allows on
-    board beyond the seats (0 unless declared); planners and the simulator
-    load to seats, the door check of a boarding to seats + standing.
+    board beyond the seats (0 unless declared); planners load to seats, the
+    door check of a boarding to seats + standing. `occupancy`, when given, is
+    how many sitting people a loaded trip of this kind carries in the
+    simulator (drawn per trip, within seats + standing); without it the
+    simulator loads to seats.
     """
 
     id: str
@@ -139,6 +155,7 @@ class VehicleKind:
     name: str = ""
     source: Source | None = None
     standing: int = 0
+    occupancy: Spread | None = None
 
     @property
     def sitting_places(self) -> int:
@@ -157,6 +174,14 @@ class FleetUnit:
     source: Source | None = None
     ids: tuple[str, ...] = ()
     """Explicit vehicle ids, one per vehicle; empty means numbered (see `vehicle_id`)."""
+    lost_minutes: float | None = None
+    """Minutes after the start when these vehicles are lost (burned, seized, withdrawn)."""
+    movements: tuple[str, ...] = ()
+    """Movements these vehicles serve; empty: any."""
+    pickups: tuple[str, ...] = ()
+    """Sites where these vehicles load; empty: any (a staging ground's onward fleet)."""
+    party: str = ""
+    """The organisation the vehicles belong to or were sent by (one side of the deal)."""
 
 
 def vehicle_id(kind: str, depot: str, number: int) -> str:
@@ -176,6 +201,36 @@ class FleetVehicle:
     kind: VehicleKind
     depot: str
     lead_minutes: float = 0.0
+    lost_minutes: float | None = None
+    movements: tuple[str, ...] = ()
+    pickups: tuple[str, ...] = ()
+    party: str = ""
+
+
+@dataclass(frozen=True)
+class PrivateFlow:
+    """Private cars and trucks leaving a movement's pickup site under the deal's terms.
+
+    `vehicles` leave in all, one at a time at `per_hour` on average from
+    `lead_minutes` after the start, each carrying people of `groups` as its
+    kind's occupancy says, along the movement's corridor to a destination.
+    `screening` (minutes) replaces the checkpoint's own screening time for
+    them; they queue at the checkpoint with the convoys.
+    """
+
+    movement: str
+    site: str
+    kind: str
+    vehicles: int
+    per_hour: float
+    lead_minutes: float = 0.0
+    screening: Spread | None = None
+    groups: tuple[Group, ...] = (Group.CIVILIANS,)
+    source: Source | None = None
+
+    def vehicle_id(self, number: int) -> str:
+        """The id of the `number`-th (from 1) vehicle of the flow: `{kind}-{movement}-{n}`."""
+        return f"{self.kind}-{self.movement}-{number}"
 
 
 @dataclass(frozen=True)
@@ -200,6 +255,9 @@ class Movement:
     groups: tuple[Group, ...]
     name: str = ""
     source: Source | None = None
+    staging: str | None = None
+    """A staging ground on the corridor: sitting loads shuttle there from the origin
+    and go on by vehicles loading at the staging ground; stretcher cases go direct."""
 
 
 @dataclass(frozen=True)
@@ -235,6 +293,8 @@ class Scenario:
     """Incident kinds that may be reported here, besides those the agreement declares."""
     shelter_kinds: tuple[ShelterKind, ...] = ()
     households: tuple[Households, ...] = ()
+    private_flows: tuple[PrivateFlow, ...] = ()
+    """Private vehicles leaving under the deal (see `PrivateFlow`)."""
 
     def site(self, site_id: str) -> Site:
         for s in self.sites:
@@ -284,7 +344,18 @@ class Scenario:
                     key = (unit.kind, unit.depot)
                     numbered[key] = numbered.get(key, 0) + 1
                     vid = vehicle_id(unit.kind, unit.depot, numbered[key])
-                out.append(FleetVehicle(vid, kinds[unit.kind], unit.depot, unit.lead_minutes))
+                out.append(
+                    FleetVehicle(
+                        vid,
+                        kinds[unit.kind],
+                        unit.depot,
+                        unit.lead_minutes,
+                        unit.lost_minutes,
+                        unit.movements,
+                        unit.pickups,
+                        unit.party,
+                    )
+                )
         return tuple(out)
 
     def vehicle_ids(self) -> tuple[str, ...]:

@@ -57,15 +57,32 @@ def _registered(scenario: Scenario) -> CustodyBook:
 def trip_lifecycle(
     scenario: Scenario, trace: Sequence[TraceEvent]
 ) -> list[tuple[float, list[CustodyEvent]]]:
-    """The custody events of a run's trips, with the minute each happened at."""
+    """The custody events of a run's trips, with the minute each happened at.
+
+    A trip that arrives at its movement's staging ground hands its people over
+    there (they are out, and the deal counts them there); the onward trips
+    from the staging ground are the receiving side's transport and are not
+    custody trips of the evacuation.
+    """
     book = _registered(scenario)
     current: dict[str, str] = {}
     numbers: dict[str, int] = {}
     pickups: dict[str, str] = {}
+    staging = {m.id: m.staging for m in scenario.movements if m.staging is not None}
+    onward: set[str] = set()
     out: list[tuple[float, list[CustodyEvent]]] = []
     for event in trace:
         data = event.data
         vehicle = str(data.get("vehicle", ""))
+        if event.kind == "trip-dispatched" and staging.get(str(data["movement"])) == str(
+            data["pickup"]
+        ):
+            onward.add(vehicle)
+            continue
+        if vehicle in onward:
+            if event.kind in ("trip-arrived", "trip-turned-back"):
+                onward.discard(vehicle)
+            continue
         if event.kind == "trip-dispatched":
             numbers[vehicle] = numbers.get(vehicle, 0) + 1
             trip = current[vehicle] = f"{vehicle}.{numbers[vehicle]}"

@@ -79,15 +79,33 @@ class Scripted(StrEnum):
     INCIDENT = "incident"
 
 
+class HaltKind(StrEnum):
+    """What a halt stops.
+
+    stop: nothing in scope leaves, and loaded vehicles stop at their next
+    stop (checkpoint, crossing, named site) where they are; dispatch: nothing
+    leaves its pickup site, vehicles already on the road go on; exchange:
+    loaded vehicles of two linked movements reaching the exchange site wait
+    there until a vehicle of the partner movement reaches it too, then all
+    waiting vehicles of both go on.
+    """
+
+    STOP = "stop"
+    DISPATCH = "dispatch"
+    EXCHANGE = "exchange"
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One scripted event; `position` is where it was written, for error messages.
 
     halt: nothing moves in scope (all, one movement, one corridor or one site)
-    from `start` to `end`; turn-back: loaded vehicles reaching `site` between
-    `start` and `end` are sent back to their pickup site; incident: an incident
-    of `kind` and `severity` on `corridor` at `start`, verified `verification`
-    minutes later, resumed `suspension` minutes after that.
+    from `start` to `end`, as its `halt` kind says (`HaltKind`; an exchange
+    names `movement`, its `partner` and the exchange `site`); turn-back: loaded
+    vehicles reaching `site` between `start` and `end` are sent back to their
+    pickup site; incident: an incident of `kind` and `severity` on `corridor`
+    at `start`, verified `verification` minutes later, resumed `suspension`
+    minutes after that.
     """
 
     action: Scripted
@@ -102,10 +120,14 @@ class TimelineEntry:
     suspension: float = 0.0
     note: str = ""
     position: str = ""
+    halt: HaltKind = HaltKind.STOP
+    partner: str | None = None
 
     @property
     def scope(self) -> str:
         """Human words for what the entry applies to."""
+        if self.partner:
+            return f"movements {self.movement} and {self.partner} at site {self.site}"
         if self.movement:
             return f"movement {self.movement}"
         if self.corridor:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from corridor.simulation.disruption import IncidentRisk, Scripted, TimelineEntry
+from corridor.simulation.disruption import HaltKind, IncidentRisk, Scripted, TimelineEntry
 from corridor.simulation.gate import IncidentNotice
 
 if TYPE_CHECKING:
@@ -98,7 +98,10 @@ def incident(
 
 
 def scripted(run: Simulation, entry: TimelineEntry) -> Process:
-    """One timeline entry: a halt over its span, or a scripted incident.
+    """One timeline entry: a halt of its kind over its span, or a scripted incident.
+
+    A stop halt holds dispatch and crossings in scope, a dispatch halt only
+    dispatch; an exchange holds vehicles at its site until they meet a partner.
 
     Turn-backs need no process: vehicles check them as they reach a site.
     """
@@ -113,13 +116,24 @@ def scripted(run: Simulation, entry: TimelineEntry) -> Process:
             run.env.now,
         )
         yield run.env.process(incident(run, notice, entry.verification, entry.suspension, True))
-    elif entry.action is Scripted.HALT:
-        movements = movements_on(run, entry)
+    elif entry.action is Scripted.HALT and entry.halt is HaltKind.EXCHANGE:
+        # Vehicles meet at the exchange site by themselves (`Simulation._exchange`);
+        # when the window closes, those still waiting for a partner go on.
         run.halts += 1
         if run.observer is not None:
-            run.emit("halt-started", scope=entry.scope, note=entry.note)
-        run.hold(movements, entry.site, 1)
+            run.emit("halt-started", scope=entry.scope, note=entry.note, kind=entry.halt.value)
         yield run.env.timeout(entry.end - entry.start)
         if run.observer is not None:
-            run.emit("halt-ended", scope=entry.scope)
-        run.hold(movements, entry.site, -1)
+            run.emit("halt-ended", scope=entry.scope, kind=entry.halt.value)
+        run.release_exchange(run.exchanges.index(entry))
+    elif entry.action is Scripted.HALT:
+        movements = movements_on(run, entry)
+        stop = entry.halt is HaltKind.STOP
+        run.halts += 1
+        if run.observer is not None:
+            run.emit("halt-started", scope=entry.scope, note=entry.note, kind=entry.halt.value)
+        run.hold(movements, entry.site, 1, stop=stop)
+        yield run.env.timeout(entry.end - entry.start)
+        if run.observer is not None:
+            run.emit("halt-ended", scope=entry.scope, kind=entry.halt.value)
+        run.hold(movements, entry.site, -1, stop=stop)

@@ -29,16 +29,23 @@ from typing import Any
 
 import simpy
 
-from corridor.domain.scenario import Group, Movement, Scenario
+from corridor.domain.scenario import Group, Movement, PrivateFlow, Scenario, Spread
 from corridor.errors import InvalidInput
 from corridor.planning.model import UNLIMITED
 from corridor.planning.plan import Plan, PlannedTrip
-from corridor.simulation.disruption import DisruptionModel, Scripted
+from corridor.simulation.disruption import DisruptionModel, HaltKind, Scripted
 from corridor.simulation.distributions import Duration
 from corridor.simulation.disturbances import random_incidents, scripted
 from corridor.simulation.gate import Gate, Load, OpenDeal
 from corridor.simulation.metrics import RunMetrics, RunOptions, cumulative
-from corridor.simulation.people import Pickup, Vehicle, carryable, planned_load
+from corridor.simulation.people import (
+    NEVER,
+    Pickup,
+    Vehicle,
+    carryable,
+    planned_load,
+    sitting_load,
+)
 from corridor.simulation.routes import Roads, Route, build_route, screening_sites
 from corridor.simulation.trace import TraceEvent
 
@@ -46,6 +53,8 @@ MIN_RECHECK = 1.0
 """Minutes: a vehicle waiting on time (a window) never rechecks more often than this."""
 
 Observer = Callable[[TraceEvent], None]
+IdleKey = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+"""Vehicles waiting alike: (kind, where, movements served, pickups served)."""
 Process = Generator[simpy.Event, Any, None]
 
 
@@ -73,6 +82,10 @@ class Simulation:
         self.rng_screening = random.Random(seeds[1])
         self.rng_breakdowns = random.Random(seeds[2])
         self.rng_choice = random.Random(seeds[3])
+        # Streams of their own (seeded from the run's seeds by name), so a drawn
+        # occupancy or a private car never shifts the draws of the four above.
+        self.rng_load = random.Random(f"occupancy-{seeds[1]}")
+        self.rng_private = random.Random(f"private-{seeds[0]}")
         self.roads = Roads(scenario)
         watched = frozenset(e.site for e in model.timeline if e.site is not None)
         extra = frozenset(site for site, _ in model.screening)
@@ -94,13 +107,28 @@ class Simulation:
             pickup = self._pickup(scenario.movement(population.movement), population.site)
             pickup.add(population.group, population.count, 0.0)
             self.initial[population.movement] += population.count
+        self.staged: set[int] = set()
+        """Pickups at a movement's staging ground: the onward leg, past the deal's gate."""
+        for movement in scenario.movements:
+            if movement.staging is not None:
+                self.staged.add(self._pickup(movement, movement.staging).index)
         self.total = sum(self.initial.values())
         self.unloaded = self.total
         self.held: dict[str, int] = {m.id: 0 for m in scenario.movements}
         self.site_held: dict[str, int] = {}
+        """Dispatch holds: nothing in scope leaves its pickup (every halt kind but exchange)."""
+        self.held_cross: dict[str, int] = {m.id: 0 for m in scenario.movements}
+        self.site_held_cross: dict[str, int] = {}
+        """Stop holds: loaded vehicles in scope stop at their next stop too."""
+        self.exchanges = [
+            e for e in model.timeline if e.action is Scripted.HALT and e.halt is HaltKind.EXCHANGE
+        ]
+        self.exchange_waiting: dict[tuple[int, str], list[simpy.Event]] = {}
+        """(exchange, movement) -> loaded vehicles of it waiting at the exchange site."""
         self.turn_backs = [e for e in model.timeline if e.action is Scripted.TURN_BACK]
-        self.idle: list[tuple[Vehicle, str, simpy.Event]] = []
-        """Vehicles waiting for something to carry: (vehicle, where, its wake-up)."""
+        self.idle: dict[IdleKey, list[tuple[Vehicle, simpy.Event]]] = {}
+        """Vehicles waiting for something to carry, by (kind, where, ties): (vehicle, its
+        wake-up) in the order they began to wait. Vehicles of one key get one answer."""
         self.blocked: list[tuple[Vehicle, str, str, int, simpy.Event]] = []
         """Loaded vehicles the deal or a hold stops at a checkpoint: (vehicle,
         movement, site, people, its wake-up)."""
@@ -114,7 +142,10 @@ class Simulation:
         self.room: dict[tuple[str, Group], int] = {}
         """Places left per (destination, group), spoken for at each loaded departure."""
         for movement in scenario.movements:
-            for site_id in movement.destinations:
+            received_at = movement.destinations
+            if movement.staging is not None:
+                received_at = (*received_at, movement.staging)
+            for site_id in received_at:
                 received = scenario.site(site_id)
                 for group in Group:
                     unlimited = not received.capacities and not group.needs_stretcher
@@ -126,6 +157,7 @@ class Simulation:
         self.wait_assembly: dict[Group, float] = dict.fromkeys(Group, 0.0)
         self.longest = 0.0
         self.trips = self.turned_back = self.incidents = self.halts = self.breakdowns = 0
+        self.lost = 0
         self.moved = 0
         self.last_arrival = 0.0
 
@@ -143,7 +175,19 @@ class Simulation:
         # The fleet's own ids (`Scenario.fleet_vehicles`), so a simulated run
         # names the vehicles an operation's trips would.
         return [
-            Vehicle(v.id, v.kind.id, v.depot, v.lead_minutes, v.kind.seats, v.kind.stretchers)
+            Vehicle(
+                v.id,
+                v.kind.id,
+                v.depot,
+                v.lead_minutes,
+                v.kind.seats,
+                v.kind.stretchers,
+                v.kind.sitting_places,
+                v.kind.occupancy,
+                NEVER if v.lost_minutes is None else v.lost_minutes,
+                v.movements,
+                v.pickups,
+            )
             for v in self.scenario.fleet_vehicles()
         ]
 
@@ -153,7 +197,14 @@ class Simulation:
         for planned in plan.vehicles:
             kind = self.scenario.vehicle_kind(planned.kind)
             vehicle = Vehicle(
-                planned.id, kind.id, planned.depot, planned.ready, kind.seats, kind.stretchers
+                planned.id,
+                kind.id,
+                planned.depot,
+                planned.ready,
+                kind.seats,
+                kind.stretchers,
+                kind.sitting_places,
+                kind.occupancy,
             )
             trips = plan.trips_of(planned.id)
             for trip in trips:
@@ -170,6 +221,9 @@ class Simulation:
         for risk in self.model.incidents:
             if risk.rate_per_day > 0:
                 env.process(random_incidents(self, risk))
+        for flow in self.scenario.private_flows:
+            if flow.vehicles > 0:
+                env.process(self._private_flow(flow))
         if self.plan is None:
             for vehicle in self._vehicles():
                 env.process(self._drive(vehicle))
@@ -199,8 +253,9 @@ class Simulation:
 
         A loaded vehicle at a checkpoint wakes once the deal and the holds let
         it cross (it has crossed when it wakes). A vehicle waiting for a load
-        wakes when `_prospect` finds it one; vehicles of one kind waiting at
-        one place get the same answer, asked once. Waking the rest to ask
+        wakes when `_choose` finds it one it may take now; vehicles of one kind
+        waiting at one place get the same answer, asked once, and only as many
+        of them wake as the people waiting there need. Waking the rest to ask
         again would cost a step each and change nothing.
         """
         if self.blocked:
@@ -212,18 +267,27 @@ class Simulation:
                 else:
                     self.blocked.append((vehicle, movement, site, people, wake))
         if self.idle:
-            answers: dict[tuple[str, str], bool] = {}
-            waiting_idle = self.idle
-            self.idle = []
-            for vehicle, position, wake in waiting_idle:
-                key = (vehicle.kind, position)
-                found = answers.get(key)
+            promised: dict[int, int] = {}
+            for key in list(self.idle):
+                queue = self.idle[key]
+                found = self._choose(queue[0][0], key[1], ready=True)
                 if found is None:
-                    found = answers[key] = self._prospect(vehicle, position)
-                if found:
+                    continue
+                # Wake only as many vehicles as the people there need: a bus park
+                # of thirty does not all drive off for one busload.
+                woken = 0
+                for vehicle, wake in queue:
+                    if promised.get(found.index, 0) >= found.waiting - found.reserved:
+                        break
+                    promised[found.index] = promised.get(found.index, 0) + max(
+                        carryable(vehicle, found), 1
+                    )
                     wake.succeed()
-                else:
-                    self.idle.append((vehicle, position, wake))
+                    woken += 1
+                if woken == len(queue):
+                    del self.idle[key]
+                elif woken:
+                    self.idle[key] = queue[woken:]
         if self.parked:
             parked, self.parked = self.parked, []
             for wake in parked:
@@ -249,17 +313,50 @@ class Simulation:
             self.timed_review = None
             self._review()
 
-    def _prospect(self, vehicle: Vehicle, position: str) -> bool:
-        """Whether the vehicle has a load the deal and holds let leave now, here or elsewhere."""
-        return self._choose(vehicle, position, ready=True) is not None
-
-    def hold(self, entry_movements: list[str], site: str | None, delta: int) -> None:
+    def hold(
+        self, entry_movements: list[str], site: str | None, delta: int, *, stop: bool = True
+    ) -> None:
+        """Hold (delta 1) or release (-1) dispatch in scope, and crossings too when `stop`."""
         if site is not None:
             self.site_held[site] = self.site_held.get(site, 0) + delta
+            if stop:
+                self.site_held_cross[site] = self.site_held_cross.get(site, 0) + delta
         else:
             for movement in entry_movements:
                 self.held[movement] += delta
+                if stop:
+                    self.held_cross[movement] += delta
         self.notify()
+
+    def release_exchange(self, index: int) -> None:
+        """The exchange window closed: every vehicle still waiting at it goes on."""
+        for key in [k for k in self.exchange_waiting if k[0] == index]:
+            for wake in self.exchange_waiting.pop(key):
+                wake.succeed()
+
+    def _exchange(self, movement: str, site: str) -> simpy.Event | None:
+        """The wait of a loaded vehicle reaching an exchange site, None when it goes on now.
+
+        When a vehicle of the partner movement waits there, the partner's
+        waiting vehicles are released and this one goes on: the two convoys
+        have met. Otherwise this vehicle waits for the partner.
+        """
+        now = self.env.now
+        for index, entry in enumerate(self.exchanges):
+            if entry.site != site or not entry.start <= now < entry.end:
+                continue
+            if movement not in (entry.movement, entry.partner):
+                continue
+            other = entry.partner if movement == entry.movement else entry.movement
+            partners = self.exchange_waiting.pop((index, other or ""), [])
+            if partners:
+                for wake in partners:
+                    wake.succeed()
+                return None
+            wake = self.env.event()
+            self.exchange_waiting.setdefault((index, movement), []).append(wake)
+            return wake
+        return None
 
     def emit(self, what: str, **data: Any) -> None:
         if self.observer is not None:
@@ -295,6 +392,8 @@ class Simulation:
             free_by_movement[movement] = free_by_movement.get(movement, 0) + free
             if refused and (pickup.index, kind) in refused:
                 continue
+            if (vehicle.movements or vehicle.pickups) and not vehicle.serves(movement, pickup.site):
+                continue
             lying = pickup.counts[Group.WOUNDED_STRETCHER]
             if (seats and pickup.waiting > lying) or (stretchers and lying):
                 candidates.append((pickup, free))
@@ -325,6 +424,10 @@ class Simulation:
             movement = pickup.movement_id
             if here and (self.held[movement] or self.site_held.get(pickup.site, 0)):
                 continue
+            if pickup.index in self.staged:
+                if not self.site_held.get(pickup.site, 0):
+                    return pickup
+                continue
             closed = shut.get(movement)
             if closed is None:
                 closed = shut[movement] = self.gate.shut(movement, now)
@@ -345,6 +448,10 @@ class Simulation:
         civilians but lets the wounded go, and the engine need not know why.
         """
         movement = pickup.movement_id
+        if pickup.index in self.staged:
+            # The onward leg from a staging ground: the deal governed leaving the
+            # enclave; only a halt on the staging ground itself stops it.
+            return () if self.site_held.get(pickup.site, 0) else load
         if self.held[movement] or self.site_held.get(pickup.site, 0):
             return ()
         now = self.env.now
@@ -355,14 +462,15 @@ class Simulation:
         return ()
 
     def _cross(self, vehicle: Vehicle, movement: str, site: str, people: int) -> bool:
-        if self.held[movement] or self.site_held.get(site, 0):
+        if self.held_cross[movement] or self.site_held_cross.get(site, 0):
             return False
         return self.gate.cross(movement, vehicle.id, site, self.env.now, people).allowed
 
     def _wait_for_load(self, vehicle: Vehicle, position: str) -> simpy.Event:
         """Until a review finds this vehicle something it may carry."""
         wake = self.env.event()
-        self.idle.append((vehicle, position, wake))
+        key = (vehicle.kind, position, vehicle.movements, vehicle.pickups)
+        self.idle.setdefault(key, []).append((vehicle, wake))
         self._schedule_timed_review()
         return wake
 
@@ -403,18 +511,30 @@ class Simulation:
             self.routes[key] = route
         return route
 
-    def _fit(self, movement: Movement, load: Load) -> tuple[Load, str]:
+    def _fit(self, pickup: Pickup, load: Load, *, direct: bool = False) -> tuple[Load, str]:
         """The part of `load` one destination has room for, and that destination.
 
-        The first destination (in the movement's order) with room for the
-        load's first, highest-priority group; the other groups are cut to the
-        room there. ((), "") when no destination has room for that group.
+        A load of sitting people leaving the origin side of a movement with a
+        staging ground goes to the staging ground (unless `direct`: private
+        vehicles drive on themselves); otherwise the first destination (in the
+        movement's order) with room for the load's first, highest-priority
+        group, the other groups cut to the room there. ((), "") when no
+        destination has room for that group.
         """
         if not load:
             return (), ""
+        movement = pickup.movement
         room = self.room
         first = load[0][0]
-        for destination in movement.destinations:
+        targets = movement.destinations
+        if (
+            movement.staging is not None
+            and not direct
+            and pickup.index not in self.staged
+            and not any(group is Group.WOUNDED_STRETCHER for group, _ in load)
+        ):
+            targets = (movement.staging,)
+        for destination in targets:
             if room[(destination, first)] <= 0:
                 continue
             fitted: list[tuple[Group, int]] = []
@@ -482,6 +602,9 @@ class Simulation:
             yield env.timeout(vehicle.ready)
         chosen: Pickup | None = None
         while self.unloaded > 0:
+            if env.now >= vehicle.lost:
+                self._lose(vehicle)
+                return
             # A choice made just before, at the same minute and on the same
             # state (a refusal below), is not made again.
             pickup = chosen or self._choose(vehicle, position)
@@ -496,11 +619,14 @@ class Simulation:
                 yield env.timeout(self._drive_minutes(self.roads.minutes(position, pickup.site)))
                 pickup.reserved -= capacity
                 position = pickup.site
+                if env.now >= vehicle.lost:
+                    continue
+            sitting = self._sitting(vehicle)
             while True:
-                load = planned_load(vehicle, pickup)
+                load = planned_load(vehicle, pickup, sitting)
                 if not load:
                     break
-                load, destination = self._fit(pickup.movement, load)
+                load, destination = self._fit(pickup, load)
                 load = self._allowed_load(vehicle, pickup, load) if load else ()
                 if load:
                     aboard = self._board(pickup, load)
@@ -515,12 +641,81 @@ class Simulation:
                 yield self._wait_for_load(vehicle, position)
                 break
 
+    def _sitting(self, vehicle: Vehicle) -> int:
+        """How many sitting people this trip of `vehicle` takes: its occupancy, drawn.
+
+        A draw from the kind's triangular occupancy, rounded, within 1 and the
+        door check's seats + standing; the seats when no occupancy is given.
+        """
+        spread = vehicle.occupancy
+        if spread is None:
+            return vehicle.seats
+        drawn = round(self.rng_load.triangular(spread.low, spread.high, spread.mode))
+        return max(1, min(drawn, vehicle.places or vehicle.seats))
+
+    def _lose(self, vehicle: Vehicle) -> None:
+        self.lost += 1
+        if self.observer is not None:
+            self.emit("vehicle-lost", vehicle=vehicle.id)
+
+    def _private_flow(self, flow: PrivateFlow) -> Process:
+        """Private vehicles leave one after another, each when the deal lets its load go.
+
+        They queue at the pickup: while one may not leave (a halt, the deal),
+        the next waits behind it. The flow ends when its vehicles are all gone
+        or nobody of its groups is left to take.
+        """
+        env = self.env
+        kind = self.scenario.vehicle_kind(flow.kind)
+        pickup = self._pickup(self.scenario.movement(flow.movement), flow.site)
+        if flow.lead_minutes > 0:
+            yield env.timeout(flow.lead_minutes)
+        rate = flow.per_hour / 60.0
+        for number in range(1, flow.vehicles + 1):
+            if number > 1:
+                yield env.timeout(self.rng_private.expovariate(rate))
+            vehicle = Vehicle(
+                flow.vehicle_id(number),
+                kind.id,
+                flow.site,
+                env.now,
+                kind.seats,
+                0,
+                kind.sitting_places,
+                kind.occupancy,
+            )
+            sitting = self._sitting(vehicle)
+            while True:
+                load = sitting_load(pickup, flow.groups, sitting)
+                if not load:
+                    return
+                load, destination = self._fit(pickup, load, direct=True)
+                load = self._allowed_load(vehicle, pickup, load) if load else ()
+                if load:
+                    aboard = self._board(pickup, load)
+                    env.process(
+                        self._private_run(vehicle, pickup, aboard, destination, flow.screening)
+                    )
+                    break
+                yield self._wait_for_change()
+
+    def _private_run(
+        self,
+        vehicle: Vehicle,
+        pickup: Pickup,
+        aboard: dict[Group, int],
+        destination: str,
+        screening: Spread | None,
+    ) -> Process:
+        yield from self._loaded_run(vehicle, pickup, aboard, destination, screening)
+
     def _loaded_run(
         self,
         vehicle: Vehicle,
         pickup: Pickup,
         aboard: dict[Group, int],
         destination: str,
+        screening: Spread | None = None,
     ) -> Generator[simpy.Event, Any, str]:
         """Load, drive the corridor stop by stop, unload; returns where the vehicle ends."""
         env = self.env
@@ -573,13 +768,17 @@ class Simulation:
             # admitted it is screened and passes even if a halt begins while
             # it queues, as a convoy already in the lane is not sent back.
             arrived = env.now
+            if self.exchanges:
+                meeting = self._exchange(movement, stop.site)
+                if meeting is not None:
+                    yield meeting
             if not self._cross(vehicle, movement, stop.site, people):
                 yield self._wait_to_cross(vehicle, movement, stop.site, people)
             if self.observer is not None:
                 self.emit("trip-crossed", vehicle=vehicle.id, movement=movement, site=stop.site)
             if stop.screens and stop.site in self.screening:
                 # The queue and the screening are known on arrival (`_screen`).
-                ahead = self._screen(stop.site)
+                ahead = self._screen(stop.site, screening)
             self._still(aboard, env.now + ahead - arrived)
         unload = handling.unload_fixed + handling.unload_per_person * people
         final = self._drive_minutes(route.final_minutes, ahead)
@@ -589,10 +788,19 @@ class Simulation:
             yield env.timeout(unload)
         else:
             yield env.timeout(ahead + final + unload)
-        self._arrive(vehicle, movement, route.destination, people)
+        if route.destination == pickup.movement.staging and pickup.index not in self.staged:
+            self._stage(vehicle, pickup, aboard)
+        else:
+            self._arrive(
+                vehicle,
+                movement,
+                route.destination,
+                people,
+                confirm=pickup.index not in self.staged,
+            )
         return route.destination
 
-    def _screen(self, site: str) -> float:
+    def _screen(self, site: str, screening: Spread | None = None) -> float:
         """Minutes from now until this vehicle leaves the checkpoint, queue included.
 
         A checkpoint screens one vehicle at a time, first come first served, so
@@ -602,7 +810,11 @@ class Simulation:
         """
         now = self.env.now
         begins = max(now, self.free_at.get(site, 0.0))
-        ends = begins + self.screening[site].draw(self.rng_screening)
+        if screening is None:
+            minutes = self.screening[site].draw(self.rng_screening)
+        else:
+            minutes = self.rng_screening.triangular(screening.low, screening.high, screening.mode)
+        ends = begins + minutes
         self.free_at[site] = ends
         return ends - now
 
@@ -624,13 +836,49 @@ class Simulation:
             for e in self.turn_backs
         )
 
-    def _arrive(self, vehicle: Vehicle, movement: str, destination: str, people: int) -> None:
+    def _stage(self, vehicle: Vehicle, pickup: Pickup, aboard: dict[Group, int]) -> None:
+        """A shuttle reached its movement's staging ground: its people wait there to go on.
+
+        Monitors confirm them out of the enclave here, so the deal hears of
+        them now; they count as moved once the onward leg delivers them.
+        """
+        now = self.env.now
+        movement = pickup.movement
+        staging = movement.staging or ""
+        onward = self._pickup(movement, staging)
+        people = sum(aboard.values())
+        for group, count in aboard.items():
+            onward.add(group, count, now)
+        self._speak_for(staging, aboard, -1)
+        self.unloaded += people
+        self.trips += 1
+        self.gate.arrived(movement.id, people, now)
+        if self.observer is not None:
+            self.emit(
+                "trip-arrived",
+                vehicle=vehicle.id,
+                movement=movement.id,
+                destination=staging,
+                people=people,
+            )
+        self.notify()
+
+    def _arrive(
+        self,
+        vehicle: Vehicle,
+        movement: str,
+        destination: str,
+        people: int,
+        *,
+        confirm: bool = True,
+    ) -> None:
         now = self.env.now
         self.trips += 1
         self.moved += people
         self.last_arrival = now
         self.arrivals[movement].append((now, people))
-        self.gate.arrived(movement, people, now)
+        if confirm:
+            self.gate.arrived(movement, people, now)
         if self.observer is not None:
             self.emit(
                 "trip-arrived",

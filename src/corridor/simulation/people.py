@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from corridor.domain.scenario import Group, Movement
+from corridor.domain.scenario import Group, Movement, Spread
 from corridor.simulation.gate import Load
 
 LOAD_ORDER: tuple[Group, ...] = (
@@ -24,9 +24,20 @@ LOAD_ORDER: tuple[Group, ...] = (
 )
 
 
+NEVER = float("inf")
+"""The minute a vehicle that is never lost is lost."""
+
+
 @dataclass(frozen=True)
 class Vehicle:
-    """One vehicle of the run: its kind's seats and stretcher places, where and when it starts."""
+    """One vehicle of the run: its kind's places, where and when it starts, what it may serve.
+
+    `places` is seats + standing, the most sitting people the door check lets
+    aboard; `occupancy` how many a loaded trip carries (drawn per trip, see
+    `Simulation._sitting`); without it a trip loads to `seats`. A vehicle is
+    lost at minute `lost` (it finishes the trip it is on); `movements` and
+    `pickups` tie it to movements and loading sites (empty: any).
+    """
 
     id: str
     kind: str
@@ -34,6 +45,17 @@ class Vehicle:
     ready: float
     seats: int
     stretchers: int
+    places: int = 0
+    occupancy: Spread | None = None
+    lost: float = NEVER
+    movements: tuple[str, ...] = ()
+    pickups: tuple[str, ...] = ()
+
+    def serves(self, movement: str, site: str) -> bool:
+        """Whether this vehicle may load people of `movement` at `site`."""
+        if self.movements and movement not in self.movements:
+            return False
+        return not self.pickups or site in self.pickups
 
 
 class Pickup:
@@ -96,10 +118,15 @@ def carryable(vehicle: Vehicle, pickup: Pickup) -> int:
     return min(stretcher, vehicle.stretchers) + min(seated, vehicle.seats)
 
 
-def planned_load(vehicle: Vehicle, pickup: Pickup) -> Load:
-    """Who would board now: priority groups first, stretcher cases in stretcher places."""
+def planned_load(vehicle: Vehicle, pickup: Pickup, sitting: int = -1) -> Load:
+    """Who would board now: priority groups first, stretcher cases in stretcher places.
+
+    `sitting` is how many sitting people this trip takes (its drawn
+    occupancy); the vehicle's seats when not given.
+    """
     load: list[tuple[Group, int]] = []
-    seats, stretchers = vehicle.seats, vehicle.stretchers
+    seats = vehicle.seats if sitting < 0 else sitting
+    stretchers = vehicle.stretchers
     for group in LOAD_ORDER:
         waiting = pickup.counts[group]
         if not waiting:
@@ -112,4 +139,20 @@ def planned_load(vehicle: Vehicle, pickup: Pickup) -> Load:
             seats -= taken
         if taken:
             load.append((group, taken))
+    return tuple(load)
+
+
+def sitting_load(pickup: Pickup, groups: tuple[Group, ...], sitting: int) -> Load:
+    """Up to `sitting` people of `groups` (never stretcher cases), in loading priority."""
+    load: list[tuple[Group, int]] = []
+    left = sitting
+    for group in LOAD_ORDER:
+        if left <= 0:
+            break
+        if group is Group.WOUNDED_STRETCHER or group not in groups:
+            continue
+        taken = min(pickup.counts[group], left)
+        if taken:
+            load.append((group, taken))
+            left -= taken
     return tuple(load)

@@ -86,14 +86,16 @@ def build_route(
     """The loaded trip from `pickup` along the corridor to `destination`.
 
     The corridor's sites are passed in order, skipping any before the pickup
-    when the pickup lies on the corridor. The trip stops at screened sites and
+    when the pickup lies on the corridor and any from the destination on when
+    the destination does. The trip stops at screened sites and
     at `watched` ones (named by the timeline); other sites are driven through.
     """
     sites = list(corridor_sites)
     if pickup in sites:
         sites = sites[sites.index(pickup) + 1 :]
-    if sites and sites[-1] == destination:
-        sites = sites[:-1]
+    if destination in sites:
+        # A destination on the corridor (a staging ground) ends the trip there.
+        sites = sites[: sites.index(destination)]
     stops: list[Stop] = []
     here, pending = pickup, 0.0
     for site in sites:

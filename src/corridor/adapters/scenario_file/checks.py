@@ -9,6 +9,8 @@ the models report those.
 Reception rules live in `reception_checks.py`: shelters name declared kinds,
 expansions do not shrink, a site's group capacities fit in its shelters, beds
 for the wounded state their level of care, household shares add up to 1.
+Transport rules (occupancy within the door check, fleet over time, staging
+grounds, private flows) live in `transport_checks.py`.
 
 The movement rules: a movement's corridor starts at its origin; each
 destination is on the corridor after the origin, or reachable over the links
@@ -24,6 +26,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from corridor.adapters.scenario_file.reception_checks import reception_rules
+from corridor.adapters.scenario_file.transport_checks import transport_rules
 from corridor.adapters.yaml_marks import MarkedDocument
 from corridor.domain.scenario import vehicle_id
 from corridor.errors import Problem
@@ -405,4 +408,5 @@ def cross_check(doc: MarkedDocument, base_dir: Path | None) -> list[Problem]:
     checker.populations_rules()
     checker.reserved_rules()
     reception_rules(checker)
+    transport_rules(checker)
     return checker.problems

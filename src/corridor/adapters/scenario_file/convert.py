@@ -11,7 +11,12 @@ import dataclasses
 import enum
 from typing import Any
 
-from corridor.adapters.scenario_file.models import ReceptionModel, ScenarioFile, SourceModel
+from corridor.adapters.scenario_file.models import (
+    ReceptionModel,
+    ScenarioFile,
+    SourceModel,
+    SpreadModel,
+)
 from corridor.domain.operation import scenario_content_hash
 from corridor.domain.scenario import (
     Capacity,
@@ -22,9 +27,11 @@ from corridor.domain.scenario import (
     Movement,
     Organisation,
     Population,
+    PrivateFlow,
     Scenario,
     Site,
     Source,
+    Spread,
     VehicleKind,
 )
 from corridor.domain.shelters import (
@@ -39,6 +46,10 @@ from corridor.domain.shelters import (
 
 def _source(model: SourceModel | None) -> Source | None:
     return None if model is None else Source(text=model.text, note=model.note)
+
+
+def _spread(model: SpreadModel | None) -> Spread | None:
+    return None if model is None else Spread(model.low, model.mode, model.high)
 
 
 def _reception(model: ReceptionModel | None) -> SiteReception | None:
@@ -102,11 +113,30 @@ def to_domain(file: ScenarioFile) -> Scenario:
         ),
         corridors=tuple(Corridor(c.id, tuple(c.sites), c.name) for c in file.corridors),
         vehicle_kinds=tuple(
-            VehicleKind(k.id, k.seats, k.stretchers, k.name, _source(k.source), k.standing)
+            VehicleKind(
+                k.id,
+                k.seats,
+                k.stretchers,
+                k.name,
+                _source(k.source),
+                k.standing,
+                _spread(k.occupancy),
+            )
             for k in file.vehicle_kinds
         ),
         fleet=tuple(
-            FleetUnit(u.kind, u.depot, u.count, u.lead_minutes, _source(u.source), tuple(u.ids))
+            FleetUnit(
+                u.kind,
+                u.depot,
+                u.count,
+                u.lead_minutes,
+                _source(u.source),
+                tuple(u.ids),
+                u.lost_minutes,
+                tuple(u.movements),
+                tuple(u.pickups),
+                u.party or "",
+            )
             for u in file.fleet
         ),
         populations=tuple(
@@ -122,6 +152,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
                 groups=tuple(m.groups),
                 name=m.name,
                 source=_source(m.source),
+                staging=m.staging,
             )
             for m in file.movements
         ),
@@ -143,6 +174,20 @@ def to_domain(file: ScenarioFile) -> Scenario:
                 h.near_services_share,
             )
             for h in file.households
+        ),
+        private_flows=tuple(
+            PrivateFlow(
+                movement=f.movement,
+                site=f.site,
+                kind=f.kind,
+                vehicles=f.vehicles,
+                per_hour=f.per_hour,
+                lead_minutes=f.lead_minutes,
+                screening=_spread(f.screening),
+                groups=tuple(f.groups),
+                source=_source(f.source),
+            )
+            for f in file.private_flows
         ),
     )
 

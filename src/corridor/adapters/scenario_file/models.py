@@ -152,6 +152,14 @@ class CorridorModel(Strict):
     sites: list[Id] = Field(min_length=2)
 
 
+class SpreadModel(Strict):
+    """A range: lowest, most likely and highest value (a triangular spread)."""
+
+    low: float = Field(ge=0)
+    mode: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
 class VehicleKindModel(Strict):
     """A kind of vehicle: seats for sitting people, stretcher places for stretcher cases."""
 
@@ -161,6 +169,8 @@ class VehicleKindModel(Strict):
     stretchers: int = Field(default=0, ge=0)
     standing: int = Field(default=0, ge=0)
     """People of sitting groups allowed on board beyond the seats (a boarding's door check)."""
+    occupancy: SpreadModel | None = None
+    """Sitting people aboard a simulated loaded trip, drawn per trip (<= seats + standing)."""
     source: SourceModel | None = None
 
 
@@ -173,6 +183,14 @@ class FleetUnitModel(Strict):
     lead_minutes: float = Field(default=0.0, ge=0)
     ids: list[Id] = Field(default_factory=list)
     """Vehicle ids, one per vehicle (as many as `count`); absent: `{kind}-{depot}-{n}`."""
+    lost_minutes: float | None = Field(default=None, ge=0)
+    """Minutes after the start when these vehicles are lost (after `lead_minutes`)."""
+    movements: list[Id] = Field(default_factory=list)
+    """Movements these vehicles serve; absent: any."""
+    pickups: list[Id] = Field(default_factory=list)
+    """Sites where these vehicles load (a staging ground's onward fleet); absent: any."""
+    party: Id | None = None
+    """The organisation (an `organisations` id) the vehicles belong to or were sent by."""
     source: SourceModel | None = None
 
 
@@ -197,6 +215,29 @@ class MovementModel(Strict):
     """Sites where people are received: on the corridor or reachable from its last site."""
     groups: list[Group] = Field(min_length=1)
     """Groups the agreement lets this movement carry."""
+    staging: Id | None = None
+    """A staging site on the corridor after the origin: sitting loads shuttle there and go on."""
+    source: SourceModel | None = None
+
+
+class PrivateFlowModel(Strict):
+    """Private cars and trucks leaving a movement's pickup site under the deal's terms."""
+
+    movement: Id
+    site: Id
+    """Where they load: a site of the movement's corridor."""
+    kind: Id
+    """A `vehicle_kinds` id (its seats, standing and occupancy)."""
+    vehicles: int = Field(ge=0)
+    """Vehicles leaving over the operation."""
+    per_hour: float = Field(gt=0)
+    """Mean vehicles leaving per hour (gaps drawn at random)."""
+    lead_minutes: float = Field(default=0.0, ge=0)
+    """Minutes after the start when the first may leave."""
+    screening: SpreadModel | None = None
+    """Minutes to screen one of them at a checkpoint; absent: the checkpoint's own time."""
+    groups: list[Group] = Field(default_factory=lambda: [Group.CIVILIANS], min_length=1)
+    """Groups they carry (sitting groups only)."""
     source: SourceModel | None = None
 
 
@@ -266,6 +307,8 @@ class ScenarioFile(Strict):
     """Kinds of shelter places that sites' `reception.shelters` refer to."""
     households: list[HouseholdsModel] = Field(default_factory=list)
     """Household sizes per movement; reception keeps each household together."""
+    private_flows: list[PrivateFlowModel] = Field(default_factory=list)
+    """Private vehicles leaving under the deal's terms, per movement."""
     agreement: Any = Field(
         default=None,
         json_schema_extra={"anyOf": [{"type": "object"}, {"type": "string"}]},
