@@ -20,7 +20,13 @@ new threads, each after an idle spell, and the process's open descriptors
 (SQLite) or the server's sessions (PostgreSQL) are counted after each burst;
 `leaked` is the growth from the first burst to the last (goal 0).
 
-`python -m bench faults` (about two minutes; `--quick`: a few seconds).
+Then the faults under HTTP load (`bench.fault_serve`): a real `corridor serve`
+SIGKILLed under four writing clients with idempotency keys, on SQLite and on
+PostgreSQL, and the PostgreSQL server itself crashed and started again while
+`corridor serve` stays up (a private cluster, `bench.fault_postgres`). The
+table of all campaigns is printed at the end.
+
+`python -m bench faults` (about five minutes; `--quick`: under a minute).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_ledger import ROOT, append_figures, postgres_cluster
+from bench.fault_postgres import crashable_cluster
+from bench.fault_serve import postgres_crashes, serve_kills
 from corridor.bootstrap import open_store
 
 SEED = 20161215
@@ -98,11 +106,15 @@ def campaign(url: str, rounds: int, rng: random.Random) -> dict[str, int]:
 
 def run(quick: bool) -> dict[str, Any]:
     rounds = 3 if quick else 30
+    served_faults = 2 if quick else 10
     rng = random.Random(SEED)
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="corridor-faults-", dir=ROOT / "bench") as folder:
         base = Path(folder)
         figures["sqlite"] = campaign(f"sqlite:///{base / 'faults.db'}", rounds, rng)
+        figures["serve_kills_sqlite"] = serve_kills(
+            f"sqlite:///{base / 'served.db'}", base, served_faults, rng
+        )
         with postgres_cluster() as cluster:
             if cluster is None:
                 figures["postgresql"] = "skipped: no PostgreSQL server on this machine"
@@ -111,7 +123,17 @@ def run(quick: bool) -> dict[str, Any]:
 
                 url = create_database(cluster, "faults")
                 figures["postgresql"] = campaign(url, rounds, rng)
+                served = create_database(cluster, "served")
+                figures["serve_kills_postgresql"] = serve_kills(served, base, served_faults, rng)
             figures["idle_bursts"] = _burst_figures(base, cluster, 1.0 if quick else 11.0)
+        with crashable_cluster() as crashable:
+            if crashable is not None:
+                from tests.support.postgres import create_database
+
+                url = create_database(crashable, "crashed")
+                figures["postgres_crashes"] = postgres_crashes(
+                    crashable, url, base, served_faults, rng
+                )
         single = 200 if quick else 1_000
         with open_store(f"sqlite:///{base / 'single.db'}") as store:
             appends = append_figures(store, single, 1, base)
@@ -123,7 +145,45 @@ def run(quick: bool) -> dict[str, Any]:
                 "single_commands_share_of_fsync",
             )
         }
+    print(table(figures), flush=True)
     return figures
+
+
+ROWS = (
+    ("faults", "faults"),
+    ("acknowledged", "acknowledged"),
+    ("lost", "lost"),
+    ("duplicated", "duplicated"),
+    ("verify_failures", "verify failures"),
+    ("answers_503", "503 answers (of them without Retry-After)"),
+    ("other_failures", "other failures"),
+)
+COLUMNS = (
+    ("sqlite", "writer SIGKILL, SQLite"),
+    ("postgresql", "writer SIGKILL, PostgreSQL"),
+    ("serve_kills_sqlite", "serve SIGKILL, SQLite"),
+    ("serve_kills_postgresql", "serve SIGKILL, PostgreSQL"),
+    ("postgres_crashes", "PostgreSQL server crash"),
+)
+
+
+def table(figures: dict[str, Any]) -> str:
+    """The campaigns side by side, as a Markdown table."""
+    shown = [(key, title) for key, title in COLUMNS if isinstance(figures.get(key), dict)]
+    lines = ["| | " + " | ".join(title for _, title in shown) + " |"]
+    lines.append("|---" * (len(shown) + 1) + "|")
+    for row, label in ROWS:
+        cells = []
+        for key, _ in shown:
+            column = figures[key]
+            value = column.get(row, column.get("kills") if row == "faults" else None)
+            if row == "answers_503" and value is not None:
+                value = f"{value} ({column.get('503_without_retry_after', 0)} without)"
+            if row == "other_failures":
+                value = sum(value.values()) if isinstance(value, dict) else 0
+            cells.append("" if value is None else f"{value:,}" if isinstance(value, int) else value)
+        lines.append(f"| {label} | " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
 
 
 BURSTS = 3

@@ -236,6 +236,20 @@ class LedgerStoreContract:
         assert store.head().sequence == 3
         assert [e.idempotency_key for e in store.read()] == ["device-9/42", None, None]
 
+    def test_a_keyed_command_is_returned_whole_wherever_it_stands(self, store: LedgerStore) -> None:
+        """The command under a key is all its events and no other's: first, between, last."""
+        store.append([event(n=1), event(n=2)], idempotency_key="first")
+        store.append([event(n=3), event("operation/b", n=4), event(n=5)], idempotency_key="mid")
+        store.append([event(n=6)])
+        store.append([event(n=7), event(n=8)], idempotency_key="last")
+        ranges = {}
+        for key in ("first", "mid", "last"):
+            found = store.recorded_command(key)
+            assert found is not None
+            ranges[key] = [e.sequence for e in found.events]
+        assert ranges == {"first": [1, 2], "mid": [3, 4, 5], "last": [7, 8]}
+        assert store.recorded_command("never") is None
+
     def test_an_idempotency_key_reused_for_another_command_is_refused(
         self, store: LedgerStore
     ) -> None:

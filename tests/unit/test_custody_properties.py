@@ -27,8 +27,10 @@ from corridor.domain.custody import (
     CustodyBook,
     CustodyEvent,
     CustodyRefused,
+    HeadcountRecorded,
     Outcome,
     ProtectionAlertRaised,
+    TripClosed,
     TripStage,
     counts,
 )
@@ -231,11 +233,28 @@ class CustodyMachine(RuleBasedStateMachine):
 
     @invariant()
     def a_copy_is_independent_of_its_original(self) -> None:
+        """Events applied to a copy leave the original as it was, and the other way round."""
         trial = self.book.copy()
         assert trial.tallies() == self.book.tallies()
-        for trip in list(trial.trips.values())[:1]:
-            trip.on_board[Group.CIVILIANS] = trip.on_board.get(Group.CIVILIANS, 0) + 1
-            assert self.book.trips[trip.id].on_board != trip.on_board
+        for trip_id in sorted(self.book.trips)[:1]:
+
+            def seen(book: CustodyBook, trip_id: str = trip_id) -> tuple[Any, ...]:
+                trip = book.trips[trip_id]
+                return trip.stage, dict(trip.on_board), list(trip.alerts), book.tallies()
+
+            kept = seen(self.book)
+            more = counts(
+                {Group.CIVILIANS: self.book.trips[trip_id].on_board.get(Group.CIVILIANS, 0) + 1}
+            )
+            trial.apply(HeadcountRecorded(trip_id, "elsewhere", more, "m"))
+            trial.apply(TripClosed(trip_id, "m"))
+            assert seen(self.book) == kept
+            assert seen(trial) != kept
+            # The original changing after the copy was taken leaves the copy alone.
+            original = self.book.copy()
+            later = original.copy()
+            original.apply(HeadcountRecorded(trip_id, "elsewhere", more, "m"))
+            assert seen(later) == kept
 
     @invariant()
     def replay_from_stored_payloads_rebuilds_the_same_record(self) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from corridor.domain import door
 from corridor.domain.custody_events import (
@@ -90,6 +90,13 @@ class Trip:
     manifest: tuple[str, ...] = ()
     """Person ids boarded by manifest (empty for a boarding by count)."""
 
+    def copy(self) -> Trip:
+        """An independent copy (its counts and alert list are its own)."""
+        return Trip(
+            self.id, self.movement, self.vehicle, self.stage, self.last_site,
+            dict(self.on_board), list(self.alerts), self.convoy, self.manifest,
+        )  # fmt: skip
+
 
 @dataclass
 class Alert:
@@ -144,17 +151,25 @@ class CustodyBook:
         self._waiting: dict[tuple[str, Group], int] = defaultdict(int)
         self._arrived: dict[tuple[str, Group], int] = defaultdict(int)
         self._exits: dict[tuple[str, Group], int] = defaultdict(int)
+        # Trips and alerts this book may change in place; any other it holds
+        # is shared with a copy and is copied before its first change.
+        self._own_trips: set[str] = set()
+        self._own_alerts: set[str] = set()
 
     def copy(self) -> CustodyBook:
-        """An independent copy to try a command on (cheaper than a deep copy)."""
+        """An independent copy to try a command on, in time independent of the trips held.
+
+        Copy on write: both books share every trip and alert, and whichever
+        book changes one first changes a copy of its own, so a command tried
+        on the copy costs the trips it touches, not the trips on record.
+        """
         other = CustodyBook(self.world)
-        other.trips = {
-            key: replace(trip, on_board=dict(trip.on_board), alerts=list(trip.alerts))
-            for key, trip in self.trips.items()
-        }
-        other.alerts = {key: replace(alert) for key, alert in self.alerts.items()}
+        other.trips = dict(self.trips)
+        other.alerts = dict(self.alerts)
         for name in ("_registered", "_waiting", "_arrived", "_exits"):
             getattr(other, name).update(getattr(self, name))
+        self._own_trips = set()
+        self._own_alerts = set()
         return other
 
     @classmethod
@@ -338,6 +353,7 @@ class CustodyBook:
                     event.trip, event.movement, event.vehicle, TripStage.PLANNED, "", {}, [],
                     event.convoy,
                 )  # fmt: skip
+                self._own_trips.add(event.trip)
             case TripBoarded():
                 for g, n in event.counts:
                     self._waiting[(event.movement, g)] -= n
@@ -352,13 +368,15 @@ class CustodyBook:
                     convoy=planned.convoy if planned else "",
                     manifest=event.manifest,
                 )
+                self._own_trips.add(event.trip)
             case TripDeparted(trip=t, site=s):
-                self.trips[t].stage = TripStage.DEPARTED
-                self.trips[t].last_site = s
+                departed = self._trip(t)
+                departed.stage = TripStage.DEPARTED
+                departed.last_site = s
             case TripHalted(trip=t):
-                self.trips[t].stage = TripStage.HALTED
+                self._trip(t).stage = TripStage.HALTED
             case TripTurnedBack(trip=t):
-                self.trips[t].stage = TripStage.TURNED_BACK
+                self._trip(t).stage = TripStage.TURNED_BACK
             case HeadcountRecorded(trip=t, site=s, counts=c):
                 trip = self._count(t, s, c)
                 if trip.stage in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
@@ -370,17 +388,18 @@ class CustodyBook:
                 for g, n in c:
                     (self._waiting if back else self._arrived)[(trip.movement, g)] += n
             case ProtectionAlertRaised():
-                trip = self.trips[event.trip]
+                trip = self._trip(event.trip)
                 trip.alerts.append(event.alert)
                 self.alerts[event.alert] = Alert(event, trip.movement)
+                self._own_alerts.add(event.alert)
             case AlertResolved():
-                alert = self.alerts[event.alert]
+                alert = self._alert(event.alert)
                 alert.resolution = event
                 raised = alert.event
                 if event.outcome is Outcome.EXIT:
                     self._exits[(alert.movement, raised.group)] += raised.missing
                 else:
-                    into = self.trips[event.transfer_trip or raised.trip]
+                    into = self._trip(event.transfer_trip or raised.trip)
                     group = raised.group
                     into.on_board[group] = into.on_board.get(group, 0) + raised.missing
                     if into.stage is TripStage.ARRIVED:
@@ -389,7 +408,7 @@ class CustodyBook:
                     elif into.stage is TripStage.RETURNED:
                         self._waiting[(alert.movement, group)] += raised.missing
             case TripClosed(trip=t):
-                self.trips[t].stage = TripStage.CLOSED
+                self._trip(t).stage = TripStage.CLOSED
 
     def tally(self, movement: str, group: Group) -> Tally:
         key = (movement, group)
@@ -517,8 +536,24 @@ class CustodyBook:
                 )
         return raised
 
-    def _count(self, trip_id: str, site: str, people: Counts) -> Trip:
+    def _trip(self, trip_id: str) -> Trip:
+        """The trip, this book's own to change (copied first if a copy shares it)."""
         trip = self.trips[trip_id]
+        if trip_id not in self._own_trips:
+            trip = self.trips[trip_id] = trip.copy()
+            self._own_trips.add(trip_id)
+        return trip
+
+    def _alert(self, alert_id: str) -> Alert:
+        """The alert, this book's own to change (copied first if a copy shares it)."""
+        alert = self.alerts[alert_id]
+        if alert_id not in self._own_alerts:
+            alert = self.alerts[alert_id] = Alert(alert.event, alert.movement, alert.resolution)
+            self._own_alerts.add(alert_id)
+        return alert
+
+    def _count(self, trip_id: str, site: str, people: Counts) -> Trip:
+        trip = self._trip(trip_id)
         trip.on_board = dict(people)
         trip.last_site = site
         return trip

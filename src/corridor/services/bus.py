@@ -5,8 +5,11 @@ ledger. The handler registered for the command's type decides on a copy of
 the operation's live record (`LiveOperations.command`: load the record,
 decide, append atomically with the stream's version, decide again on a
 version conflict) and returns the events to append. A retried command with
-an idempotency key returns the first command's events without deciding again,
-even when deciding again would now refuse (a trip cannot depart twice).
+an idempotency key returns the first command's events, even when deciding
+again would now refuse (a trip cannot depart twice): the key is looked up in
+the append's own transaction, and again only when the command is refused, so
+a first command pays no look-up of its own (an opening is looked up first,
+since deciding it reads the scenario files).
 A retry of a request whose first answer was lost names when the request first
 arrived (`first_arrival`): it is stamped with that time, and when the first
 command committed meanwhile (the ledger refuses the key as taken), the first
@@ -27,7 +30,7 @@ from typing import Any, TypeVar
 from corridor.domain.clock import Clock, SystemClock, format_instant
 from corridor.domain.event_types import DECISION_RECORDED as DECISION_TYPE
 from corridor.domain.events import AppendResult, NewEvent
-from corridor.errors import IntegrityError
+from corridor.errors import CorridorError, StoreUnavailable
 from corridor.services.commands import Command, OpenOperation
 from corridor.services.live import LiveOperations, OperationRecord
 from corridor.services.openings import OpeningSource
@@ -117,20 +120,28 @@ def handle(
     with `idempotency_key`, and when it arrived then.
     """
     call = Call(actor, first_arrival or services.wall.now())
-    if idempotency_key is not None:
+    if idempotency_key is not None and isinstance(command, OpenOperation):
         recorded = services.live.ledger.recorded_command(idempotency_key)
         if recorded is not None:
             return Outcome(recorded, {})
     try:
-        return _run(services, command, call, idempotency_key)
-    except IntegrityError:
-        if idempotency_key is None or first_arrival is None:
+        outcome = _run(services, command, call, idempotency_key)
+    except StoreUnavailable:
+        raise
+    except CorridorError:
+        if idempotency_key is None:
             raise
-        # The same request, sent first, committed while this one decided.
+        # Refused on the record its first sending made, or decided otherwise
+        # than then (the ledger refuses the key for other events), or the same
+        # request, sent first, committed while this one decided: the first
+        # command is the answer.
         recorded = services.live.ledger.recorded_command(idempotency_key)
         if recorded is None:
             raise
         return Outcome(recorded, {})
+    if outcome.result.replayed:
+        return Outcome(outcome.result, {})
+    return outcome
 
 
 def _run(services: Services, command: Command, call: Call, idempotency_key: str | None) -> Outcome:

@@ -60,6 +60,13 @@ _REPLAY = (
     "SELECT sequence, stream, version, type, payload, actor, recorded_at "
     "FROM events ORDER BY sequence"
 )
+_COMMAND = (
+    f"{_SELECT} WHERE sequence >= %(command)s AND command = %(command)s AND sequence < "
+    "COALESCE((SELECT sequence FROM events WHERE sequence > %(command)s "
+    "AND command <> %(command)s ORDER BY sequence LIMIT 1), 9223372036854775807) "
+    "ORDER BY sequence"
+)
+"""Every event of one command, as a range of the primary key (no index on `command`)."""
 
 
 def sqlalchemy_url(url: str) -> sa.URL:
@@ -102,11 +109,16 @@ class _PostgresTransaction(WriteTransaction):
         return {name: version for name, version in rows if version is not None}
 
     def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
-        rows = self._db.execute(
-            f"{_SELECT} WHERE command = (SELECT command FROM events WHERE idempotency_key = %s)"
-            " ORDER BY sequence",
-            (key,),
-        ).fetchall()
+        # The key's index first: most commands are sent once and end here.
+        # There is no index on `command` (it would cost every insert a page):
+        # a command's events are the sequences from its number up to the
+        # next command's, so they are read as a range of the primary key.
+        found = self._db.execute(
+            "SELECT command FROM events WHERE idempotency_key = %s", (key,)
+        ).fetchone()
+        if found is None:
+            return ()
+        rows = self._db.execute(_COMMAND, {"command": found[0]}).fetchall()
         return tuple(RecordedEvent(*r) for r in rows)
 
     def insert(self, events: Sequence[RecordedEvent]) -> None:

@@ -63,6 +63,13 @@ _REPLAY = (
     "SELECT sequence, stream, version, type, payload, actor, recorded_at "
     "FROM events ORDER BY sequence"
 )
+_COMMAND = (
+    f"{_SELECT} WHERE sequence >= :command AND command = :command AND sequence < "
+    "COALESCE((SELECT sequence FROM events WHERE sequence > :command "
+    "AND command <> :command ORDER BY sequence LIMIT 1), 9223372036854775807) "
+    "ORDER BY sequence"
+)
+"""Every event of one command, as a range of the rowid (no index on `command`)."""
 
 
 def _translate(error: sqlite3.Error, where: str) -> Exception:
@@ -124,9 +131,8 @@ class _SQLiteTransaction(WriteTransaction):
         ).fetchone()
         if row is None:
             return ()
-        rows = self._db.execute(
-            f"{_SELECT} WHERE command = ? ORDER BY sequence", (row[0],)
-        ).fetchall()
+        # No index on `command`: a command's events are a range of sequences.
+        rows = self._db.execute(_COMMAND, {"command": row[0]}).fetchall()
         return tuple(RecordedEvent(*r) for r in rows)
 
     def insert(self, events: Sequence[RecordedEvent]) -> None:
