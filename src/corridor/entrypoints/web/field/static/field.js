@@ -63,9 +63,11 @@
   /* ---- reference data ---- */
   async function loadReference() {
     try {
-      const response = await fetch("/field/ops/" + encodeURIComponent(operation) + "/reference.json",
-        { credentials: "same-origin" });
+      const url = "/field/ops/" + encodeURIComponent(operation) + "/reference.json";
+      const response = await fetch(url, { credentials: "same-origin" });
       if (response.ok) {
+        // Kept here too: the first visit is answered before the worker controls the page.
+        if (self.caches) await (await caches.open("corridor-field-data-v1")).put(url, response.clone());
         reference = await response.json();
         reference.loaded = response.headers.get("date") || new Date().toUTCString();
       }
