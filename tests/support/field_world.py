@@ -1,6 +1,8 @@
 """The field app served over a real SQLite ledger, with buses on the road, for Chromium.
 
-The East Aleppo operation is open as an exercise; five buses of the
+The East Aleppo operation is open as an exercise whose clock reads 15 December
+2016, 10:00 (Damascus) at the start, running at the wall's speed, so a device
+dates its captures inside the deal's windows; five buses of the
 Foua/Kefraya movement have boarded at Foua and departed, so they are due at
 the Ramouseh checkpoint. The server runs in a thread on a fixed loopback
 port and can be stopped and started again over the same ledger file and
@@ -144,7 +146,8 @@ def field_world(tmp_path: Path) -> Iterator[FieldWorld]:
     world = FieldWorld(db_url, key, _free_port(), context, tokens)
     world.start()
     try:
-        world.api("POST", "/operations", C, {"id": OPERATION, "scenario": "east-aleppo-2016"})
+        opening = {"id": OPERATION, "scenario": "east-aleppo-2016", "clock": {"start": IN_WINDOW}}
+        world.api("POST", "/operations", C, opening)
         seed(world)
         yield world
     finally:

@@ -3,7 +3,9 @@
 One view model built from the live record, as every panel is: the app draws
 its screens from it offline, so it carries what a monitor needs to pick a
 checkpoint, see the vehicles due there and the count each is expected to
-show, and report an incident from the operation's closed lists. Ids and
+show, and report an incident from the operation's closed lists. The clock
+lets a device date a capture in the operation's own time when the
+operation is an exercise (its device time mapped as the server maps the wall). Ids and
 counts only: no names, no free text, no manifests.
 """
 
@@ -85,6 +87,7 @@ def reference_view(record: OperationRecord) -> dict[str, Any]:
         "name": record.name,
         "zone": scenario.timezone if scenario is not None else "UTC",
         "sequence": record.last_sequence,
+        "clock": record.clock.payload(),
         "sites": sites,
         "fleet": fleet,
         "movements": movements,

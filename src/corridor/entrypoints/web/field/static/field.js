@@ -197,9 +197,9 @@
       return;
     }
     const trip = counting.trip;
-    await Outbox.add(operation, { kind: counting.kind, trip: trip.trip, site: site, counts: given.counts });
+    await Outbox.add(operation, reference.clock, { kind: counting.kind, trip: trip.trip, site: site, counts: given.counts });
     if (given.missing > 0) {
-      await Outbox.add(operation, {
+      await Outbox.add(operation, reference.clock, {
         kind: "incident", site: site, corridor: counting.corridor, incident_kind: $("short-kind").value,
         severity: parseInt($("short-severity").value, 10),
         note: (fill(T.short_of, { trip: trip.trip, missing: given.missing, site: site }) + ": " + note).slice(0, 500),
@@ -241,7 +241,7 @@
       incident_kind: $("incident-kind").value, severity: parseInt(severity ? severity.value : "3", 10),
     };
     if (note) capture.note = note;
-    await Outbox.add(operation, capture);
+    await Outbox.add(operation, reference.clock, capture);
     $("incident-note").value = "";
     toast(T.saved);
     show("queue");
@@ -267,7 +267,7 @@
     const trip = $("boarding-trip").value;
     if (!trip || !ids.length || !site) { $("boarding-error").hidden = false; return; }
     $("boarding-error").hidden = true;
-    await Outbox.add(operation, { kind: "boarding", trip: trip, site: site, manifest: ids });
+    await Outbox.add(operation, reference.clock, { kind: "boarding", trip: trip, site: site, manifest: ids });
     $("boarding-manifest").value = "";
     toast(T.saved);
     show("queue");
@@ -319,15 +319,17 @@
     }
   }
 
+  /* Send now when online; also ask the worker for a Background Sync, which the browser
+     runs when the connection returns even if this page is closed by then. */
   async function kick() {
     await drawQueue();
-    if ("serviceWorker" in navigator && "SyncManager" in window) {
-      try {
-        const registration = await navigator.serviceWorker.ready;
-        await registration.sync.register("outbox");
-      } catch (unavailable) { /* retry with backoff below */ }
-    }
     if (navigator.onLine) syncNow();
+    if ("serviceWorker" in navigator && "SyncManager" in window && navigator.serviceWorker.controller) {
+      try {
+        const registration = await navigator.serviceWorker.getRegistration("/field/");
+        if (registration) await registration.sync.register("outbox");
+      } catch (unavailable) { /* the page's own retries with backoff remain */ }
+    }
   }
 
   function drawNet() {

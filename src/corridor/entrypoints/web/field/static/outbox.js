@@ -52,13 +52,23 @@
     }
   }
 
+  /* The device's time in the operation's own time: itself for a live operation; for an
+     exercise, mapped as the server maps its wall clock (start + (now - anchor) x speed). */
+  function operationTime(now, clock) {
+    if (!clock || clock.mode === "live" || !clock.start || !clock.anchor) return new Date(now);
+    const start = Date.parse(clock.start);
+    const anchor = Date.parse(clock.anchor);
+    return new Date(start + (now - anchor) * clock.speed);
+  }
+
   let counter = 0;
-  async function add(operation, capture) {
+  async function add(operation, clock, capture) {
     const now = Date.now();
     const entry = {
       key: crypto.randomUUID(),
       operation: operation,
-      capture: Object.assign({ at: new Date(now).toISOString() }, capture),
+      capture: Object.assign({ at: operationTime(now, clock).toISOString() }, capture),
+      taken: new Date(now).toISOString(),
       state: "pending",
       tries: 0,
       created: now * 1000 + (counter++ % 1000),
@@ -167,5 +177,8 @@
     return tally;
   }
 
-  scope.Outbox = { add: add, all: all, meta: meta, sync: sync, counts: counts, CHANNEL: CHANNEL };
+  scope.Outbox = {
+    add: add, all: all, put: put, meta: meta, sync: sync, counts: counts,
+    operationTime: operationTime, CHANNEL: CHANNEL,
+  };
 })(self);
