@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from corridor.domain.agreement.explain import explain
-from corridor.domain.custody import TripStage
+from corridor.domain.custody import Tally, TripStage
 from corridor.domain.figures import side_by_side
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole, sees_personal_data
@@ -191,7 +191,7 @@ def sitrep_for(
         open_alerts=len(open_alerts),
         missing_open=sum(a.missing for a in open_alerts),
         shelters=_shelters(read),
-        claims=_claims(read),
+        claims=_claims(read, tallies),
         terms=tuple(explain(record.agreement.rules.agreement)) if record.agreement else (),
         gaps=(),
         days=tuple(d for d in read.days if d <= day),
@@ -302,7 +302,7 @@ def _shelters(read: OperationRead) -> tuple[ShelterLine, ...]:
     return tuple(lines)
 
 
-def _claims(read: OperationRead) -> tuple[ClaimLine, ...]:
+def _claims(read: OperationRead, tallies: list[Tally]) -> tuple[ClaimLine, ...]:
     record = read.record
     return tuple(
         ClaimLine(
@@ -316,7 +316,7 @@ def _claims(read: OperationRead) -> tuple[ClaimLine, ...]:
             c.source,
             c.stated_at,
         )
-        for v in side_by_side(record.book.tallies(), record.claims, record.movements)
+        for v in side_by_side(tallies, record.claims, record.movements)
         for c in v.claims
     )
 
