@@ -65,3 +65,13 @@ def _place(site: Site, gazetteer: Gazetteer) -> Place:
         where.approximate if where else False,
         gazetteer.get(site.id, NOWHERE),
     )
+
+
+def admin_codes(pcode: str | None) -> tuple[str, str]:
+    """The district (admin 2) and sub-district (admin 3) codes a P-code names, "" where it
+    stops above them: Syria's COD-AB codes grow by two digits a level (SY07, SY0703,
+    SY070301)."""
+    code = pcode or ""
+    if len(code) < 6:
+        return "", ""
+    return code[:6], code[:8] if len(code) >= 8 else ""
