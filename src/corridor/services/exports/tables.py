@@ -240,9 +240,9 @@ def claims_table(read: OperationRead, places: Places, role: AccessRole) -> Table
 def sites_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
     """Sites with position, P-codes, capacity by group and the people arrived there.
 
-    Shelter occupancy and Sphere needs belong to reception, which this record
-    does not hold yet; `arrived` is what the custody record knows: people
-    counted off arrived trips at the site.
+    `arrived` is what the custody record knows: people counted off arrived
+    trips at the site. Shelter occupancy and Sphere needs are the `reception`
+    and `needs` tables (`reception_tables.py`).
     """
     columns = [
         Column("site", "Site", "#loc+code"),
