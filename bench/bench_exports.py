@@ -34,19 +34,21 @@ from typing import Any
 from corridor.adapters.exports.geojson_file import write_geojson
 from corridor.adapters.exports.hxl_csv import write_hxl
 from corridor.adapters.exports.sitrep.render import write_sitrep
+from corridor.adapters.openings import FileOpenings
 from corridor.bootstrap import open_store
 from corridor.domain.canonical import canonical_json
 from corridor.domain.chain import seal
 from corridor.domain.clock import format_instant
-from corridor.domain.events import Head, RecordedEvent
-from corridor.domain.operation import operation_stream
-from corridor.entrypoints.api.models import OpenOperation
-from corridor.entrypoints.api.routes_operations import opening_for
+from corridor.domain.event_types import AGREEMENT_ADOPTED
+from corridor.domain.events import Head, NewEvent, RecordedEvent
+from corridor.domain.operation import opening_events, operation_stream
+from corridor.domain.operation_clock import OperationClock
 from corridor.entrypoints.cli.export import export_world
 from corridor.protection.access import AccessRole
 from corridor.services.exports.handlers import geojson_export, hxl_export
 from corridor.services.exports.reading import read_operation
 from corridor.services.exports.sitrep import sitrep_for
+from corridor.services.handlers.operations import clock_event
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 3
@@ -160,13 +162,23 @@ def _trip(n: int) -> list[tuple[str, dict[str, Any]]]:
     return events
 
 
+def opening() -> list[NewEvent]:
+    """The events the opening handler appends for the bundled operation (live clock)."""
+    found = FileOpenings().opening(OPERATION)
+    events = opening_events(OPERATION, found.scenario.name, found.scenario, found.digest)
+    events.append(clock_event(OPERATION, OperationClock.live()))
+    if found.adoption is not None:
+        adoption = {"operation": OPERATION, **found.adoption}
+        events.append(NewEvent(operation_stream(OPERATION), AGREEMENT_ADOPTED, adoption))
+    return events
+
+
 def sealed_operation(total: int) -> Iterator[RecordedEvent]:
     """The opened operation, then trips in 1-trip commands, until `total` events."""
-    opening = opening_for(OpenOperation(id=OPERATION, scenario=OPERATION))
     trips_needed = total // 7 + 1
     drafts: list[tuple[str, str, str]] = []
     stream = operation_stream(OPERATION)
-    for event in opening:
+    for event in opening():
         payload = dict(event.payload)
         if event.type == "movement-declared":
             payload["people"] = {"civilians": 48 * trips_needed, "wounded-seated": 2 * trips_needed}

@@ -160,6 +160,34 @@ def test_an_observer_sitrep_names_nobody(db: str, tmp_path: Path) -> None:
     assert "Abu Hassan saw shots" in neutral[".html"].read_text(encoding="utf-8")
 
 
+def section(html: str, name: str) -> str:
+    start = html.index(f'<section id="{name}">')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_reception_section_shows_sites_on_the_road_and_needs(db: str, tmp_path: Path) -> None:
+    """A coordinator sees al-Atarib by sub-district P-code with its 47 check-ins and the
+    40 on the road; the day's water need is 15 L for each of the 95 people checked in."""
+    html = report(db, tmp_path, "--no-pdf", "--role", "coordinator")[".html"]
+    reception = section(html.read_text(encoding="utf-8"), "reception")
+    row = re.search(r"<tr><td>al-Atarib reception centre</td>(.*?)</tr>", reception, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
+    assert cells[:4] == ["SY020001", "10,100", "47", "40"]
+    water = re.search(r"<tr><td>Water \(litres\)</td><td class=\"n\">([\d,]+)</td>", reception)
+    assert water is not None
+    assert water.group(1) == f"{15 * (47 + 3 + 45):,}"
+
+
+def test_an_observer_sees_reception_totals_only(db: str, tmp_path: Path) -> None:
+    """The observer edition has one row for all reception sites and no site name in it."""
+    html = report(db, tmp_path, "--no-pdf")[".html"].read_text(encoding="utf-8")
+    reception = section(html, "reception")
+    assert "All reception sites" in reception
+    assert "al-Atarib" not in reception
+    assert "SY020001" not in reception
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -174,6 +174,27 @@ def test_a_day_export_stops_at_the_end_of_that_day(db: str, tmp_path: Path) -> N
     assert {row.get("#meta+ledger+hash") for row in rows} == {on_the_day[-1].hash}
 
 
+def test_a_day_export_reads_no_event_after_the_first_one_of_the_next_day(
+    db: str, tmp_path: Path
+) -> None:
+    """The fold of 15 Dec fetches the stream only up to the first event recorded on the 16th."""
+    fetched: list[RecordedEvent] = []
+    with open_store(db) as store:
+        read = store.read
+
+        def counting(after: int = 0, stream: str | None = None) -> Any:
+            for event in read(after, stream):
+                fetched.append(event)
+                yield event
+
+        store.read = counting  # type: ignore[method-assign]
+        hxl_export(store, OPERATION, "figures", AccessRole.COORDINATOR, fixed(), date(2016, 12, 15))
+    stream = events(db)
+    first_after = next(e for e in stream if local_day(e) > "2016-12-15")
+    assert fetched[-1].sequence == first_after.sequence
+    assert len(fetched) < len(stream)
+
+
 def test_incidents_keep_kind_severity_status_and_place(db: str, tmp_path: Path) -> None:
     """Each incident's kind, severity and status as recorded, with the site's position."""
     rows = {row.get("#event+code"): row for row in exported(db, tmp_path, "incidents")}

@@ -14,7 +14,7 @@ from typing import Any
 import hxl
 
 from corridor.adapters.exports.atomic import atomic_file
-from corridor.services.exports.tables import Table
+from corridor.services.exports.columns import Table
 
 
 def _cell(value: Any) -> Any:

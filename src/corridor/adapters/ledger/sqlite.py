@@ -243,8 +243,11 @@ class SQLiteLedgerStore(LedgerStore):
             if stream is None:
                 cursor = reader.execute(f"{_SELECT} WHERE sequence > ? ORDER BY sequence", (after,))
             else:
+                # Within a stream, version order is sequence order; ordering by
+                # it walks the (stream, version) index instead of sorting the
+                # whole stream in a temporary B-tree before the first row.
                 cursor = reader.execute(
-                    f"{_SELECT} WHERE sequence > ? AND stream = ? ORDER BY sequence",
+                    f"{_SELECT} WHERE sequence > ? AND stream = ? ORDER BY version",
                     (after, stream),
                 )
             while rows := cursor.fetchmany(BATCH):

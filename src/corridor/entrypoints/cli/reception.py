@@ -4,8 +4,10 @@ Each command parses, calls one handler of `services.reception` and renders
 its view: a short table for people, `--json` for programs, `--out DIR` for
 CSV, JSON and a chart. Forecasts come from a plan (`--plan DIR`, written by
 `corridor plan`), from simulated runs (`--runs N --seed S`, under the
-scenario's deal unless `--open-deal`), or from a ledger (`--db URL`: people
-checked in so far and trips on the road at their expected hour).
+scenario's deal unless `--open-deal`), from a study those runs wrote
+(`--study DIR`, the `forecast.json` of `forecast --runs N --out DIR`), or
+from a ledger (`--db URL`: people checked in so far and trips on the road at
+their expected hour).
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ SEED = typer.Option(0, "--seed", help="Seed of the simulated runs.")
 OPEN_DEAL = typer.Option(False, "--open-deal", help="Simulate without the scenario's deal.")
 DB = typer.Option(None, "--db", help="Arrived and on the road, from this ledger (URL).")
 OPERATION = typer.Option(None, "--operation", help="Operation in --db (default: scenario id).")
+STUDY = typer.Option(
+    None,
+    "--study",
+    help="Arrivals from a study written by `reception forecast --runs N --out DIR`.",
+)
 
 
 def _document(scenario: str) -> tuple[ScenarioDocument, Path]:
@@ -69,12 +76,19 @@ def _forecast(
     open_deal: bool,
     db: str | None = None,
     operation: str | None = None,
+    study: Path | None = None,
 ) -> Forecast:
     if runs < 0:
         raise InvalidInput(f"--runs must be >= 0, found {runs}")
+    if study is not None:
+        if plan is not None or runs or db is not None:
+            raise InvalidInput("give one source of arrivals: --plan, --runs, --study or --db")
+        from corridor.adapters.reception_study import read_study
+
+        return read_study(study, document.scenario)
     if db is not None:
         if plan is not None or runs:
-            raise InvalidInput("give one source of arrivals: --plan, --runs or --db")
+            raise InvalidInput("give one source of arrivals: --plan, --runs, --study or --db")
         from corridor.bootstrap import open_store
         from corridor.domain.clock import SystemClock
         from corridor.services.reception_live import forecast_from_ledger
@@ -148,12 +162,13 @@ def forecast_command(
     open_deal: bool = OPEN_DEAL,
     db: str | None = DB,
     operation: str | None = OPERATION,
+    study: Path | None = STUDY,
     as_json: bool = JSON,
     out: Path | None = OUT,
 ) -> None:
     """Arrivals per reception site per hour, by group (p10/p50/p90 from simulated runs)."""
     document, path = _document(scenario)
-    forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation)
+    forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation, study)
     view = handlers.forecast_view(forecast)
     files: list[Path] = []
     if out is not None:
@@ -161,7 +176,8 @@ def forecast_command(
 
         scenario_ = document.scenario
         places = {s: sum(c.places for c in scenario_.site(s).capacities) for s in forecast.sites}
-        files = write_forecast(forecast, view, out, places)
+        # The scenario's id goes into the file, so `--study` can refuse another's.
+        files = write_forecast(forecast, {**view, "scenario": scenario_.id}, out, places)
     if as_json:
         emit_json(view)
         return
@@ -184,6 +200,7 @@ def needs_command(
     open_deal: bool = OPEN_DEAL,
     db: str | None = DB,
     operation: str | None = OPERATION,
+    study: Path | None = STUDY,
     band: str = typer.Option("p50", "--band", help="Forecast band for occupancy: p10, p50, p90."),
     as_json: bool = JSON,
     out: Path | None = OUT,
@@ -191,8 +208,8 @@ def needs_command(
     """Sphere needs per site per day, and the day each declared stock runs short."""
     document, path = _document(scenario)
     forecast = None
-    if plan is not None or runs > 0 or db is not None:
-        forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation)
+    if plan is not None or runs > 0 or db is not None or study is not None:
+        forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation, study)
     result = handlers.shelter_needs(document.scenario, days=days, forecast=forecast, band=band)
     view = handlers.needs_view(result)
     files: list[Path] = []

@@ -15,6 +15,7 @@ from typing import Any
 from corridor.domain.clock import Clock
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole
+from corridor.services.exports.columns import Table
 from corridor.services.exports.features import feature_collection
 from corridor.services.exports.places import Gazetteer, Places
 from corridor.services.exports.reading import (
@@ -23,7 +24,7 @@ from corridor.services.exports.reading import (
     ScenarioOf,
     read_operation,
 )
-from corridor.services.exports.tables import TABLES, Table, table
+from corridor.services.exports.tables import TABLES, table
 from corridor.services.live import ResolveAgreement
 from corridor.services.ports import LedgerStore
 

@@ -1,10 +1,12 @@
 """Where things are: a site's name, WGS84 position and administrative area (P-codes).
 
 Information managers join tables on P-codes, the codes of OCHA's Common
-Operational Datasets for administrative areas. The scenario format has no
-P-code yet, so they come from a gazetteer keyed by site id (the exports
-adapter ships one per bundled scenario); a site without an entry is exported
-with empty codes rather than a guess.
+Operational Datasets for administrative areas. Every site's governorate
+comes from a gazetteer keyed by site id (the exports adapter ships one per
+bundled scenario); a reception site's own finer code is in the scenario
+(`reception.pcode`), and `admin_codes` reads the district and sub-district
+from it. A site without an entry is exported with empty codes rather than a
+guess.
 """
 
 from __future__ import annotations
@@ -65,3 +67,13 @@ def _place(site: Site, gazetteer: Gazetteer) -> Place:
         where.approximate if where else False,
         gazetteer.get(site.id, NOWHERE),
     )
+
+
+def admin_codes(pcode: str | None) -> tuple[str, str]:
+    """The district (admin 2) and sub-district (admin 3) codes a P-code names, "" where it
+    stops above them: Syria's COD-AB codes grow by two digits a level (SY07, SY0703,
+    SY070301)."""
+    code = pcode or ""
+    if len(code) < 6:
+        return "", ""
+    return code[:6], code[:8] if len(code) >= 8 else ""

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from corridor.domain.agreement.explain import explain
-from corridor.domain.custody import TripStage
+from corridor.domain.custody import Tally, TripStage
 from corridor.domain.figures import side_by_side
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole, sees_personal_data
@@ -27,6 +27,7 @@ from corridor.services.exports.daily import DayFigures
 from corridor.services.exports.features import feature_collection
 from corridor.services.exports.handlers import ExportWorld, read_for_export
 from corridor.services.exports.reading import OperationRead, Provenance
+from corridor.services.exports.reception import Reception, reception_of
 from corridor.services.ports import LedgerStore
 
 LEDGER = "ledger"
@@ -131,6 +132,8 @@ class Sitrep:
     open_alerts: int
     missing_open: int
     shelters: tuple[ShelterLine, ...]
+    reception: Reception | None
+    """Occupancy and Sphere needs from the live ledger forecast (None: no reception sites)."""
     claims: tuple[ClaimLine, ...]
     terms: tuple[tuple[str, str, str], ...]
     gaps: tuple[Gap, ...]
@@ -191,7 +194,8 @@ def sitrep_for(
         open_alerts=len(open_alerts),
         missing_open=sum(a.missing for a in open_alerts),
         shelters=_shelters(read),
-        claims=_claims(read),
+        reception=reception_of(read, role),
+        claims=_claims(read, tallies),
         terms=tuple(explain(record.agreement.rules.agreement)) if record.agreement else (),
         gaps=(),
         days=tuple(d for d in read.days if d <= day),
@@ -302,7 +306,7 @@ def _shelters(read: OperationRead) -> tuple[ShelterLine, ...]:
     return tuple(lines)
 
 
-def _claims(read: OperationRead) -> tuple[ClaimLine, ...]:
+def _claims(read: OperationRead, tallies: list[Tally]) -> tuple[ClaimLine, ...]:
     record = read.record
     return tuple(
         ClaimLine(
@@ -316,7 +320,7 @@ def _claims(read: OperationRead) -> tuple[ClaimLine, ...]:
             c.source,
             c.stated_at,
         )
-        for v in side_by_side(record.book.tallies(), record.claims, record.movements)
+        for v in side_by_side(tallies, record.claims, record.movements)
         for c in v.claims
     )
 
@@ -340,5 +344,22 @@ def _with_gaps(report: Sitrep, read: OperationRead) -> Sitrep:
     approximate = [s for s in read.scenario.sites if s.coordinates and s.coordinates.approximate]
     if approximate:
         gaps.append(Gap("approximate_positions", "", len(approximate)))
-    gaps.append(Gap("no_reception_figures", ""))
+    gaps += _reception_gaps(report.reception)
     return replace(report, gaps=tuple(gaps))
+
+
+def _reception_gaps(reception: Reception | None) -> list[Gap]:
+    """Shortfalls of declared stocks, people above places, and stocks nobody declared."""
+    if reception is None:
+        return [Gap("no_reception_figures", "")]
+    gaps = []
+    starts = {(s.name, s.supply): s.short_from for s in reception.supplies if s.short_from}
+    for (name, supply), day in sorted(starts.items(), key=lambda item: (item[1], item[0])):
+        gaps.append(Gap("shortfall", f"{name}, {supply} from {day}"))
+    last = reception.sites[-1].day if reception.sites else ""
+    over = sum(s.over_capacity for s in reception.sites if s.day == last)
+    if over:
+        gaps.append(Gap("over_capacity", "", over))
+    if reception.undeclared:
+        gaps.append(Gap("undeclared_stocks", "", reception.undeclared))
+    return gaps

@@ -14,47 +14,17 @@ left out, and trips are counted by movement and stage, not listed by vehicle.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
 from corridor.domain.custody import TripStage
 from corridor.domain.figures import side_by_side
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole, sees_personal_data
-from corridor.protection.redaction import redact
+from corridor.services.exports.columns import AREA, Column, Table, scoped_table
 from corridor.services.exports.daily import FIGURES
 from corridor.services.exports.places import Places
-from corridor.services.exports.reading import OperationRead, Provenance
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    tag: str
-    free_text: bool = False
-    """Written by a person, may name one: only for roles with personal-data rights."""
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    columns: tuple[Column, ...]
-    rows: list[tuple[Any, ...]]
-
-
-PROVENANCE = (
-    Column("operation", "Operation", "#meta+operation+code"),
-    Column("ledger_sequence", "Ledger event", "#meta+ledger+sequence"),
-    Column("ledger_hash", "Ledger hash", "#meta+ledger+hash"),
-    Column("generated_at", "Generated", "#date+generated"),
-)
-
-AREA = (
-    Column("adm1_code", "Governorate P-code", "#adm1+code"),
-    Column("adm1_name", "Governorate", "#adm1+name"),
-)
+from corridor.services.exports.reading import OperationRead
+from corridor.services.exports.reception_tables import needs_table, reception_table
 
 DAY_FIGURE_TAGS = {
     "trips_boarded": ("Trips boarded", "#indicator+num+trips+boarded"),
@@ -68,26 +38,6 @@ DAY_FIGURE_TAGS = {
     "exits": ("Exits on the record", "#affected+ind+exited"),
     "incidents": ("Incidents reported", "#indicator+num+incidents"),
 }
-
-
-def _provenance(p: Provenance) -> dict[str, Any]:
-    return {
-        "operation": p.operation,
-        "ledger_sequence": p.sequence,
-        "ledger_hash": p.hash,
-        "generated_at": p.generated_at,
-    }
-
-
-def _table(
-    name: str, columns: Sequence[Column], rows: list[dict[str, Any]], read: OperationRead,
-    role: AccessRole,
-) -> Table:  # fmt: skip
-    """Rows as `role` may see them: free-text columns only for neutral roles, then redaction."""
-    shown = [c for c in (*columns, *PROVENANCE) if sees_personal_data(role) or not c.free_text]
-    stamp = _provenance(read.provenance)
-    rows = redact([{**row, **stamp} for row in rows], role)
-    return Table(name, tuple(shown), [tuple(row.get(c.key, "") for c in shown) for row in rows])
 
 
 def figures_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
@@ -120,7 +70,7 @@ def figures_table(read: OperationRead, places: Places, role: AccessRole) -> Tabl
                 "arrived_total": arrived[movement],
             }
         )
-    return _table("figures", columns, rows, read, role)
+    return scoped_table("figures", columns, rows, read, role)
 
 
 def custody_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
@@ -150,7 +100,7 @@ def custody_table(read: OperationRead, places: Places, role: AccessRole) -> Tabl
         }
         for t in read.record.book.tallies()
     ]
-    return _table("custody", columns, rows, read, role)
+    return scoped_table("custody", columns, rows, read, role)
 
 
 def trips_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
@@ -173,7 +123,7 @@ def trips_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
             {"movement": m, "stage": s, "trips": n, "on_board": people[(m, s)]}
             for (m, s), n in sorted(trips.items())
         ]
-        return _table("trips", columns, rows, read, role)
+        return scoped_table("trips", columns, rows, read, role)
     columns = [
         Column("trip", "Trip", "#operations+trip+code"),
         Column("movement", "Movement", "#activity+code"),
@@ -208,7 +158,7 @@ def trips_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
                 "open_alerts": len(book.open_alerts_of(trip)),
             }
         )
-    return _table("trips", columns, rows, read, role)
+    return scoped_table("trips", columns, rows, read, role)
 
 
 def incidents_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
@@ -252,7 +202,7 @@ def incidents_table(read: OperationRead, places: Places, role: AccessRole) -> Ta
                 "note": found.get("note", ""),
             }
         )
-    return _table("incidents", columns, rows, read, role)
+    return scoped_table("incidents", columns, rows, read, role)
 
 
 def claims_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
@@ -284,15 +234,15 @@ def claims_table(read: OperationRead, places: Places, role: AccessRole) -> Table
         for view in side_by_side(record.book.tallies(), record.claims, record.movements)
         for claim in view.claims
     ]
-    return _table("claims", columns, rows, read, role)
+    return scoped_table("claims", columns, rows, read, role)
 
 
 def sites_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
     """Sites with position, P-codes, capacity by group and the people arrived there.
 
-    Shelter occupancy and Sphere needs belong to reception, which this record
-    does not hold yet; `arrived` is what the custody record knows: people
-    counted off arrived trips at the site.
+    `arrived` is what the custody record knows: people counted off arrived
+    trips at the site. Shelter occupancy and Sphere needs are the `reception`
+    and `needs` tables (`reception_tables.py`).
     """
     columns = [
         Column("site", "Site", "#loc+code"),
@@ -335,7 +285,7 @@ def sites_table(read: OperationRead, places: Places, role: AccessRole) -> Table:
                     "arrived": arrived[(site.id, kept)],
                 }
             )
-    return _table("sites", columns, rows, read, role)
+    return scoped_table("sites", columns, rows, read, role)
 
 
 def _natural(key: str) -> tuple[str, int]:
@@ -350,6 +300,8 @@ TABLES: dict[str, Callable[[OperationRead, Places, AccessRole], Table]] = {
     "incidents": incidents_table,
     "claims": claims_table,
     "sites": sites_table,
+    "reception": reception_table,
+    "needs": needs_table,
 }
 
 

@@ -35,6 +35,13 @@ def _panels(points: list[tuple[float, float]]) -> list[list[tuple[float, float]]
     return panels
 
 
+MARKERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "site": ("o", {"color": "#555555", "markersize": 3, "zorder": 3}),
+    "convoy": ("^", {"color": "#ff7f0e", "markersize": 9, "zorder": 4}),
+    "incident": ("X", {"color": "#d62728", "markersize": 8, "zorder": 5}),
+}
+
+
 def _draw(axes: Any, features: list[dict[str, Any]], box: list[tuple[float, float]]) -> None:
     lons, lats = [p[0] for p in box], [p[1] for p in box]
     for feature in features:
@@ -42,13 +49,18 @@ def _draw(axes: Any, features: list[dict[str, Any]], box: list[tuple[float, floa
         if geometry["type"] == "LineString":
             xs, ys = zip(*geometry["coordinates"], strict=True)
             axes.plot(xs, ys, **STYLE[layer])
+    # One marker series per layer, each position once: a long operation has
+    # hundreds of incidents at a few checkpoints, and a plot call per feature
+    # was most of the map's cost.
+    points: dict[str, dict[tuple[float, float], None]] = {layer: {} for layer in MARKERS}
     for feature in features:
         props, geometry = feature["properties"], feature["geometry"]
         if geometry["type"] != "Point":
             continue
         lon, lat = geometry["coordinates"]
+        if props["layer"] in points:
+            points[props["layer"]][(lon, lat)] = None
         if props["layer"] == "site":
-            axes.plot(lon, lat, "o", color="#555555", markersize=3, zorder=3)
             axes.annotate(
                 props["id"],
                 (lon, lat),
@@ -58,10 +70,10 @@ def _draw(axes: Any, features: list[dict[str, Any]], box: list[tuple[float, floa
                 color="#333333",
                 clip_on=True,
             )
-        elif props["layer"] == "convoy":
-            axes.plot(lon, lat, "^", color="#ff7f0e", markersize=9, zorder=4)
-        elif props["layer"] == "incident":
-            axes.plot(lon, lat, "X", color="#d62728", markersize=8, zorder=5)
+    for layer, (marker, style) in MARKERS.items():
+        if points[layer]:
+            xs, ys = zip(*points[layer], strict=True)
+            axes.plot(xs, ys, marker, linestyle="none", **style)
     axes.set_xlim(min(lons) - MARGIN, max(lons) + MARGIN)
     axes.set_ylim(min(lats) - MARGIN, max(lats) + MARGIN)
     middle = (min(lats) + max(lats)) / 2

@@ -180,12 +180,60 @@ def context(report: Sitrep, lang: str) -> dict[str, Any]:
             {"name": s.name, "places": e.n(s.places), "arrived": e.n(s.arrived)}
             for s in report.shelters
         ],
+        "reception": _reception(report, w, e, as_of_time),
         "gaps": [
             w[f"gap_{g.key}"].format(subject=names.get(g.subject, g.subject), value=e.n(g.value))
             for g in report.gaps
         ],
         "terms": list(report.terms),
         "edition": w["neutral" if report.neutral else "aggregates"].format(role=report.role),
+    }
+
+
+def _reception(report: Sitrep, w: dict[str, str], e: Edition, at: str) -> dict[str, Any] | None:
+    """Sites on the report's day with who is on the way, and the day's needs over all sites."""
+    found = report.reception
+    if found is None or not found.sites:
+        return None
+    day, last = found.sites[0].day, found.sites[-1].day
+    sites = []
+    for row in (r for r in found.sites if r.day == day):
+        coming = sum(r.expected for r in found.sites if r.site == row.site and r.day != day)
+        final = next(r for r in found.sites if r.site == row.site and r.day == last)
+        pct = final.occupancy_pct
+        sites.append(
+            {
+                "name": row.name if row.site else w["all_sites"],
+                "pcode": row.pcode,
+                "places": e.n(row.places),
+                "checked_in": e.n(row.checked_in),
+                "coming": e.n(row.expected + coming),
+                "present": e.n(final.present),
+                "pct": "" if pct is None else f"{format_decimal(pct, locale=e.lang)} %",
+            }
+        )
+    needs = []
+    for supply in dict.fromkeys(r.supply for r in found.supplies):
+        mine = [r for r in found.supplies if r.supply == supply and r.day == day]
+        declared = [r.available for r in mine if r.available is not None]
+        starts = sorted(r.short_from for r in found.supplies if r.supply == supply and r.short_from)
+        needs.append(
+            {
+                "supply": w.get(supply, supply),
+                "need": format_decimal(round(sum(r.need for r in mine)), locale=e.lang),
+                "available": format_decimal(round(sum(declared)), locale=e.lang)
+                if declared
+                else w["not_declared"],
+                "short": format_decimal(round(sum(r.short for r in mine)), locale=e.lang),
+                "short_from": e.day(date.fromisoformat(starts[0])) if starts else "",
+            }
+        )
+    return {
+        "source": w["reception_source"].format(at=at),
+        "present_by": w["present_by"].format(day=e.day(date.fromisoformat(last))),
+        "needs_title": w["needs_today"].format(day=e.day(date.fromisoformat(day))),
+        "sites": sites,
+        "needs": needs,
     }
 
 

@@ -78,8 +78,38 @@ EN: dict[str, str] = {
     "no_incidents": "No incident has been recorded.",
     "places": "Places",
     "reception_seam": (
-        "Shelter occupancy and Sphere needs are not recorded yet: places are the "
-        "scenario's capacities, arrivals the custody record's counts."
+        "The scenario declares no reception site, so there is no occupancy or need "
+        "to show: places are the sites' capacities, arrivals the custody record's counts."
+    ),
+    "reception_source": (
+        "From the live ledger forecast as of {at}: people counted on arrival at each "
+        "reception site, and trips on the road at the day they are expected; needs are "
+        "occupancy x the Sphere standards (cold climate) against declared stocks."
+    ),
+    "pcode": "P-code",
+    "checked_in": "Checked in",
+    "on_the_road": "On the road to it",
+    "present_by": "Present by {day}",
+    "occupancy_pct": "Occupancy",
+    "all_sites": "All reception sites",
+    "needs_today": "Needs on {day}, all reception sites",
+    "supply": "Supply",
+    "need": "Need",
+    "available": "Declared stock",
+    "short": "Short",
+    "short_from": "Short from",
+    "water-litres": "Water (litres)",
+    "food-kcal": "Food (kcal)",
+    "covered-m2": "Covered space (m2)",
+    "latrines": "Latrines",
+    "blankets": "Blankets",
+    "winter-kits": "Winter kits",
+    "not_declared": "not declared",
+    "gap_shortfall": "Declared stock falls short: {subject}.",
+    "gap_over_capacity": "{value} people above the places of the reception sites.",
+    "gap_undeclared_stocks": (
+        "{value} site supplies have people to serve and no declared stock: needs are "
+        "known, availability is not."
     ),
     "custody_line": (
         "{open} protection alerts open ({missing} people unaccounted for). "
@@ -104,7 +134,7 @@ EN: dict[str, str] = {
         "{value} sites are placed approximately; map positions are indicative."
     ),
     "gap_no_reception_figures": (
-        "Reception: shelter occupancy and needs are not recorded in this ledger."
+        "Reception: the scenario declares no reception site, so no occupancy or needs."
     ),
     "aggregates": "Aggregates only: this edition is for the {role} role and names nobody.",
     "neutral": "Neutral edition ({role}): incident notes included; do not share with parties.",
@@ -179,8 +209,38 @@ AR: dict[str, str] = {
     "no_incidents": "لم تُسجَّل أي حادثة.",
     "places": "الأماكن",
     "reception_seam": (
-        "لم يُسجَّل بعد إشغال المآوي ولا الاحتياجات وفق معايير اسفير: الأماكن هي السعة "
-        "الواردة في السيناريو، والواصلون من أعداد سجل العهدة."
+        "لا يعلن السيناريو أي موقع استقبال، فلا إشغال ولا احتياجات للعرض: الأماكن هي "
+        "سعة المواقع، والواصلون من أعداد سجل العهدة."
+    ),
+    "reception_source": (
+        "من توقّع السجل الحي حتى {at}: الأشخاص المعدودون عند وصولهم إلى كل موقع استقبال، "
+        "والرحلات التي ما زالت في الطريق في اليوم المتوقع لوصولها؛ الاحتياجات هي الإشغال "
+        "مضروباً بمعايير اسفير (مناخ بارد) مقابل المخزون المعلَن."
+    ),
+    "pcode": "الرمز الإداري",
+    "checked_in": "سُجّل وصولهم",
+    "on_the_road": "في الطريق إليه",
+    "present_by": "الموجودون بحلول {day}",
+    "occupancy_pct": "نسبة الإشغال",
+    "all_sites": "جميع مواقع الاستقبال",
+    "needs_today": "الاحتياجات في {day}، جميع مواقع الاستقبال",
+    "supply": "المادة",
+    "need": "الحاجة",
+    "available": "المخزون المعلَن",
+    "short": "النقص",
+    "short_from": "النقص ابتداءً من",
+    "water-litres": "المياه (لتر)",
+    "food-kcal": "الغذاء (سعرة حرارية)",
+    "covered-m2": "المساحة المسقوفة (م2)",
+    "latrines": "المراحيض",
+    "blankets": "البطانيات",
+    "winter-kits": "مستلزمات الشتاء",
+    "not_declared": "غير معلَن",
+    "gap_shortfall": "مخزون معلَن يقصر عن الحاجة: {subject}.",
+    "gap_over_capacity": "{value} شخصاً فوق عدد أماكن مواقع الاستقبال.",
+    "gap_undeclared_stocks": (
+        "{value} من مواد المواقع لها من يحتاجها ولا مخزون معلَن لها: الحاجة معروفة "
+        "والمتاح غير معروف."
     ),
     "custody_line": (
         "{open} من تنبيهات الحماية مفتوحة ({missing} شخصاً غير معروفي المصير). "
@@ -202,7 +262,9 @@ AR: dict[str, str] = {
     "gap_claim_differs": "رقم {subject} يختلف عن رقم السجل بمقدار {value}.",
     "gap_unverified_incidents": "{value} من الحوادث لم تُؤكَّد ولم تُنفَ بعد.",
     "gap_approximate_positions": "{value} من المواقع محددة تقريبياً؛ مواقع الخريطة إرشادية.",
-    "gap_no_reception_figures": "الاستقبال: لا يتضمن هذا السجل إشغال المآوي ولا الاحتياجات.",
+    "gap_no_reception_figures": (
+        "الاستقبال: لا يعلن السيناريو أي موقع استقبال، فلا إشغال ولا احتياجات."
+    ),
     "aggregates": "أرقام إجمالية فقط: هذه النسخة لدور {role} ولا تذكر أحداً بالاسم.",
     "neutral": "نسخة الجهات المحايدة ({role}): تتضمن ملاحظات الحوادث؛ لا تُشارك مع الأطراف.",
     "page": "صفحة",
