@@ -92,6 +92,8 @@ class Site:
     source: Source | None = None
     reception: SiteReception | None = None
     """Shelters, stocks and climate where people are received (see `domain.shelters`)."""
+    name_ar: str = ""
+    """The name in Arabic script ("" when the scenario gives none)."""
 
     def is_a(self, kind: SiteKind) -> bool:
         return kind in self.kinds
@@ -200,6 +202,8 @@ class Movement:
     groups: tuple[Group, ...]
     name: str = ""
     source: Source | None = None
+    name_ar: str = ""
+    """The name in Arabic script ("" when the scenario gives none)."""
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
             service_rate_per_hour=s.service_rate_per_hour,
             source=_source(s.source),
             reception=_reception(s.reception),
+            name_ar=s.name_ar or "",
         )
         for s in file.sites
     )
@@ -122,6 +123,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
                 groups=tuple(m.groups),
                 name=m.name,
                 source=_source(m.source),
+                name_ar=m.name_ar or "",
             )
             for m in file.movements
         ),
