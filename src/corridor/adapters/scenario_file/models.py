@@ -57,7 +57,8 @@ class OtherScriptName(BaseModel):
 
     @model_validator(mode="after")
     def _name_ar_sourced(self) -> Any:
-        if getattr(self, "name_ar", None) is not None and getattr(self, "name_ar_source") is None:
+        given = getattr(self, "name_ar", None) is not None
+        if given and getattr(self, "name_ar_source", None) is None:
             raise ValueError("name_ar needs name_ar_source: say where the Arabic spelling is from")
         return self
 
