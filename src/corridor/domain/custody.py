@@ -89,6 +89,10 @@ class Trip:
     convoy: str = ""
     manifest: tuple[str, ...] = ()
     """Person ids boarded by manifest (empty for a boarding by count)."""
+    boarded_at: str = ""
+    """When its people boarded, in operation time (empty in older records)."""
+    halted_at: str = ""
+    """When it last halted, in operation time (empty when it is not halted or unrecorded)."""
 
 
 @dataclass
@@ -351,12 +355,15 @@ class CustodyBook:
                     dict(event.counts),
                     convoy=planned.convoy if planned else "",
                     manifest=event.manifest,
+                    boarded_at=event.at,
                 )
             case TripDeparted(trip=t, site=s):
                 self.trips[t].stage = TripStage.DEPARTED
                 self.trips[t].last_site = s
+                self.trips[t].halted_at = ""
             case TripHalted(trip=t):
                 self.trips[t].stage = TripStage.HALTED
+                self.trips[t].halted_at = event.at
             case TripTurnedBack(trip=t):
                 self.trips[t].stage = TripStage.TURNED_BACK
             case HeadcountRecorded(trip=t, site=s, counts=c):
