@@ -102,7 +102,8 @@ def test_the_timeline_draws_an_arrival_live_without_a_reload(
     _arrive(world)
     page.wait_for_selector("#panel-timeline polyline.series[data-movement='east-aleppo']")
     total = page.inner_text("#panel-timeline .timeline-totals tbody tr")
-    assert "East Aleppo evacuation" in total and "3" in total
+    assert "East Aleppo evacuation" in total
+    assert "3" in total
     ticks = page.eval_on_selector_all(
         "#panel-timeline svg text", "ts => ts.map(t => t.textContent)"
     )
@@ -147,7 +148,8 @@ def test_a_liaison_sees_reception_totals_and_no_shelter_by_shelter_figures(
         "fetch('/ops/east-aleppo-2016/map.json').then(r => r.json()).then(d => d.features)"
     )
     shelters = [f["properties"] for f in features if f["properties"].get("shelter")]
-    assert shelters and all("checked_in" not in p for p in shelters)
+    assert shelters
+    assert all("checked_in" not in p for p in shelters)
     assert world.outside == []
 
 
