@@ -17,6 +17,8 @@ from corridor.services.timeline import Arrival
 WIDTH, HEIGHT = 640.0, 220.0
 LEFT, RIGHT, TOP, BOTTOM = 56.0, 12.0, 12.0, 28.0
 TICKS = 5
+STALE_AFTER = timedelta(days=2)
+"""Beyond this gap after the last arrival the chart ends at that arrival, not at now."""
 COLOURS = ("#0b4f8a", "#a4000f", "#1d6b2f", "#6a3d9a", "#b15928", "#444")
 
 
@@ -44,7 +46,9 @@ def timeline_chart(arrivals: list[Arrival], movements: list[str], now: datetime)
     if not arrivals:
         return {"series": [], "ticks": [], "y_ticks": [], "width": WIDTH, "height": HEIGHT}
     start = min(parse_instant(a.at) for a in arrivals)
-    end = max(now, max(parse_instant(a.at) for a in arrivals), start + timedelta(hours=1))
+    last = max(parse_instant(a.at) for a in arrivals)
+    # Up to now, unless now is long past the last arrival (a live clock over a recorded run).
+    end = max(now if now - last <= STALE_AFTER else last, start + timedelta(hours=1))
     span = (end - start).total_seconds()
     totals: dict[str, int] = {}
     steps: dict[str, list[tuple[datetime, int]]] = {}
