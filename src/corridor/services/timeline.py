@@ -33,6 +33,7 @@ class _Fold:
     movement_of: dict[str, str] = field(default_factory=dict)
     turned_back: set[str] = field(default_factory=set)
     arrivals: list[Arrival] = field(default_factory=list)
+    ordered: list[Arrival] = field(default_factory=list)
 
 
 class Timelines:
@@ -63,4 +64,6 @@ class Timelines:
                     if movement is not None and data.get("at"):
                         people = sum(int(n) for n in data["counts"].values())
                         fold.arrivals.append(Arrival(data["at"], movement, people))
-            return sorted(fold.arrivals, key=lambda a: a.at)
+            if len(fold.ordered) != len(fold.arrivals):
+                fold.ordered = sorted(fold.arrivals, key=lambda a: a.at)
+            return list(fold.ordered)

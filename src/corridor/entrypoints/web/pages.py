@@ -23,7 +23,7 @@ from corridor.entrypoints.web import downloads, session
 from corridor.entrypoints.web.i18n import chosen
 from corridor.entrypoints.web.map_view import map_features, world_of
 from corridor.entrypoints.web.names import Names
-from corridor.entrypoints.web.panels import PANELS, Seen
+from corridor.entrypoints.web.panels import PANELS, Seen, shared_panel
 from corridor.entrypoints.web.templates import render
 from corridor.errors import CorridorError
 from corridor.protection.access import Permission, Principal
@@ -89,10 +89,10 @@ def _panels(
     now = record.clock.now(ctx.services.wall.now())
     seen = Seen(record, who.role, now, partial(timelines.arrivals, record.id))
     names = PANELS if only is None else USES.get(only, (only,))
-    built: dict[str, Any] = {name: PANELS[name](seen) for name in names if name in PANELS}
-    built["clock"] = ctx.services.clock_view(record)
+    built: dict[str, Any] = {name: shared_panel(seen, name) for name in names if name in PANELS}
+    built["clock"] = redact(ctx.services.clock_view(record), who.role)
     built["zone"] = _zone(record)
-    shown = dict(redact(built, who.role))
+    shown = dict(built)
     shown["world"] = world_of(record)
     return shown
 

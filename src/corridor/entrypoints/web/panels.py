@@ -18,6 +18,7 @@ from corridor.entrypoints.api.routes_reception import DETAIL
 from corridor.entrypoints.web.map_view import world_of
 from corridor.entrypoints.web.timeline_chart import timeline_chart
 from corridor.protection.access import AccessRole, Permission, allowed, sees_personal_data
+from corridor.protection.redaction import redact
 from corridor.services.convoy_board import convoy_board
 from corridor.services.live import OperationRecord
 from corridor.services.reception_board import reception_board
@@ -155,3 +156,27 @@ PANELS: dict[str, Panel] = {
     "incidents": incidents,
     "figures": figures,
 }
+
+
+def shared_panel(seen: Seen, name: str) -> Any:
+    """Panel `name` for the role, redacted, built once per role and operation-time minute.
+
+    Every dashboard fetches its panels again on each ledger tick; a hundred
+    screens of the same role then share one build. The record empties its
+    views on every event it applies, so a shared value never outlives the
+    ledger state it was built from; within one state it is at most one
+    minute of operation time old (the hours on the board, the timeline's end).
+    """
+    minute = seen.now.replace(second=0, microsecond=0).isoformat()
+    cached = seen.record.views.get(SHARED)
+    if cached is None or cached[0] != minute:
+        cached = seen.record.views[SHARED] = (minute, {})
+    values: dict[tuple[str, str], Any] = cached[1]
+    key = (name, str(seen.role))
+    if key not in values:
+        values[key] = redact(PANELS[name](seen), seen.role)
+    return values[key]
+
+
+SHARED = "dashboard-panels"
+"""The record's view holding this minute's panels by (panel, role)."""
