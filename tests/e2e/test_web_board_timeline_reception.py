@@ -114,7 +114,7 @@ def test_the_timeline_draws_an_arrival_live_without_a_reload(
 
 
 def test_a_coordinator_sees_each_shelter_against_its_places_on_the_panel_and_the_map(
-    served: tuple[WebWorld, Browser],
+    served: tuple[WebWorld, Browser], tmp_path: Path
 ) -> None:
     """After the arrival al-Atarib shows 3 checked in of its places; shelters are drawn."""
     world, browser = served
@@ -130,6 +130,7 @@ def test_a_coordinator_sees_each_shelter_against_its_places_on_the_panel_and_the
     assert f"\t3\t{places:,}\t" in row
     assert page.locator("#panel-reception .first-shortfall").count() == 1
     page.wait_for_function("document.querySelectorAll('#map path.shelter').length >= 5")
+    _shoot_panel(page, tmp_path, "reception", "reception-en")
     assert world.outside == []
 
 
