@@ -7,6 +7,13 @@ server thread. Figure `first_page`: from navigation start to the page ready
 fresh pages in one signed-in browser (goal: under 1.0 s); `page_bytes`: the
 HTML of the operation page; `html_received_s`: when
 its HTML had arrived (median), the server's share.
+
+Then `sse` (see `bench/dashboard_sse.py`): the same ledger served by a real
+`corridor serve` process, 100 dashboards on its live stream, one incident a
+second appended through the API; each event's delivery time to every
+dashboard (median, p99; goal p99 under 500 ms), and the server process's
+CPU per dashboard per minute; once for the ticks alone and once with every
+dashboard re-fetching its panels on each tick, as a page does.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from typing import Any
 import uvicorn
 from playwright.sync_api import sync_playwright
 
+from bench.dashboard_sse import measure
 from corridor.entrypoints.api.app import create_app
 from corridor.entrypoints.api.context import open_context
 from corridor.protection.access import AccessRole
@@ -48,10 +56,12 @@ def _record(db: str) -> None:
 
 def run(quick: bool) -> dict[str, Any]:
     pages = 3 if quick else 10
+    clients, events, refresh_events = (10, 5, 3) if quick else (100, 30, 10)
     with tempfile.TemporaryDirectory() as folder:
         db = f"sqlite:///{Path(folder) / 'corridor.db'}"
         _record(db)
-        context = open_context(db, MasterKey.generate())
+        key = MasterKey.generate()
+        context = open_context(db, key)
         summary = context.live.read(OPERATION, summary_view)
         token = issue_token(context.tokens, OPERATION, AccessRole.COORDINATOR, "bench")[0]
         with socket.socket() as s:
@@ -88,7 +98,10 @@ def run(quick: bool) -> dict[str, Any]:
             server.should_exit = True
             thread.join(timeout=10)
             context.close()
+        sse = measure(db, key.to_text(), OPERATION, token, clients, events, refresh_events)
     return {
+        "sse": sse,
+        "goal_sse_p99_ms": 500,
         "trips": sum(summary["trips"].values()),
         "people_registered": summary["people"]["registered"],
         "first_page_s": {

@@ -48,7 +48,7 @@ def test_validate_lists_every_problem_with_its_place_and_exits_2(broken_file: Pa
     assert lines[0] == (
         f"{broken_file}:{colour_line}:5: sites[1].colour: unknown key 'colour'; "
         "expected one of: id, name, kinds, coordinates, capacities, service_rate_per_hour, source, "
-        "reception"
+        "reception, name_ar, name_ar_source"
     )
     assert lines[1].startswith(f"{broken_file}:{link_line}:")
     assert ": links[0].b: unknown site 'town-x'" in lines[1]

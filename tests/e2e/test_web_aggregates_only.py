@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Response
 from corridor.protection.access import AccessRole
 from tests.support.web_world import SEEDED_NAME, SEEDED_NOTE, SEEDED_SOURCE, WebWorld, web_browser
 
-PANELS = ("convoys", "deal", "custody", "incidents", "figures", "clock")
+PANELS = ("convoys", "timeline", "reception", "deal", "custody", "incidents", "figures", "clock")
 
 
 @pytest.fixture

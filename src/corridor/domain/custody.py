@@ -89,12 +89,17 @@ class Trip:
     convoy: str = ""
     manifest: tuple[str, ...] = ()
     """Person ids boarded by manifest (empty for a boarding by count)."""
+    boarded_at: str = ""
+    """When its people boarded, in operation time (empty in older records)."""
+    halted_at: str = ""
+    """When it last halted, in operation time (empty when it is not halted or unrecorded)."""
 
     def copy(self) -> Trip:
         """An independent copy (its counts and alert list are its own)."""
         return Trip(
             self.id, self.movement, self.vehicle, self.stage, self.last_site,
             dict(self.on_board), list(self.alerts), self.convoy, self.manifest,
+            self.boarded_at, self.halted_at,
         )  # fmt: skip
 
 
@@ -367,14 +372,18 @@ class CustodyBook:
                     dict(event.counts),
                     convoy=planned.convoy if planned else "",
                     manifest=event.manifest,
+                    boarded_at=event.at,
                 )
                 self._own_trips.add(event.trip)
             case TripDeparted(trip=t, site=s):
                 departed = self._trip(t)
                 departed.stage = TripStage.DEPARTED
                 departed.last_site = s
+                departed.halted_at = ""
             case TripHalted(trip=t):
-                self._trip(t).stage = TripStage.HALTED
+                halted = self._trip(t)
+                halted.stage = TripStage.HALTED
+                halted.halted_at = event.at
             case TripTurnedBack(trip=t):
                 self._trip(t).stage = TripStage.TURNED_BACK
             case HeadcountRecorded(trip=t, site=s, counts=c):

@@ -92,6 +92,8 @@ class Site:
     source: Source | None = None
     reception: SiteReception | None = None
     """Shelters, stocks and climate where people are received (see `domain.shelters`)."""
+    name_ar: str = ""
+    """The name in Arabic script ("" when the scenario gives none)."""
 
     def is_a(self, kind: SiteKind) -> bool:
         return kind in self.kinds
@@ -258,6 +260,8 @@ class Movement:
     staging: str | None = None
     """A staging ground on the corridor: sitting loads shuttle there from the origin
     and go on by vehicles loading at the staging ground; stretcher cases go direct."""
+    name_ar: str = ""
+    """The name in Arabic script ("" when the scenario gives none)."""
 
 
 @dataclass(frozen=True)

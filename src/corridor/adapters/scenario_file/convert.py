@@ -89,6 +89,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
             service_rate_per_hour=s.service_rate_per_hour,
             source=_source(s.source),
             reception=_reception(s.reception),
+            name_ar=s.name_ar or "",
         )
         for s in file.sites
     )
@@ -153,6 +154,7 @@ def to_domain(file: ScenarioFile) -> Scenario:
                 name=m.name,
                 source=_source(m.source),
                 staging=m.staging,
+                name_ar=m.name_ar or "",
             )
             for m in file.movements
         ),

@@ -14,7 +14,14 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from corridor.domain.scenario import Group, Role, SiteKind
 from corridor.domain.shelters import Climate, Supply
@@ -27,6 +34,33 @@ Id = Annotated[
     Field(description="Lowercase letters, digits and '-', starting with a letter or digit."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+ArabicText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    Field(description="Arabic script: Arabic letters, spaces, brackets, '/', '،', '.', '-'."),
+]
+ARABIC_NAME = re.compile(r"[\u0600-\u06FF\s()/.'-]+")
+
+
+class OtherScriptName(BaseModel):
+    """Mixin: a name in Arabic script (`name_ar`), allowed only with its source."""
+
+    @field_validator("name_ar", check_fields=False)
+    @classmethod
+    def _arabic_script(cls, value: str | None) -> str | None:
+        if value is not None and not ARABIC_NAME.fullmatch(value):
+            raise ValueError(
+                "expected a name in Arabic script (Arabic letters, spaces, brackets, '/', "
+                f"'.', '-'), found {value!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _name_ar_sourced(self) -> Any:
+        given = getattr(self, "name_ar", None) is not None
+        if given and getattr(self, "name_ar_source", None) is None:
+            raise ValueError("name_ar needs name_ar_source: say where the Arabic spelling is from")
+        return self
 
 
 class Strict(BaseModel):
@@ -114,7 +148,7 @@ class ReceptionModel(Strict):
         return value
 
 
-class SiteModel(Strict):
+class SiteModel(Strict, OtherScriptName):
     """A place: enclave, assembly point, checkpoint, crossing, staging, shelter, hospital, depot."""
 
     id: Id
@@ -127,6 +161,10 @@ class SiteModel(Strict):
     source: SourceModel | None = None
     reception: ReceptionModel | None = None
     """Shelters, stocks and climate, for sites that receive people."""
+    name_ar: ArabicText | None = None
+    """The name in Arabic script, shown in the Arabic edition of the dashboard."""
+    name_ar_source: SourceModel | None = None
+    """Where the Arabic spelling is from (e.g. an Arabic Wikipedia article's title)."""
 
 
 class LinkModel(Strict):
@@ -204,7 +242,7 @@ class PopulationModel(Strict):
     source: SourceModel | None = None
 
 
-class MovementModel(Strict):
+class MovementModel(Strict, OtherScriptName):
     """One agreed evacuation stream: its corridor starts at its origin."""
 
     id: Id
@@ -218,6 +256,10 @@ class MovementModel(Strict):
     staging: Id | None = None
     """A staging site on the corridor after the origin: sitting loads shuttle there and go on."""
     source: SourceModel | None = None
+    name_ar: ArabicText | None = None
+    """The name in Arabic script, shown in the Arabic edition of the dashboard."""
+    name_ar_source: SourceModel | None = None
+    """Where the Arabic spelling is from."""
 
 
 class PrivateFlowModel(Strict):

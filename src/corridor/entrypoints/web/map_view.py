@@ -1,4 +1,4 @@
-"""The map as GeoJSON: sites by kind, road links, the agreed corridors, trips, incidents.
+"""The map as GeoJSON: sites by kind, shelters' occupancy, road links, corridors, trips, incidents.
 
 Trips are drawn at their last known site (the ledger records sites, not GPS
 fixes), counted per site and stage; incidents at the site they were reported
@@ -13,6 +13,8 @@ from typing import Any
 
 from corridor.adapters.scenario_file import load_bundled
 from corridor.domain.scenario import Scenario
+from corridor.reception.forecast import destination_sites
+from corridor.reception.live import check_ins
 from corridor.services.live import OperationRecord
 
 
@@ -21,7 +23,7 @@ def _bundled(scenario: str) -> Scenario:
     return load_bundled(scenario)
 
 
-def _world(record: OperationRecord) -> Scenario:
+def world_of(record: OperationRecord) -> Scenario:
     return record.world if record.world is not None else _bundled(record.scenario)
 
 
@@ -35,15 +37,22 @@ def _line(points: list[list[float]], props: dict[str, Any]) -> dict[str, Any]:
             "properties": props}  # fmt: skip
 
 
-def map_features(record: OperationRecord) -> dict[str, Any]:
-    world = _world(record)
+def map_features(record: OperationRecord, detail: bool = True) -> dict[str, Any]:
+    """Every layer of the map; shelters' check-ins per site only with `detail` (else totals)."""
+    world = world_of(record)
     where = {s.id: [s.coordinates.lon, s.coordinates.lat] for s in world.sites if s.coordinates}
+    received = set(destination_sites(world))
+    arrived = check_ins(world, record.book.trips.values()) if received else {}
     features: list[dict[str, Any]] = []
     for site in world.sites:
         if site.id in where:
             places = sum(c.places for c in site.capacities)
-            props = {"layer": "site", "id": site.id, "name": site.name,
+            props = {"layer": "site", "id": site.id, "name": site.name, "name_ar": site.name_ar,
                      "kinds": [str(k) for k in site.kinds], "places": places}  # fmt: skip
+            if site.id in received:
+                props["shelter"] = True
+                if detail:
+                    props["checked_in"] = sum(arrived.get(site.id, {}).values())
             features.append(_point(where[site.id], props))
     for link in world.links:
         if link.a in where and link.b in where:

@@ -8,6 +8,7 @@ same bus as the API, with the signed-in token's role checked the same way.
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -17,10 +18,12 @@ from starlette.concurrency import run_in_threadpool
 
 from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.models import ID_PATTERN
-from corridor.entrypoints.web import session
+from corridor.entrypoints.api.routes_reception import DETAIL
+from corridor.entrypoints.web import downloads, session
 from corridor.entrypoints.web.i18n import chosen
-from corridor.entrypoints.web.map_view import map_features
-from corridor.entrypoints.web.panels import PANELS
+from corridor.entrypoints.web.map_view import map_features, world_of
+from corridor.entrypoints.web.names import Names
+from corridor.entrypoints.web.panels import PANELS, Seen, shared_panel
 from corridor.entrypoints.web.templates import render
 from corridor.errors import CorridorError
 from corridor.protection.access import Permission, Principal
@@ -28,8 +31,10 @@ from corridor.protection.redaction import redact
 from corridor.services import commands
 from corridor.services.bus import handle
 from corridor.services.live import OperationRecord
+from corridor.services.timeline import Timelines
 
 router = APIRouter(include_in_schema=False)
+router.include_router(downloads.router)
 
 OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 ItemId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
@@ -46,7 +51,10 @@ def _lang(request: Request) -> str:
 
 
 def _html(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(render(_lang(request), name, path=request.url.path, **context), status)
+    lang = _lang(request)
+    world = context.pop("world", None)
+    names = Names.of(world, lang)
+    return HTMLResponse(render(lang, name, path=request.url.path, names=names, **context), status)
 
 
 def _to(path: str) -> RedirectResponse:
@@ -57,11 +65,36 @@ def _zone(record: OperationRecord) -> str:
     return record.world.timezone if record.world is not None else "UTC"
 
 
-def _panels(ctx: ApiContext, who: Principal, record: OperationRecord) -> dict[str, Any]:
-    built: dict[str, Any] = {name: panel(record, who.role) for name, panel in PANELS.items()}
-    built["clock"] = ctx.services.clock_view(record)
+def _timelines(request: Request) -> Timelines:
+    """The app's one timeline fold per operation, made on first use."""
+    state = request.app.state
+    if not hasattr(state, "timelines"):
+        state.timelines = Timelines(_ctx(request).ledger)
+    found: Timelines = state.timelines
+    return found
+
+
+USES = {"deal": ("deal", "incidents")}
+"""Panels whose fragment also reads another panel's value."""
+
+
+def _panels(
+    ctx: ApiContext,
+    who: Principal,
+    record: OperationRecord,
+    timelines: Timelines,
+    only: str | None = None,
+) -> dict[str, Any]:
+    """Every panel's value (or only those `only` needs), redacted for the caller's role."""
+    now = record.clock.now(ctx.services.wall.now())
+    seen = Seen(record, who.role, now, partial(timelines.arrivals, record.id))
+    names = PANELS if only is None else USES.get(only, (only,))
+    built: dict[str, Any] = {name: shared_panel(seen, name) for name in names if name in PANELS}
+    built["clock"] = redact(ctx.services.clock_view(record), who.role)
     built["zone"] = _zone(record)
-    return dict(redact(built, who.role))
+    shown = dict(built)
+    shown["world"] = world_of(record)
+    return shown
 
 
 async def _who(request: Request, operation: str | None = None) -> tuple[Principal, str] | None:
@@ -149,7 +182,7 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
     ctx = _ctx(request)
     try:
         record_panels = await run_in_threadpool(
-            ctx.live.read, operation, lambda r: _panels(ctx, who, r)
+            ctx.live.read, operation, lambda r: _panels(ctx, who, r, _timelines(request))
         )
     except CorridorError as error:
         return _html(request, "message.html", 404, message=str(error))
@@ -161,6 +194,7 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         role=str(who.role),
         csrf=session.csrf_token(token),
         panels=record_panels,
+        world=record_panels.get("world"),
         errors=errors,
     )
 
@@ -171,7 +205,10 @@ async def panel_json(request: Request, operation: OperationId, name: str) -> Res
     if found is None or name not in (*PANELS, "clock"):
         return JSONResponse({"ok": False, "error": "sign in first"}, 401 if not found else 404)
     ctx = _ctx(request)
-    built = await run_in_threadpool(ctx.live.read, operation, lambda r: _panels(ctx, found[0], r))
+    timelines = _timelines(request)
+    built = await run_in_threadpool(
+        ctx.live.read, operation, lambda r: _panels(ctx, found[0], r, timelines, name)
+    )
     return JSONResponse(built[name])
 
 
@@ -184,7 +221,10 @@ async def panel_html(request: Request, operation: OperationId, name: str) -> Res
         return HTMLResponse("", 404)
     who, token = found
     ctx = _ctx(request)
-    built = await run_in_threadpool(ctx.live.read, operation, lambda r: _panels(ctx, who, r))
+    timelines = _timelines(request)
+    built = await run_in_threadpool(
+        ctx.live.read, operation, lambda r: _panels(ctx, who, r, timelines, name)
+    )
     return _html(
         request,
         f"panels/{name}.html",
@@ -192,6 +232,7 @@ async def panel_html(request: Request, operation: OperationId, name: str) -> Res
         role=str(who.role),
         csrf=session.csrf_token(token),
         panels=built,
+        world=built.get("world"),
         errors={},
     )
 
@@ -202,7 +243,10 @@ async def map_json(request: Request, operation: OperationId) -> Response:
     if found is None:
         return JSONResponse({"ok": False, "error": "sign in first"}, 401)
     ctx = _ctx(request)
-    features = await run_in_threadpool(ctx.live.read, operation, map_features)
+    detail = found[0].role in DETAIL
+    features = await run_in_threadpool(
+        ctx.live.read, operation, partial(map_features, detail=detail)
+    )
     return JSONResponse(redact(features, found[0].role))
 
 

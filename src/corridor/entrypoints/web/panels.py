@@ -10,44 +10,59 @@ out here, not merely hidden by the template.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from corridor.entrypoints.api.routes_reception import DETAIL
+from corridor.entrypoints.web.map_view import world_of
+from corridor.entrypoints.web.timeline_chart import timeline_chart
 from corridor.protection.access import AccessRole, Permission, allowed, sees_personal_data
+from corridor.protection.redaction import redact
+from corridor.services.convoy_board import convoy_board
 from corridor.services.live import OperationRecord
+from corridor.services.reception_board import reception_board
+from corridor.services.timeline import Arrival
 from corridor.services.views import (
     agreement_view,
     alert_view,
     deal_state_view,
     figures_view,
-    summary_view,
     tally_view,
 )
 
-Panel = Callable[[OperationRecord, AccessRole], dict[str, Any]]
 
-URGENT_STAGES = ("halted", "at-checkpoint", "departed", "turned-back")
+@dataclass(frozen=True)
+class Seen:
+    """What a panel is built from: the record, who looks, the operation's time now."""
 
-
-def convoys(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
-    """Trips by stage; trips people sit in on the road, halted first."""
-    summary = summary_view(record)
-    on_road: list[dict[str, Any]] = [
-        {
-            "trip": trip.id,
-            "movement": trip.movement,
-            "stage": str(trip.stage),
-            "last_site": trip.last_site,
-            "people": sum(trip.on_board.values()),
-        }
-        for trip in record.book.trips.values()
-        if str(trip.stage) in URGENT_STAGES
-    ]
-    on_road.sort(key=lambda t: (URGENT_STAGES.index(t["stage"]), -int(t["people"]), t["trip"]))
-    return {"trips": summary["trips"], "people": summary["people"], "on_road": on_road}
+    record: OperationRecord
+    role: AccessRole
+    now: datetime
+    arrivals: Callable[[], list[Arrival]] = list
 
 
-def deal(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
+Panel = Callable[[Seen], dict[str, Any]]
+
+
+def convoys(seen: Seen) -> dict[str, Any]:
+    """Trips by stage; trips people sit in on the road, halted longest first, with hours."""
+    return convoy_board(seen.record, seen.now)
+
+
+def timeline(seen: Seen) -> dict[str, Any]:
+    """People moved per movement in calendar time, drawn as an SVG on the server."""
+    return timeline_chart(seen.arrivals(), list(seen.record.movements), seen.now)
+
+
+def reception(seen: Seen) -> dict[str, Any]:
+    """Shelters' check-ins against places, needs and first shortfall day; totals for liaisons."""
+    return reception_board(world_of(seen.record), seen.record, seen.now, seen.role in DETAIL)
+
+
+def deal(seen: Seen) -> dict[str, Any]:
     """Each term holding or blocking now, and why; people dispatched against confirmed."""
+    record = seen.record
     if record.agreement is None:
         return {"agreement": None, "terms": [], "dispatched": {}, "registered": {}, "confirmed": {}}
     terms = agreement_view(record)
@@ -81,8 +96,9 @@ def deal(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
     }
 
 
-def custody(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
+def custody(seen: Seen) -> dict[str, Any]:
     """The chain of custody balance per movement and group, and the open protection alerts."""
+    record = seen.record
     tallies = [tally_view(t) for t in record.book.tallies()]
     alerts = []
     for alert in record.book.alerts.values():
@@ -94,8 +110,9 @@ def custody(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
     return {"balanced": all(t["balanced"] for t in tallies), "tallies": tallies, "alerts": alerts}
 
 
-def incidents(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
+def incidents(seen: Seen) -> dict[str, Any]:
     """Every incident with its status, and which actions this role may take on it."""
+    record, role = seen.record, seen.role
     personal = sees_personal_data(role)
     shown = []
     for key in sorted(record.incidents):
@@ -120,10 +137,10 @@ def incidents(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
     }
 
 
-def figures(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
+def figures(seen: Seen) -> dict[str, Any]:
     """The ledger's figures beside the claims parties made."""
-    rows = figures_view(record)
-    if not sees_personal_data(role):
+    rows = figures_view(seen.record)
+    if not sees_personal_data(seen.role):
         for row in rows:
             for claim in row["claims"]:
                 claim.pop("source", None)
@@ -132,8 +149,34 @@ def figures(record: OperationRecord, role: AccessRole) -> dict[str, Any]:
 
 PANELS: dict[str, Panel] = {
     "convoys": convoys,
+    "timeline": timeline,
+    "reception": reception,
     "deal": deal,
     "custody": custody,
     "incidents": incidents,
     "figures": figures,
 }
+
+
+def shared_panel(seen: Seen, name: str) -> Any:
+    """Panel `name` for the role, redacted, built once per role and operation-time minute.
+
+    Every dashboard fetches its panels again on each ledger tick; a hundred
+    screens of the same role then share one build. The record empties its
+    views on every event it applies, so a shared value never outlives the
+    ledger state it was built from; within one state it is at most one
+    minute of operation time old (the hours on the board, the timeline's end).
+    """
+    minute = seen.now.replace(second=0, microsecond=0).isoformat()
+    cached = seen.record.views.get(SHARED)
+    if cached is None or cached[0] != minute:
+        cached = seen.record.views[SHARED] = (minute, {})
+    values: dict[tuple[str, str], Any] = cached[1]
+    key = (name, str(seen.role))
+    if key not in values:
+        values[key] = redact(PANELS[name](seen), seen.role)
+    return values[key]
+
+
+SHARED = "dashboard-panels"
+"""The record's view holding this minute's panels by (panel, role)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from corridor.entrypoints.web.i18n import direction, number, translations, when
+from corridor.entrypoints.web.i18n import day, direction, number, percent, translations, when
 
 
 @cache
@@ -20,7 +20,9 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["num"] = lambda value: number(value, lang)
     env.globals.update(lang=lang, dir=direction(lang))
-    env.filters["when"] = lambda instant, zone="UTC": when(instant, lang, zone)
+    env.filters["when"] = lambda instant, zone="UTC", form="medium": when(instant, lang, zone, form)
+    env.filters["day"] = lambda iso_date: day(iso_date, lang)
+    env.filters["percent"] = lambda share: percent(share, lang)
     return env
 
 

@@ -24,6 +24,11 @@
     L.geoJSON(countries, { interactive: false,
       style: { color: "#7a8a99", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 } }).addTo(map).bringToBack();
   });
+  var arabic = document.documentElement.lang === "ar";
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || "en");
+  function fmt(n) { return numbers.format(n); }
+  // Occupancy against places: pale under half, amber to three quarters, red when nearly full.
+  function occupancy(share) { return share < 0.5 ? "#e6dcf0" : share < 0.9 ? "#f0a500" : "#a4000f"; }
   function text(s) { var e = document.createElement("span"); e.textContent = s; return e; }
   var overlay = null;
   var fitted = false;
@@ -50,8 +55,18 @@
             className: "incident " + p.status })
             .bindTooltip(text(p.id + " · " + p.kind + " · " + p.status));
         }
+        var name = (arabic && p.name_ar) ? p.name_ar : p.name;
+        if (p.shelter) {
+          var share = p.checked_in === undefined || !p.places ? null : p.checked_in / p.places;
+          var label = share === null ? name + " · " + fmt(p.places)
+            : name + " · " + fmt(p.checked_in) + " / " + fmt(p.places);
+          return L.circleMarker(at, { radius: 7 + Math.min(10, Math.sqrt(p.places) / 20),
+            color: "#6a3d9a", weight: 2, fillColor: share === null ? "#fff" : occupancy(share),
+            fillOpacity: 0.9, className: "shelter" })
+            .bindTooltip(text(label));
+        }
         return L.circleMarker(at, { radius: 4, color: "#333", fillColor: "#fff", fillOpacity: 1 })
-          .bindTooltip(text(p.name + " (" + p.kinds.join(", ") + (p.places ? ", " + p.places : "") + ")"));
+          .bindTooltip(text(name + " (" + p.kinds.join(", ") + (p.places ? ", " + fmt(p.places) : "") + ")"));
       }
     }).addTo(map);
     if (!fitted && overlay.getBounds().isValid()) {
