@@ -106,9 +106,13 @@ def _groups(world: World) -> tuple[Group, ...]:
 
 
 def _checkpoints(world: World) -> list[str]:
-    ends = {s for r in world.movements.values() for s in (*r.destinations, r.origin)}
-    on_road = [s for r in world.movements.values() for s in r.corridor_sites if s not in ends]
-    return on_road or [s for r in world.movements.values() for s in r.corridor_sites]
+    """Each route's corridor sites between its origin and its destinations."""
+    return [
+        s
+        for r in world.movements.values()
+        for s in r.corridor_sites
+        if s != r.origin and s not in r.destinations
+    ]
 
 
 def _destinations(world: World) -> list[str]:
