@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -32,8 +32,8 @@ USER, PASSWORD, TOKEN = "monitor@example.org", "s3cret", "central-session-token"
 class Central(BaseHTTPRequestHandler):
     """The two documented endpoints pyodk uses to read a form's submissions."""
 
-    records: list[dict[str, Any]] = []
-    asked: list[dict[str, list[str]]] = []
+    records: ClassVar[list[dict[str, Any]]] = []
+    asked: ClassVar[list[dict[str, list[str]]]] = []
 
     def _send(self, status: int, body: object) -> None:
         data = json.dumps(body).encode()
