@@ -6,7 +6,8 @@ hold the credentials) with a session that has no cache file, so neither the
 password nor the session token is written to disk. The feed is
 `/v1/projects/N/forms/ID.svc/Submissions`, read a page at a time
 (`$top`/`$skip`) until a page comes back short. The tests run this against
-a stand-in HTTP server that speaks that documented shape (log in at `/v1/sessions`, then the OData table), not against a real Central.
+a stand-in HTTP server that speaks that documented shape (log in at
+`/v1/sessions`, then the OData table), not against a real Central.
 """
 
 from __future__ import annotations
