@@ -20,7 +20,7 @@ from corridor.entrypoints.cli.output import console, err_console
 from corridor.errors import NotFound
 from corridor.protection.access import AccessRole
 from corridor.protection.keys import MasterKey, key_file_exposure, load_key
-from corridor.services.access_tokens import issue_token
+from corridor.services.access_tokens import reissue_token
 from corridor.settings import Settings
 
 if TYPE_CHECKING:
@@ -55,7 +55,10 @@ def _open_demo(context: ApiContext) -> Playback:
         f"demo: a simulated run plays in as the clock passes ({len(timeline)} steps, "
         f"{playback.played} already played); the first convoys board within a minute"
     )
-    secret, record = issue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
+    secret, record, revoked = reissue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
+    if revoked:
+        ids = ", ".join(r.id for r in revoked)
+        err_console.print(f"demo: the previous demo coordinator token is revoked ({ids})")
     err_console.print(f"operation {DEMO} is open; coordinator token ({record.id}, shown once):")
     console.print(secret)
     return playback
