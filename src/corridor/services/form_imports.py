@@ -10,13 +10,13 @@ malformed one is refused with its row and field named and the others go in,
 because a monitor's forty good counts must not wait on one typo.
 
 A headcount or arrival names a vehicle; the trip is the one that vehicle is
-on now (the custody book's live vehicles), asked only for a submission not
-already in the ledger. The time of a count is the form's `end` (when the
-monitor finished it on the phone) in a live operation; an exercise runs on
-its own clock, where a phone's wall time means nothing, so there the handler
-stamps operation time. Who submitted is not recorded: a submitter name is
-a person's name, and the ledger's actor reaches every role; the importer's
-actor is recorded instead.
+on now (the custody book's live vehicles); a submission already in the
+ledger is "already had" even when its vehicle is on no trip any more. The
+time of a count is the form's `end` (when the monitor finished it on the
+phone) in a live operation; an exercise runs on its own clock, where a
+phone's wall time means nothing, so there the handler stamps operation time.
+Who submitted is not recorded: a submitter name is a person's name, and the
+ledger's actor reaches every role; the importer's actor is recorded instead.
 """
 
 from __future__ import annotations
@@ -130,9 +130,27 @@ def _one(
     if not instance.removeprefix("uuid:"):
         raise Rejected("meta/instanceID", "", "an instance id", "is missing")
     key = key_of(instance)
-    if services.live.ledger.recorded_command(key) is not None:
+    try:
+        command = _parsed(services, fields, operation)
+    except (Rejected, CorridorError):
+        # What was recorded stays recorded: a vehicle whose trip has closed
+        # since, or a form changed since, does not turn a kept row into a refusal.
+        if services.live.ledger.recorded_command(key) is not None:
+            summary.already_had += 1
+            return
+        raise
+    outcome = handle(services, command, actor, key)  # a kept key replays: nothing appended
+    if outcome.result.replayed:
         summary.already_had += 1
         return
+    summary.accepted += 1
+    if outcome.refused:
+        summary.blocked += 1
+
+
+def _parsed(
+    services: Services, fields: Mapping[str, str], operation: str | None
+) -> commands.Command:
     form = _text(fields, "corridor_form", FORMS)
     named = _text(fields, "corridor_operation")
     if operation is not None and named != operation:
@@ -140,13 +158,7 @@ def _one(
             "corridor_operation", named, (operation,), "is not the operation being imported"
         )
     command: commands.Command = services.live.read(named, lambda r: _command(r, form, fields))
-    outcome = handle(services, command, actor, key)
-    if outcome.result.replayed:
-        summary.already_had += 1
-        return
-    summary.accepted += 1
-    if outcome.refused:
-        summary.blocked += 1
+    return command
 
 
 def _command(record: OperationRecord, form: str, fields: Mapping[str, str]) -> commands.Command:
