@@ -213,3 +213,12 @@ def _flat_headcount(uuid: str) -> dict[str, str]:
         "corridor_form": "headcount", "corridor_operation": "aleppo", "site": "ramouseh",
         "vehicle": BUS, "counts/wounded_seated": "16", "meta/instanceID": f"uuid:{uuid}",
     }  # fmt: skip
+
+
+def test_an_instance_id_far_too_long_is_refused_not_kept(tmp_path: Path, db: str) -> None:
+    """An instance id of thousands of characters is refused, so no such key reaches the ledger."""
+    feed = tmp_path / "long.json"
+    feed.write_text(json.dumps([{**_flat_headcount("x"), "meta/instanceID": "u" * 5000}]))
+    summary = json.loads(cli("forms", "import", str(feed), "--db", db, "--json", code=2).stdout)
+    assert summary["refused"][0]["reason"].startswith("meta/instanceID:")
+    assert "too long" in summary["refused"][0]["reason"]

@@ -236,6 +236,20 @@ class LedgerStoreContract:
         assert store.head().sequence == 3
         assert [e.idempotency_key for e in store.read()] == ["device-9/42", None, None]
 
+    @pytest.mark.parametrize("size", [1, 255, 256, 257, 600])
+    def test_a_long_command_retried_among_others_returns_every_event_it_appended(
+        self, store: LedgerStore, size: int
+    ) -> None:
+        """A retry gets each of its command's events, however many, and none of its neighbours'."""
+        store.append([event(n=0)], idempotency_key="before")
+        command = [event("operation/b", n=n) for n in range(size)]
+        first = store.append(command, idempotency_key="long")
+        store.append([event(n=-1), event(n=-2)], idempotency_key="after")
+        again = store.recorded_command("long")
+        assert again is not None
+        assert again.events == first.events
+        assert [e.sequence for e in again.events] == list(range(2, size + 2))
+
     def test_an_idempotency_key_reused_for_another_command_is_refused(
         self, store: LedgerStore
     ) -> None:

@@ -39,6 +39,8 @@ __all__ = ["FORMS", "ImportSummary", "Refusal", "Submission", "import_submission
 
 FORMS = ("headcount", "arrival", "incident")
 KEY_PREFIX = "form-submission:"
+MAX_INSTANCE = 200
+"""ODK's ids are `uuid:` and 36 characters; anything far longer is not an instance id."""
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -129,6 +131,8 @@ def _one(
     instance = (submission.instance or "").strip()
     if not instance.removeprefix("uuid:"):
         raise Rejected("meta/instanceID", "", "an instance id", "is missing")
+    if len(instance) > MAX_INSTANCE:
+        raise Rejected("meta/instanceID", "", f"at most {MAX_INSTANCE} characters", "is too long")
     key = key_of(instance)
     try:
         command = _parsed(services, fields, operation)

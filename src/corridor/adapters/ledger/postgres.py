@@ -56,6 +56,8 @@ __all__ = ["PostgresLedgerStore", "sqlalchemy_url"]
 BATCH = 5_000
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _SELECT = f"SELECT {COLUMNS} FROM events"
+COMMAND_WINDOW = 256
+"""Events of one command read per query when a retried command is replayed."""
 _REPLAY = (
     "SELECT sequence, stream, version, type, payload, actor, recorded_at "
     "FROM events ORDER BY sequence"
@@ -102,12 +104,23 @@ class _PostgresTransaction(WriteTransaction):
         return {name: version for name, version in rows if version is not None}
 
     def command_with_key(self, key: str) -> tuple[RecordedEvent, ...]:
-        rows = self._db.execute(
-            f"{_SELECT} WHERE command = (SELECT command FROM events WHERE idempotency_key = %s)"
-            " ORDER BY sequence",
-            (key,),
-        ).fetchall()
-        return tuple(RecordedEvent(*r) for r in rows)
+        row = self._db.execute(
+            "SELECT command FROM events WHERE idempotency_key = %s", (key,)
+        ).fetchone()
+        if row is None:
+            return ()
+        # Read by primary-key windows from the command's first sequence (its
+        # events are one run): `command = ...` alone scans the whole ledger.
+        command, found = int(row[0]), list[RecordedEvent]()
+        while True:
+            window = self._db.execute(
+                f"{_SELECT} WHERE sequence >= %s AND sequence < %s AND command = %s"
+                " ORDER BY sequence",
+                (command + len(found), command + len(found) + COMMAND_WINDOW, command),
+            ).fetchall()
+            found += [RecordedEvent(*r) for r in window]
+            if len(window) < COMMAND_WINDOW:
+                return tuple(found)
 
     def insert(self, events: Sequence[RecordedEvent]) -> None:
         with self._db.cursor() as cursor:

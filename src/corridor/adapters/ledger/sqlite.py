@@ -59,6 +59,8 @@ READ_PRAGMAS = (f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}", "PRAGMA query_only =
 
 _INSERT = f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _SELECT = f"SELECT {COLUMNS} FROM events"
+COMMAND_WINDOW = 256
+"""Events of one command read per query when a retried command is replayed."""
 _REPLAY = (
     "SELECT sequence, stream, version, type, payload, actor, recorded_at "
     "FROM events ORDER BY sequence"
@@ -124,10 +126,18 @@ class _SQLiteTransaction(WriteTransaction):
         ).fetchone()
         if row is None:
             return ()
-        rows = self._db.execute(
-            f"{_SELECT} WHERE command = ? ORDER BY sequence", (row[0],)
-        ).fetchall()
-        return tuple(RecordedEvent(*r) for r in rows)
+        # A command's events are numbered from its `command` on, in one run
+        # (appends are serial), so they are read by primary-key windows: a
+        # scan for `command = ?` would read the whole ledger on every retry.
+        command, found = int(row[0]), list[RecordedEvent]()
+        while True:
+            window = self._db.execute(
+                f"{_SELECT} WHERE sequence >= ? AND sequence < ? AND command = ? ORDER BY sequence",
+                (command + len(found), command + len(found) + COMMAND_WINDOW, command),
+            ).fetchall()
+            found += [RecordedEvent(*r) for r in window]
+            if len(window) < COMMAND_WINDOW:
+                return tuple(found)
 
     def insert(self, events: Sequence[RecordedEvent]) -> None:
         self._db.executemany(_INSERT, [e.row() for e in events])
