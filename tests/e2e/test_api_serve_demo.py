@@ -66,3 +66,50 @@ def test_the_demo_server_opens_its_operation_and_prints_a_working_token(tmp_path
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _demo_once(tmp_path: Path) -> str:
+    """Start the demo server, wait until it answers, stop it; the token it printed."""
+    port = _free_port()
+    command = [sys.executable, "-m", "corridor.entrypoints.api", "--demo", "--port", str(port)]
+    command += ["--db", f"sqlite:///{tmp_path / 'live.db'}"]
+    command += ["--key-file", str(tmp_path / "corridor.key")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        token = process.stdout.readline().strip()
+        assert token.startswith("crd_"), process.stderr.read() if process.stderr else ""
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/openapi.json")
+                return token
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_demo_restarts_leave_one_live_coordinator_token(tmp_path: Path) -> None:
+    """A restarted demo revokes the token it printed before: one active demo token, not two."""
+    from corridor.adapters.vault.store import SqlTokenStore
+    from corridor.errors import Unauthorized
+    from corridor.services.access_tokens import authenticate
+
+    first = _demo_once(tmp_path)
+    second = _demo_once(tmp_path)
+    store = SqlTokenStore(f"sqlite:///{tmp_path / 'live.db'}", migrate=False)
+    try:
+        active = [t for t in store.list(OPERATION) if t.active]
+        assert [(t.role.value, t.label) for t in active] == [("coordinator", "demo")]
+        assert authenticate(store, second).token_id == active[0].id
+        try:
+            authenticate(store, first)
+        except Unauthorized:
+            pass
+        else:
+            raise AssertionError("the first demo token still works after a restart")
+    finally:
+        store.close()

@@ -250,6 +250,20 @@ class LedgerStoreContract:
         assert ranges == {"first": [1, 2], "mid": [3, 4, 5], "last": [7, 8]}
         assert store.recorded_command("never") is None
 
+    @pytest.mark.parametrize("size", [1, 255, 256, 257, 600])
+    def test_a_long_command_retried_among_others_returns_every_event_it_appended(
+        self, store: LedgerStore, size: int
+    ) -> None:
+        """A retry gets each of its command's events, however many, and none of its neighbours'."""
+        store.append([event(n=0)], idempotency_key="before")
+        command = [event("operation/b", n=n) for n in range(size)]
+        first = store.append(command, idempotency_key="long")
+        store.append([event(n=-1), event(n=-2)], idempotency_key="after")
+        again = store.recorded_command("long")
+        assert again is not None
+        assert again.events == first.events
+        assert [e.sequence for e in again.events] == list(range(2, size + 2))
+
     def test_an_idempotency_key_reused_for_another_command_is_refused(
         self, store: LedgerStore
     ) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from corridor.protection.access import AccessRole
 
@@ -49,7 +50,13 @@ class TokenRecord:
     hash: str
     created_at: str
     revoked_at: str | None = None
+    expires_at: str | None = None
+    """ISO 8601 UTC instant from which the token is refused (None: until revoked)."""
 
     @property
     def active(self) -> bool:
+        """Not revoked (an expired token is still listed as active until it is revoked)."""
         return self.revoked_at is None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and datetime.fromisoformat(self.expires_at) <= now

@@ -1,4 +1,11 @@
-"""Use cases for API tokens: issue (shown once), authenticate, list, revoke.
+"""Use cases for API tokens: issue (shown once), reissue, authenticate, list, revoke.
+
+A token is issued only for an operation the ledger has opened (a typo would
+make a token that opens nothing, or the wrong operation later), and may carry
+an expiry, after which it is refused like a revoked one. Reissuing revokes
+the earlier active tokens of the same operation, role and label: what
+`serve --demo` does at each start, so restarts never pile up live
+coordinator tokens.
 
 `TokenCache` remembers the callers of recently checked tokens, so a request
 costs one hash and one lookup instead of a query. An entry lives `ttl`
@@ -11,9 +18,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from corridor.domain.clock import Clock, SystemClock, format_instant
-from corridor.errors import InvalidInput, Unauthorized
+from corridor.errors import InvalidInput, NotFound, Unauthorized
 from corridor.protection.access import AccessRole, Principal
 from corridor.protection.tokens import (
     TokenRecord,
@@ -34,8 +42,14 @@ def issue_token(
     role: AccessRole | str,
     label: str,
     clock: Clock | None = None,
+    expires: datetime | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> tuple[str, TokenRecord]:
-    """A new token for `role` on `operation`: the secret (to show once) and what is kept."""
+    """A new token for `role` on `operation`: the secret (to show once) and what is kept.
+
+    `known` says whether the ledger has opened an operation; with it, a token
+    for any other operation is refused. `expires` must lie in the future.
+    """
     if not operation.strip():
         raise InvalidInput("a token needs an operation")
     try:
@@ -45,6 +59,14 @@ def issue_token(
         raise InvalidInput(f"unknown role {role!r}; expected one of {roles}") from None
     if len(label) > MAX_LABEL:
         raise InvalidInput(f"a token label is at most {MAX_LABEL} characters")
+    now = (clock or SystemClock()).now()
+    if expires is not None and (expires.tzinfo is None or expires <= now):
+        raise InvalidInput(
+            f"expires: {format_instant(expires) if expires.tzinfo else expires.isoformat()} "
+            f"is not a future time with a UTC offset (now {format_instant(now)})"
+        )
+    if known is not None and not known(operation):
+        raise NotFound(f"operation {operation!r} has not been opened; a token names an open one")
     secret = generate_token()
     record = TokenRecord(
         id=new_token_id(),
@@ -52,19 +74,40 @@ def issue_token(
         role=role,
         label=label,
         hash=token_hash(secret),
-        created_at=format_instant((clock or SystemClock()).now()),
+        created_at=format_instant(now),
+        expires_at=None if expires is None else format_instant(expires),
     )
     store.add(record)
     return secret, record
 
 
-def authenticate(store: TokenStore, token: str | None) -> Principal:
+def reissue_token(
+    store: TokenStore,
+    operation: str,
+    role: AccessRole,
+    label: str,
+    clock: Clock | None = None,
+) -> tuple[str, TokenRecord, list[TokenRecord]]:
+    """A new token in place of the active ones of the same operation, role and label.
+
+    The earlier ones are revoked first; the answer is the new secret, its
+    record, and the records revoked.
+    """
+    earlier = [r for r in store.list(operation) if r.active and r.role is role and r.label == label]
+    revoked = [revoke_token(store, r.id, clock) for r in earlier]
+    secret, record = issue_token(store, operation, role, label, clock)
+    return secret, record, revoked
+
+
+def authenticate(store: TokenStore, token: str | None, clock: Clock | None = None) -> Principal:
     """The caller a bearer token stands for; `Unauthorized` for anything else."""
     if not token:
         raise Unauthorized("a bearer token is required")
     found = store.by_hash(token_hash(token))
     if found is None or not found.active:
         raise Unauthorized("the token is unknown or revoked")
+    if found.expired((clock or SystemClock()).now()):
+        raise Unauthorized("the token has expired")
     return Principal(found.id, found.operation, found.role, found.label)
 
 

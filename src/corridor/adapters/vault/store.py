@@ -209,6 +209,7 @@ def _token(row: Any) -> TokenRecord:
         hash=row["token_hash"],
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
+        expires_at=row["expires_at"],
     )
 
 
@@ -224,6 +225,7 @@ class SqlTokenStore(SqlStore, TokenStore):
                     token_hash=record.hash,
                     created_at=record.created_at,
                     revoked_at=record.revoked_at,
+                    expires_at=record.expires_at,
                 )
             )
             connection.commit()

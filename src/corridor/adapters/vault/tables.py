@@ -36,6 +36,7 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.Text(), nullable=False),
     sa.Column("created_at", sa.Text(), nullable=False),
     sa.Column("revoked_at", sa.Text(), nullable=True),
+    sa.Column("expires_at", sa.Text(), nullable=True),
 )
 
 api_responses = sa.Table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from corridor.entrypoints.cli import (  # noqa: F401 (operation: init, demo)
     agreement,
     export,
+    forms,
     ledger,
     operation,
     ops,
@@ -31,6 +32,7 @@ app.add_typer(people.app, name="people")
 app.add_typer(reception.app, name="reception")
 app.add_typer(export.app, name="export")
 app.add_typer(report.app, name="report")
+app.add_typer(forms.app, name="forms")
 
 
 def main() -> None:

@@ -15,11 +15,12 @@ import typer
 
 from corridor.bootstrap import confirm_vault_key, initialise, ledger_exists, sqlite_path
 from corridor.entrypoints.cli.app import app
+from corridor.entrypoints.cli.listening import listening
 from corridor.entrypoints.cli.output import console, err_console
 from corridor.errors import NotFound
 from corridor.protection.access import AccessRole
 from corridor.protection.keys import MasterKey, key_file_exposure, load_key
-from corridor.services.access_tokens import issue_token
+from corridor.services.access_tokens import reissue_token
 from corridor.settings import Settings
 
 if TYPE_CHECKING:
@@ -54,7 +55,10 @@ def _open_demo(context: ApiContext) -> Playback:
         f"demo: a simulated run plays in as the clock passes ({len(timeline)} steps, "
         f"{playback.played} already played); the first convoys board within a minute"
     )
-    secret, record = issue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
+    secret, record, revoked = reissue_token(context.tokens, DEMO, AccessRole.COORDINATOR, "demo")
+    if revoked:
+        ids = ", ".join(r.id for r in revoked)
+        err_console.print(f"demo: the previous demo coordinator token is revoked ({ids})")
     err_console.print(f"operation {DEMO} is open; coordinator token ({record.id}, shown once):")
     console.print(secret)
     return playback
@@ -112,6 +116,20 @@ def serve(
             help=f"Open the {DEMO} operation if it is not open and print a coordinator token.",
         ),
     ] = False,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", help="TLS certificate chain (PEM): serve HTTPS.")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option("--tls-key", help="The certificate's private key (PEM).")
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Reverse proxies whose X-Forwarded-Proto is trusted (comma separated; "
+            "uvicorn's default: 127.0.0.1).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) and the dashboard at /."""
     # The web stack is imported by this command alone, so the rest of the CLI starts fast.
@@ -121,18 +139,30 @@ def serve(
     from corridor.entrypoints.api.app import create_app
     from corridor.entrypoints.api.context import open_context
 
+    where = listening(host, port, tls_cert, tls_key)
     settings = Settings.from_environment()
     url = db or settings.db_url
     master = _start_up_key(url, key_file or settings.key_file, key, demo)
     context = open_context(url, master, settings.ledger_pool)
     playback = _open_demo(context) if demo else None
-    err_console.print(f"corridor API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
-    err_console.print(f"dashboard: http://{host}:{port}/  (sign in with a token)")
+    err_console.print(f"corridor API on {where.url}  (docs: {where.url}/docs)")
+    err_console.print(f"dashboard: {where.url}/  (sign in with a token)")
+    warning = where.warning()
+    if warning:
+        err_console.print(f"warning: {warning}", soft_wrap=True)
     with terminate_as_exit():
         try:
             api = create_app(context)
             api.state.checkpoints = settings.checkpoints
-            uvicorn.run(api, host=host, port=port, log_level="warning")
+            uvicorn.run(
+                api,
+                host=host,
+                port=port,
+                log_level="warning",
+                ssl_certfile=where.cert,
+                ssl_keyfile=where.key,
+                forwarded_allow_ips=forwarded_allow_ips,
+            )
         finally:
             if playback is not None:
                 playback.stop()

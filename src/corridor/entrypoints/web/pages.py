@@ -107,7 +107,9 @@ async def _who(request: Request, operation: str | None = None) -> tuple[Principa
 def _sign_in_page(request: Request, status: int = 200, error: str = "") -> HTMLResponse:
     login = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
     page = _html(request, "signin.html", status, csrf=login, error=error)
-    page.set_cookie(LOGIN_CSRF, login, httponly=True, samesite="strict")
+    page.set_cookie(
+        LOGIN_CSRF, login, httponly=True, samesite="strict", secure=session.secure(request)
+    )
     return page
 
 

@@ -47,13 +47,14 @@ async def signed_in(request: Request, ctx: ApiContext) -> tuple[Principal, str] 
         return None
 
 
-def _secure(request: Request) -> bool:
+def secure(request: Request) -> bool:
+    """Cookies carry Secure when the request came over TLS (directly or via a trusted proxy)."""
     return request.url.scheme == "https"
 
 
 def remember(response: Response, request: Request, token: str) -> None:
     response.set_cookie(
-        COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/"
+        COOKIE, token, httponly=True, samesite="strict", secure=secure(request), path="/"
     )
 
 
@@ -63,5 +64,5 @@ def forget(response: Response, request: Request) -> None:
 
 def keep_language(response: Response, request: Request, lang: str) -> None:
     response.set_cookie(
-        LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", secure=_secure(request)
+        LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", secure=secure(request)
     )

@@ -1,0 +1,1 @@
+"""ODK and KoboToolbox: XLSForms written for an operation, and their submissions read back."""
