@@ -147,3 +147,82 @@ def test_the_four_towns_exchange_waits_on_the_other_sides_first_convoy() -> None
     state = state.apply(TripDispatched("madaya", "bus-m", ((Group.CIVILIANS, 2_200),), when))
     state = state.apply(StageConfirmed("madaya", "sarc", 2_200, when))
     assert decide(state, DispatchTrip("kefraya", "ambulance-1", when, wounded)).allowed
+
+
+# One halt of each kind per case, by calendar time. Each names the movement it
+# holds; an exchange names the partner whose convoy it waits for and where.
+HALTS = {
+    "east-aleppo-2016": {
+        "stop": "movement: east-aleppo, at: '2016-12-15T16:00+02:00', to: '2016-12-16T04:00+02:00'",
+        "dispatch": (
+            "movement: east-aleppo, at: '2016-12-15T16:00+02:00', to: '2016-12-16T04:00+02:00'"
+        ),
+        "exchange": (
+            "movement: east-aleppo, partner: foua-kefraya, site: rashidin,"
+            " at: '2016-12-15T10:00+02:00', to: '2016-12-16T10:00+02:00'"
+        ),
+    },
+    "four-towns-2017": {
+        "stop": "movement: foua, at: '2017-04-14T10:00+03:00', to: '2017-04-14T22:00+03:00'",
+        "dispatch": "movement: foua, at: '2017-04-14T10:00+03:00', to: '2017-04-14T22:00+03:00'",
+        "exchange": (
+            "movement: foua, partner: madaya, site: rashidin,"
+            " at: '2017-04-14T06:00+03:00', to: '2017-04-15T18:00+03:00'"
+        ),
+    },
+}
+
+
+def _with_halt(case: str, kind: str, tmp_path: Path) -> dict[str, object]:
+    timeline = tmp_path / f"{case}-{kind}.yaml"
+    timeline.write_text(f"timeline:\n  - {{action: halt, kind: {kind}, {HALTS[case][kind]}}}\n")
+    args = ("simulate", case, "--runs", "2", "--workers", "1", "--seed", "0", "--json")
+    played: dict[str, object] = json.loads(_ok(*args, "--disruption", str(timeline)))
+    assert json.loads(_ok(*args, "--disruption", str(timeline))) == played
+    return played
+
+
+def _p50(summary: dict[str, object], key: str) -> float:
+    value = summary[key]
+    return float(value["p50"] if isinstance(value, dict) else value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("kind", ["stop", "dispatch", "exchange"])
+def test_a_halt_of_each_kind_runs_against_each_case_the_same_every_time(
+    case: str, kind: str, tmp_path: Path
+) -> None:
+    """A stop, a dispatch halt and an exchange hold each act once, and replay byte for byte."""
+    played = _with_halt(case, kind, tmp_path)
+    assert _p50(played, "halts") == 1
+    assert played["cleared_share"] == 1.0
+
+
+def test_a_stop_holds_loaded_vehicles_where_a_dispatch_halt_holds_people_at_the_pickup(
+    tmp_path: Path,
+) -> None:
+    """East Aleppo: the same 12 h as a stop keeps more people in vehicles than as a dispatch halt,
+    and the dispatch halt keeps more people waiting to board than no halt at all."""
+    quiet = json.loads(
+        _ok("simulate", "east-aleppo-2016", "--runs", "2", "--workers", "1", "--seed", "0",
+            "--json", "--disruption", "none")
+    )  # fmt: skip
+    stop = _with_halt("east-aleppo-2016", "stop", tmp_path)
+    dispatch = _with_halt("east-aleppo-2016", "dispatch", tmp_path)
+    in_vehicles = "waiting_vehicle_person_hours"
+    assert _p50(stop, in_vehicles) > _p50(dispatch, in_vehicles)
+    at_pickup = "waiting_assembly_person_hours"
+    assert _p50(dispatch, at_pickup) > _p50(quiet, at_pickup)
+
+
+def test_an_exchange_hold_keeps_the_four_towns_convoys_waiting_for_their_partner(
+    tmp_path: Path,
+) -> None:
+    """Four Towns: Foua's loaded buses wait at al-Rashidin for Madaya's, so people sit longer."""
+    quiet = json.loads(
+        _ok("simulate", "four-towns-2017", "--runs", "2", "--workers", "1", "--seed", "0",
+            "--json", "--disruption", "none")
+    )  # fmt: skip
+    held = _with_halt("four-towns-2017", "exchange", tmp_path)
+    key = "waiting_vehicle_person_hours"
+    assert _p50(held, key) > 2 * _p50(quiet, key)
