@@ -30,7 +30,7 @@ import highspy
 import numpy as np
 
 from corridor.domain.scenario import Group, Scenario
-from corridor.planning.bep.bounds import new_highs
+from corridor.planning.highs import new_highs, solved
 from corridor.planning.paths import Roads
 from corridor.reception.demand import Demand
 from corridor.reception.places import Place
@@ -232,7 +232,7 @@ def allocate(
         highs.changeColsCost(n_col, np.arange(n_col, dtype=np.int32), cost)
         # HiGHS counts its time limit over every run of the instance.
         highs.setOptionValue("time_limit", float(highs.getRunTime()) + time_limit)
-        highs.run()
+        solved(highs)
         status = highs.getModelStatus()
         info = highs.getInfo()
         if status != highspy.HighsModelStatus.kOptimal:

@@ -20,15 +20,13 @@ rate); BEP files have none, so it does not apply here.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
-from collections.abc import Iterator
 
 import highspy
 import numpy as np
 
 from corridor.planning.bep.instance import BepInstance
+from corridor.planning.highs import new_highs, solved
 
 
 def earliest_arrivals(instance: BepInstance) -> tuple[np.ndarray, np.ndarray]:
@@ -84,27 +82,6 @@ def round_trip_bound(instance: BepInstance) -> int:
     first = min(instance.depot_to_pickup[d][j] + min(distances[j]) for d in depots for j in pickups)
     shortest = min(min(distances[j]) for j in pickups)
     return first + (per_bus - 1) * 2 * shortest
-
-
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """HiGHS prints a banner on stdout from C++ when first built; keep stdout clean."""
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def new_highs() -> highspy.Highs:
-    with _quiet_stdout():
-        highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    return highs
 
 
 def new_lp_highs() -> highspy.Highs:
@@ -228,7 +205,7 @@ class _BudgetLp:
         for idx, val in at_shelter.values():
             rows.append((-inf, 0.0, idx, val))
         self._add_rows(highs, rows)
-        highs.run()
+        solved(highs)
         return bool(highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
     @staticmethod

@@ -20,9 +20,9 @@ import time
 import highspy
 import numpy as np
 
-from corridor.planning.bep.bounds import new_highs
 from corridor.planning.bep.instance import BepInstance
 from corridor.planning.bep.plan import BepPlan, BepTrip
+from corridor.planning.highs import new_highs, solved
 
 
 def transport(instance: BepInstance) -> dict[tuple[int, int], int]:
@@ -64,7 +64,7 @@ def transport(instance: BepInstance) -> dict[tuple[int, int], int]:
         np.array(indices, dtype=np.int32),
         np.ones(len(indices)),
     )
-    highs.run()
+    solved(highs)
     values = np.rint(np.array(highs.getSolution().col_value)).astype(np.int64)
     flows = {
         (j, k): int(values[j * n_s + k])

@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import heapq
 import math
-import os
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import highspy
 import numpy as np
 
 from corridor.domain.scenario import Group
+from corridor.planning.highs import new_highs, solved
 from corridor.planning.model import Demand, Leg, PlanningModel, Vehicle, can_carry
 from corridor.planning.plan import Bound
 
@@ -179,25 +177,6 @@ def lp_bound(model: PlanningModel, floor: float, upper: float | None) -> Bound:
     return Bound("LP relaxation", lo, "trips and loads relaxed to fractions (HiGHS)")
 
 
-def _quiet_highs() -> Any:
-    """A HiGHS instance, without the banner HiGHS writes to stdout on its first use.
-
-    The banner goes to file descriptor 1 from C++, below Python's sys.stdout,
-    and would corrupt a `--json` document printed on the same stream.
-    """
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as sink:
-            os.dup2(sink.fileno(), 1)
-            h = highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    h.setOptionValue("output_flag", False)
-    return h
-
-
 class _TripLp:
     """The LP, built once; only bounds that depend on the makespan change per solve."""
 
@@ -207,7 +186,7 @@ class _TripLp:
         for v in model.vehicles:
             groups.setdefault((v.kind, v.depot, v.seats, v.stretchers, v.ready), []).append(v)
         self.classes = [_Class(vs[0], len(vs)) for _, vs in sorted(groups.items())]
-        h = _quiet_highs()
+        h = new_highs()
         h.setOptionValue("output_flag", False)
         self._row_count = 0
         inf = highspy.kHighsInf
@@ -354,7 +333,7 @@ class _TripLp:
             h.changeRowBounds(
                 row, -inf, math.floor(room / headway + 1e-9) + 1 if room >= 0 else 0.0
             )
-        h.run()
+        solved(h)
         status = h.getModelStatus()
         return bool(
             status == highspy.HighsModelStatus.kOptimal
