@@ -140,7 +140,7 @@ def test_claims_stand_beside_the_ledger_count_with_their_difference(
         if e.type == "trip-arrived" and e.data()["trip"] in {"t0", "t1", "t2"}
     )
     assert row.get("#org+name") == "government-of-syria"
-    assert row.get("#meta+source") == "Ministry statement"
+    assert row.get("#meta+source") == "Phone call from Yusuf Haddad"
     assert int(row.get("#indicator+num+ledger")) == arrived
     assert int(row.get("#indicator+num+difference")) == 9000 - arrived
 

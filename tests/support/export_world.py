@@ -112,7 +112,7 @@ def seed(db: Path) -> str:
         do(commands.VerifyIncident(OPERATION, "incident-1", "icrc"))
         stated = datetime.fromisoformat("2016-12-20T12:00:00+02:00")
         do(commands.RecordClaim(OPERATION, "east-aleppo", Figure.ARRIVED, 9000, Claimant.PARTY,
-                                "government-of-syria", "Ministry statement", stated))  # fmt: skip
+                                "government-of-syria", "Phone call from Yusuf Haddad", stated))  # fmt: skip
     return url
 
 

@@ -10,7 +10,6 @@ day (or `day`), in the page's language.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -29,9 +28,8 @@ from corridor.entrypoints.web import session
 from corridor.entrypoints.web.i18n import chosen
 from corridor.errors import CorridorError
 from corridor.protection.access import Permission
-from corridor.protection.redaction import REDACTED
 from corridor.services.exports.handlers import geojson_export, hxl_export
-from corridor.services.exports.sitrep import Sitrep, sitrep_for
+from corridor.services.exports.sitrep import sitrep_for
 from corridor.services.live import OperationRecord
 
 router = APIRouter(include_in_schema=False)
@@ -39,19 +37,6 @@ router = APIRouter(include_in_schema=False)
 OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 TABLES: tuple[TableName, ...] = ("figures", "custody", "trips", "incidents", "claims", "sites")
 """The HXL tables the dashboard links to, in the order it lists them."""
-
-
-def _for_role(report: Sitrep) -> Sitrep:
-    """The report with claims' sources withheld when its reader has no personal-data rights.
-
-    A claim's source is free text ("Phone call from ..."), which a liaison or
-    observer must never receive; the sitrep's own aggregates edition still
-    carries it, so the dashboard withholds it before rendering.
-    """
-    if report.neutral:
-        return report
-    claims = tuple(replace(c, source=REDACTED) for c in report.claims)
-    return replace(report, claims=claims)
 
 
 def _today(ctx: ApiContext, operation: str) -> date:
@@ -94,7 +79,7 @@ async def download(
             on: date = day if day is not None else await run_in_threadpool(_today, ctx, operation)
             lang = chosen(request.cookies.get(session.LANG_COOKIE))
             report = await run_in_threadpool(sitrep_for, ctx.ledger, operation, on, who.role, WORLD)
-            html = await run_in_threadpool(sitrep_html, _for_role(report), lang)
+            html = await run_in_threadpool(sitrep_html, report, lang)
             name = f"{operation}-sitrep-{on.isoformat()}-{lang}.html"
             body, media = html.encode(), "text/html; charset=utf-8"
     except CorridorError as error:

@@ -23,6 +23,7 @@ from corridor.domain.custody import Tally, TripStage
 from corridor.domain.figures import side_by_side
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole, sees_personal_data
+from corridor.protection.redaction import REDACTED
 from corridor.services.exports.daily import DayFigures
 from corridor.services.exports.features import feature_collection
 from corridor.services.exports.handlers import ExportWorld, read_for_export
@@ -195,7 +196,7 @@ def sitrep_for(
         missing_open=sum(a.missing for a in open_alerts),
         shelters=_shelters(read),
         reception=reception_of(read, role),
-        claims=_claims(read, tallies),
+        claims=_claims(read, tallies, neutral),
         terms=tuple(explain(record.agreement.rules.agreement)) if record.agreement else (),
         gaps=(),
         days=tuple(d for d in read.days if d <= day),
@@ -306,7 +307,9 @@ def _shelters(read: OperationRead) -> tuple[ShelterLine, ...]:
     return tuple(lines)
 
 
-def _claims(read: OperationRead, tallies: list[Tally]) -> tuple[ClaimLine, ...]:
+def _claims(read: OperationRead, tallies: list[Tally], neutral: bool) -> tuple[ClaimLine, ...]:
+    """Each party's claim beside the ledger's figure; its source is free text (it may
+    name the person who called it in), so only neutral roles read it."""
     record = read.record
     return tuple(
         ClaimLine(
@@ -317,7 +320,7 @@ def _claims(read: OperationRead, tallies: list[Tally]) -> tuple[ClaimLine, ...]:
             str(c.claimant),
             c.value,
             c.difference,
-            c.source,
+            c.source if neutral else REDACTED,
             c.stated_at,
         )
         for v in side_by_side(tallies, record.claims, record.movements)
