@@ -120,3 +120,27 @@ def test_a_reception_desks_count_in_a_batch_is_refused_with_the_policys_reason(
     results = _send(client, csrf, [{"key": "k-1", "capture": count}]).json()["results"]
     assert (results[0]["result"], results[0]["status"]) == ("refused", 403)
     assert "may not count" in results[0]["body"]["error"]
+
+
+def test_a_reception_desk_boards_from_a_manifest_in_the_field_but_its_headcount_is_refused(
+    world: ApiWorld,
+) -> None:
+    """Reception's manifest boarding goes in from the app; its checkpoint count is a 403."""
+    op = "/operations/east-aleppo-2016"
+    plan = {"trip": "bus-1", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-1"}
+    world.ok(world.post(AccessRole.COORDINATOR, f"{op}/trips", plan))
+    person = {"full_name": "Hiba Anwar Sabbagh", "age": 34, "movement": "east-aleppo"}
+    ids = [world.ok(world.post(AccessRole.RECEPTION, f"{op}/people", person))["person"]]
+    client, csrf = _signed_in(world, AccessRole.RECEPTION)
+    at = "2016-12-15T08:00:00+02:00"
+    boarding = {"kind": "boarding", "trip": "bus-1", "site": "east-aleppo", "manifest": ids,
+                "at": at}  # fmt: skip
+    count = {"kind": "headcount", "trip": "bus-1", "site": "ramouseh",
+             "counts": {"civilians": 1}, "at": at}  # fmt: skip
+    entries = [{"key": "b-1", "capture": boarding}, {"key": "c-1", "capture": count}]
+    results = _send(client, csrf, entries).json()["results"]
+    assert [(r["result"], r["status"]) for r in results] == [("accepted", 201), ("refused", 403)]
+    boarded = [e for e in results[0]["body"]["events"] if e["type"] == "trip-boarded"]
+    assert boarded[0]["data"]["manifest"] == ids
+    again = _send(client, csrf, entries[:1]).json()["results"]
+    assert again[0]["result"] == "already had"
