@@ -6,17 +6,20 @@ Figures:
   ways when Chromium is installed: by the app itself (`chromium`: the
   outbox filled in IndexedDB while offline, then the clock runs from going
   online to the last capture sent), and by Python sending the same requests
-  the app sends, one after another (`python`); medians of the runs;
+  the app sends, batches of 50 one after another (`python`); medians of the
+  runs; and once through the single-capture route, one request a capture
+  (`python_single_route_seconds`), for comparison;
 - `devices`: 30 devices syncing at once, each signed in with its own token,
-  each sending its captures in order from its own thread, and re-sending one
-  in five under the same key (a retry after a lost answer); per-capture
-  latency p50/p99 in ms; then the ledger is read back: every capture must be
-  there exactly once (`lost`, `doubled`). This part is driven from Python with
-  the app's requests (cookie, `Authorization: Field <csrf>`,
-  `Idempotency-Key`, the device's `at`), not by 30 browsers.
+  each sending its captures in order, in batches of 10, from its own thread,
+  then re-sending one in five under the same keys (a retry after a lost
+  answer); per-capture latency (its batch's) p50/p99 in ms; then the ledger
+  is read back: every capture must be there exactly once (`lost`,
+  `doubled`). This part is driven from Python with the app's requests
+  (cookie, `Authorization: Field <csrf>`, each capture's key and the
+  device's `at`), not by 30 browsers.
 
 Captures are incident reports: they need no trip on the road, so any number
-can be queued; a headcount goes through the same route, guard and ledger.
+can be queued; a headcount goes through the same route and ledger.
 """
 
 from __future__ import annotations
@@ -45,9 +48,13 @@ from corridor.services.access_tokens import issue_token
 ROOT = Path(__file__).resolve().parents[1]
 OPERATION = "east-aleppo-2016"
 CAPTURES = "/field/ops/east-aleppo-2016/captures"
+BATCH = f"{CAPTURES}/batch"
+BATCH_SIZE = 50
 START = "2016-12-15T10:00:00+02:00"
 DEVICES = 30
 RESEND_EVERY = 5
+DEVICE_BATCH = 10
+"""Captures per batch in the 30-device part: a device online now and then sends few at once."""
 
 
 def _free_port() -> int:
@@ -128,17 +135,38 @@ def send(client: httpx.Client, csrf: str, key: str, body: dict[str, Any]) -> flo
     return time.perf_counter() - started
 
 
+def send_batch(client: httpx.Client, csrf: str, entries: list[tuple[str, dict[str, Any]]]) -> float:
+    """Captures in one batch as the outbox sends them; seconds until all were answered."""
+    started = time.perf_counter()
+    body = {"captures": [{"key": key, "capture": capture} for key, capture in entries]}
+    answer = client.post(BATCH, json=body, headers={"Authorization": f"Field {csrf}"})
+    results = answer.json().get("results", []) if answer.status_code == 200 else []
+    if len(results) != len(entries) or any(r["status"] != 201 for r in results):
+        raise RuntimeError(f"batch refused: {answer.status_code} {answer.text[:200]}")
+    return time.perf_counter() - started
+
+
+def batches(queued: list[Any], size: int = BATCH_SIZE) -> list[list[Any]]:
+    return [queued[n : n + size] for n in range(0, len(queued), size)]
+
+
 def recorded_notes(db_url: str) -> list[str]:
     with open_store(db_url, create=False) as store:
         return [e.data()["note"] for e in store.read() if e.type == "incident-reported"]
 
 
-def _python_run(url: str, token: str, db_url: str, count: int, run: int) -> float:
+def _python_run(
+    url: str, token: str, db_url: str, count: int, run: int, single: bool = False
+) -> float:
     client, csrf = sign_in(url, token)
     queued = [(str(uuid.uuid4()), capture(f"python {run} {n}")) for n in range(count)]
     started = time.perf_counter()
-    for key, body in queued:
-        send(client, csrf, key, body)
+    if single:
+        for key, body in queued:
+            send(client, csrf, key, body)
+    else:
+        for batch in batches(queued):
+            send_batch(client, csrf, batch)
     elapsed = time.perf_counter() - started
     client.close()
     notes = [n for n in recorded_notes(db_url) if n.startswith(f"python {run} ")]
@@ -201,10 +229,11 @@ def _devices(url: str, tokens: list[str], db_url: str, per_device: int) -> dict[
         mine: list[float] = []
         barrier.wait()
         try:
-            for n, (key, body) in enumerate(queued):
-                mine.append(send(client, csrf, key, body))
-                if n % RESEND_EVERY == 0:
-                    send(client, csrf, key, body)  # its answer was lost: sent again
+            for batch in batches(queued, DEVICE_BATCH):
+                took = send_batch(client, csrf, batch)
+                mine.extend([took] * len(batch))  # each capture is answered with its batch
+            # The answers to one capture in five were lost: sent again, in one batch.
+            send_batch(client, csrf, queued[::RESEND_EVERY])
         except Exception as failed:
             with lock:
                 errors.append(str(failed))
@@ -238,6 +267,8 @@ def _devices(url: str, tokens: list[str], db_url: str, per_device: int) -> dict[
         "captures_per_s": round(len(expected) / elapsed, 1),
         "p50_ms": round(1000 * ordered[len(ordered) // 2], 1),
         "p99_ms": round(1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 1),
+        "captures_per_batch": DEVICE_BATCH,
+        "latency": "per capture: the time its batch took to be answered",
         "driver": "Python threads sending the app's requests (not 30 browsers)",
     }
 
@@ -251,12 +282,15 @@ def run(quick: bool) -> dict[str, Any]:
         base = Path(folder)
         with served(base, 1) as (url, db_url, tokens):
             python = [_python_run(url, tokens[0], db_url, count, r) for r in range(runs)]
+            single = _python_run(url, tokens[0], db_url, count, runs, single=True)
             browser = [_chromium_run(url, tokens[0], db_url, count, r) for r in range(runs)]
         timed = [b for b in browser if isinstance(b, float)]
         figures["one_device"] = {
             "captures": count,
             "python_seconds": [round(s, 2) for s in python],
             "python_median_seconds": round(statistics.median(python), 2),
+            "python_single_route_seconds": round(single, 2),
+            "captures_per_batch": BATCH_SIZE,
             "chromium_seconds": [round(s, 2) for s in timed] or browser[0],
             "chromium_median_seconds": round(statistics.median(timed), 2) if timed else None,
             "store": "SQLite, WAL, synchronous=FULL (corridor serve's default)",

@@ -190,3 +190,20 @@ def test_no_name_reaches_the_database_file_in_the_clear(world: ApiWorld, tmp_pat
     for name in PEOPLE:
         for part in (name, *name.split()):
             assert part.encode() not in stored
+
+
+def test_a_reception_desk_boards_from_a_manifest_but_may_not_count(world: ApiWorld) -> None:
+    """A reception token's manifest boarding goes in; its headcount is a 403, adding nothing."""
+    ids = _registered(world)
+    body = {"site": "east-aleppo", "manifest": ids, "at": "2016-12-15T08:00:00+02:00"}
+    boarded = world.ok(world.post(R, f"{OP}/trips/bus-1/boarding", body))
+    event = next(e for e in boarded["events"] if e["type"] == "trip-boarded")
+    assert event["data"]["counts"] == GROUPS
+    assert event["actor"].startswith("reception:")
+    head = world.context.ledger.head().sequence
+    count = {"site": "ramouseh", "counts": GROUPS}
+    refused = world.post(R, f"{OP}/trips/bus-1/headcounts", count)
+    assert refused.status_code == 403, refused.text
+    by_counts = {"site": "east-aleppo", "counts": {"civilians": 1}}
+    assert world.post(R, f"{OP}/trips/bus-2/boarding", by_counts).status_code == 403
+    assert world.context.ledger.head().sequence == head

@@ -44,7 +44,7 @@ ENDPOINTS: list[tuple[str, str, Any, frozenset[AccessRole]]] = [
      {"trip": "t", "movement": "east-aleppo", "vehicle": "bus-aleppo-depot-3"}, frozenset({C})),
     ("POST", f"{OP}/trips/bus-1/boarding", COUNTS, frozenset({M})),
     ("POST", f"{OP}/trips/bus-1/boarding", {"site": "ramouseh", "manifest": ["person-1"]},
-     frozenset({M})),
+     frozenset({M, R})),
     ("GET", f"{OP}/convoys/convoy-1", None, EVERYONE),
     ("POST", f"{OP}/convoys/convoy-1/depart", {"site": "ramouseh"}, frozenset({C, M})),
     ("POST", f"{OP}/convoys/convoy-1/headcounts", CONVOY_COUNTS, frozenset({M})),

@@ -2,17 +2,17 @@
 
 Fifty captures wait in IndexedDB while the network is cut; when it returns
 they are sent. A server restart that swallows an answer in the middle of the
-sync, and the same outbox sent a second time, leave each capture in the
-ledger once. These contexts block the service worker, so the page itself
+sync (the outbox sends in batches), and the same outbox sent a second time,
+leave each capture in the ledger once. These contexts block the service worker, so the page itself
 sends (with its backoff) and every request passes the test's gate.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
@@ -99,32 +99,45 @@ def test_fifty_captures_taken_offline_are_each_recorded_once_when_the_network_re
     context.close()
 
 
+def _keys(route: Route) -> list[str]:
+    return [c["key"] for c in json.loads(route.request.post_data or "{}")["captures"]]
+
+
 def test_a_server_restart_that_loses_an_answer_mid_sync_loses_and_doubles_nothing(
     served: tuple[FieldWorld, Browser],
 ) -> None:
-    """The 20th answer is cut and the server restarted; its retry gets the first answer."""
+    """The 2nd batch's answer is cut and the server restarted; its retry is answered as had."""
     world, browser = served
     context, page = _page(world, browser)
     _sign_in(world, page)
     _offline_captures(world, context, page)
-    seen: list[str] = []
+    page.evaluate("Outbox.batchSize = 10")
+    seen: list[list[str]] = []
+    resent: list[list[str]] = []
     restarted = threading.Event()
 
     def cut(route: Route) -> None:
-        seen.append(route.request.headers.get("idempotency-key", ""))
-        if len(seen) == 20 and not restarted.is_set():
+        seen.append(_keys(route))
+        if len(seen) == 2 and not restarted.is_set():
             route.fetch()  # the server records it...
             world.restart(down_seconds=1.0)
             restarted.set()
             route.abort("connectionreset")  # ...but its answer never arrives
             return
+        if len(seen) == 3:
+            answered = route.fetch()
+            resent.append([r["result"] for r in answered.json()["results"]])
+            route.fulfill(response=answered)
+            return
         route.continue_()
 
-    context.route("**/captures", cut)
+    context.route("**/captures/batch", cut)
     context.set_offline(False)
     _all_sent(page)
     assert restarted.is_set()
-    assert seen.count(seen[19]) == 2, "the cut capture was sent again under its key"
+    assert [len(keys) for keys in seen] == [10, 10, 10, 10, 10, 10]
+    assert seen[2] == seen[1], "the cut batch was sent again, each capture under its key"
+    assert resent == [["already had"] * 10]
     assert _notes(world) == EXPECTED
     context.close()
 
@@ -140,23 +153,24 @@ def test_the_same_outbox_sent_twice_is_recorded_once(
     context.set_offline(False)
     _all_sent(page)
     head = world.context.ledger.head().sequence
-    replayed: list[Any] = []
-    context.on(
-        "response",
-        lambda r: (
-            replayed.append(r.headers.get("idempotent-replayed")) if "captures" in r.url else None
-        ),
-    )
+    results: list[str] = []
+
+    def watch(route: Route) -> None:
+        answered = route.fetch()
+        results.extend(r["result"] for r in answered.json()["results"])
+        route.fulfill(response=answered)
+
+    context.route("**/captures/batch", watch)
     page.evaluate(
         "Outbox.all().then(es => Promise.all(es.map(e => Outbox.put(Object.assign(e,"
         " {state: 'pending'}))))).then(() => document.getElementById('sync-now').click())"
     )
     for _ in range(600):
-        if len(replayed) >= CAPTURES:
+        if len(results) >= CAPTURES:
             break
         page.wait_for_timeout(100)
     _all_sent(page)
-    assert replayed == ["true"] * CAPTURES
+    assert results == ["already had"] * CAPTURES
     assert world.context.ledger.head().sequence == head
     assert _notes(world) == EXPECTED
     context.close()

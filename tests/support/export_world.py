@@ -111,8 +111,9 @@ def seed(db: Path) -> str:
                                    note, "incident-1", at))  # fmt: skip
         do(commands.VerifyIncident(OPERATION, "incident-1", "icrc"))
         stated = datetime.fromisoformat("2016-12-20T12:00:00+02:00")
+        source = "Phone call from Yusuf Haddad"
         do(commands.RecordClaim(OPERATION, "east-aleppo", Figure.ARRIVED, 9000, Claimant.PARTY,
-                                "government-of-syria", "Phone call from Yusuf Haddad", stated))  # fmt: skip
+                                "government-of-syria", source, stated))  # fmt: skip
     return url
 
 

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     """Open operations, load scenarios, plan and dispatch trips and convoys."""
     COUNT = "count"
     """Board, record checkpoint headcounts and arrivals, resolve protection alerts."""
+    BOARD_MANIFEST = "board-manifest"
+    """Board a trip from a manifest of person ids (a monitor, or a reception desk)."""
     MOVE = "move"
     """Depart, halt, turn back and close trips."""
     CONFIRM_STAGE = "confirm-stage"
@@ -62,6 +64,7 @@ POLICY: dict[Permission, frozenset[AccessRole]] = {
     Permission.READ: frozenset({_C, _M, _R, _L, _O}),
     Permission.MANAGE: frozenset({_C}),
     Permission.COUNT: frozenset({_M}),
+    Permission.BOARD_MANIFEST: frozenset({_M, _R}),
     Permission.MOVE: frozenset({_C, _M}),
     Permission.CONFIRM_STAGE: frozenset({_M}),
     Permission.REPORT_INCIDENT: frozenset({_C, _M, _L}),

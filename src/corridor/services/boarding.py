@@ -1,6 +1,6 @@
 """Boarding by manifest: person ids in, counts by group out, one audited read.
 
-A monitor boards a trip from a list of person ids. The server opens those
+A monitor or a reception desk boards a trip from a list of person ids. The server opens those
 records in the vault (one `personal-data-read` event names who read which
 records and why, before anything is decrypted), takes each person's group
 from their record (`corridor.domain.manifest`) and boards the trip with the
@@ -45,7 +45,7 @@ def board_by_manifest(
 ) -> Outcome:
     """Board `trip` with the people `manifest` names, their ages dated on the boarding day."""
     live = services.live
-    who.require(Permission.COUNT, operation)
+    who.require(Permission.BOARD_MANIFEST, operation)
     twice = repeated(manifest)
     if twice:
         raise IntegrityError(f"person {twice[0]} is on the manifest of trip {trip} twice")

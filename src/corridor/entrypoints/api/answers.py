@@ -19,11 +19,17 @@ from corridor.services.views import outcome_view
 REFUSED = 409
 
 
-def answered(who: Principal, outcome: Outcome, status: int = 200) -> JSONResponse:
-    """The JSON answer to a command; 409 when the deal refused any part of it."""
+def answer(who: Principal, outcome: Outcome, status: int = 200) -> tuple[int, Any]:
+    """The status and JSON body answering a command; 409 when the deal refused any part of it."""
     body: dict[str, Any] = outcome_view(outcome, who.role)
     if outcome.refused:
         refusal = next(d["decision"] for d in outcome.decisions if not d["decision"]["allowed"])
         body.update(status=REFUSED, error=refusal["explanation"])
         status = REFUSED
-    return JSONResponse(shown(who, body), status_code=status)
+    return status, shown(who, body)
+
+
+def answered(who: Principal, outcome: Outcome, status: int = 200) -> JSONResponse:
+    """The JSON answer to a command, as `answer` gives it."""
+    code, body = answer(who, outcome, status)
+    return JSONResponse(body, status_code=code)

@@ -73,6 +73,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def error_body(error: CorridorError) -> dict[str, Any]:
+    """The JSON body refusing `error`: its message, status, and what the door names."""
+    extra = {key: error.context[key] for key in DOOR_KEYS if key in error.context}
+    return {"ok": False, "error": str(error), "status": error.status, **extra}
+
+
+def invalid_message(errors: Any) -> str:
+    """A validation failure as one line naming each field and what was expected, not the value."""
+    problems = [f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in errors]
+    return "; ".join(problems[:10])
+
+
 def error_response(status: int, message: str, extra: dict[str, Any] | None = None) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status == 503:
@@ -108,10 +120,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            f"{_where(e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in error.errors()
-        ]
-        return error_response(422, "; ".join(problems[:10]))
+        return error_response(422, invalid_message(error.errors()))
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, error: HTTPException) -> JSONResponse:

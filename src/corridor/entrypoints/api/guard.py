@@ -53,6 +53,20 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + content).hexdigest()
 
 
+KEY_RULE = f"Idempotency-Key must be 1 to {MAX_KEY} ASCII characters"
+
+
+def key_allowed(text: str) -> bool:
+    """Whether `text` may be an idempotency key: 1 to MAX_KEY printable ASCII characters."""
+    return 0 < len(text) <= MAX_KEY and text.isascii() and text.isprintable()
+
+
+def namespaced_key(authorization: bytes, text: str) -> str:
+    """The key as the ledger keeps it: namespaced by the caller's Authorization header."""
+    caller = hashlib.sha256(authorization).hexdigest()[:16]
+    return f"{caller}:{text}"
+
+
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
@@ -107,13 +121,10 @@ class Guard:
                 text = raw_key.decode("ascii")
             except UnicodeDecodeError:
                 text = ""
-            if not text or len(text) > MAX_KEY or not text.isprintable():
-                await _send_error(
-                    send, 422, f"Idempotency-Key must be 1 to {MAX_KEY} ASCII characters"
-                )
+            if not key_allowed(text):
+                await _send_error(send, 422, KEY_RULE)
                 return
-            caller = hashlib.sha256(_header(scope, b"authorization") or b"").hexdigest()[:16]
-            key = f"{caller}:{text}"
+            key = namespaced_key(_header(scope, b"authorization") or b"", text)
             fingerprint = request_fingerprint(scope["method"], scope["path"], body)
             try:
                 stored = await run_in_threadpool(self._taken, key, fingerprint)

@@ -101,7 +101,7 @@ def board(
     and the counts by group, never a name.
     """
     if body.manifest is not None:
-        who.require(Permission.COUNT, operation)
+        who.require(Permission.BOARD_MANIFEST, operation)
         if ctx.personal is None:
             raise NotFound("this server was started without a vault key; board by counts instead")
         outcome = board_by_manifest(

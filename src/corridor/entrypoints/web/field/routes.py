@@ -6,7 +6,8 @@ guard keeps the first answer) and `Authorization: Field <csrf>`: the CSRF
 value is derived from the signed-in token, so it proves the request comes
 from the app's own page and it namespaces the key by token, as a bearer
 token does for the API. The route parses, checks the role, hands one
-command to the bus and answers as the API does.
+command to the bus and answers as the API does. The batch route takes up to
+50 captures at once, each under its own key (`batch`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from corridor.entrypoints.api.context import ApiContext
 from corridor.entrypoints.api.guard import first_arrival, idempotency_key
 from corridor.entrypoints.api.models import ID_PATTERN
 from corridor.entrypoints.web import session
+from corridor.entrypoints.web.field.batch import Batch, record_batch
 from corridor.entrypoints.web.field.captures import Capture, as_command
 from corridor.entrypoints.web.field.reference import reference_view
 from corridor.entrypoints.web.field.templates import render
@@ -147,6 +149,20 @@ async def capture(operation: OperationId, body: Capture, request: Request) -> Re
     if isinstance(who, JSONResponse):
         return who
     return await run_in_threadpool(_record, _ctx(request), who, operation, body, request.state)
+
+
+@router.post("/field/ops/{operation}/captures/batch")
+async def capture_batch(operation: OperationId, body: Batch, request: Request) -> Response:
+    """Up to 50 captures from a device's outbox, in order, each under its own key."""
+    who = await _caller(request, operation, writing=True)
+    if isinstance(who, JSONResponse):
+        return who
+    ctx = _ctx(request)
+    authorization = request.headers.get("authorization", "").encode("latin-1")
+    results = await run_in_threadpool(
+        record_batch, ctx.services, ctx.personal, who, operation, authorization, body
+    )
+    return JSONResponse({"ok": True, "results": results}, headers=NO_STORE)
 
 
 def _record(ctx: ApiContext, who: Principal, operation: str, body: Capture, state: Any) -> Response:

@@ -3,7 +3,8 @@
    by the service worker (Background Sync), which share one lock so only one sends at once.
    A capture leaves the queue only as sent (the server recorded it) or refused (the server
    said why); a lost connection or a restarting server leaves it pending, retried with backoff.
-   The same key sent twice is answered with the first answer, so nothing is applied twice. */
+   The queue goes out in batches of up to 50, each capture under its own key; the same key
+   sent twice is answered with the first answer, so nothing is applied twice. */
 (function (scope) {
   "use strict";
   const DB = "corridor-field";
@@ -114,18 +115,39 @@
     return Object.assign(entry, { state: "refused", reason: error || "HTTP " + status });
   }
 
-  async function send(entry, csrf) {
+  /* A batch: up to Outbox.batchSize (at most the server's BATCH) captures of one operation, in the order taken, each with its key,
+     small enough for the server's body limit. The server answers one result per capture. */
+  const BATCH = 50;
+  const BATCH_BYTES = 48 * 1024;
+
+  function batches(pending) {
+    const out = [];
+    let current = [];
+    let bytes = 0;
+    for (const entry of pending) {
+      const size = JSON.stringify(entry.capture).length + entry.key.length + 32;
+      const full = current.length >= scope.Outbox.batchSize || bytes + size > BATCH_BYTES;
+      if (current.length && (full || current[0].operation !== entry.operation)) {
+        out.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(entry);
+      bytes += size;
+    }
+    if (current.length) out.push(current);
+    return out;
+  }
+
+  /* One result per entry ({status, body}), or "retry" / "stop" for the whole batch. */
+  async function sendBatch(entries, csrf) {
     let response;
     try {
-      response = await fetch("/field/ops/" + encodeURIComponent(entry.operation) + "/captures", {
+      response = await fetch("/field/ops/" + encodeURIComponent(entries[0].operation) + "/captures/batch", {
         method: "POST",
         credentials: "same-origin",
-        headers: {
-          "Content-Type": "application/json",
-          "Idempotency-Key": entry.key,
-          Authorization: "Field " + csrf,
-        },
-        body: JSON.stringify(entry.capture),
+        headers: { "Content-Type": "application/json", Authorization: "Field " + csrf },
+        body: JSON.stringify({ captures: entries.map((e) => ({ key: e.key, capture: e.capture })) }),
       });
     } catch (lost) {
       return "retry";
@@ -136,28 +158,43 @@
     } catch (notJson) {
       body = null;
     }
-    return settle(entry, response.status, body);
+    if (response.status === 200 && body && Array.isArray(body.results)) return body.results;
+    const error = (body && body.error) || "";
+    if (response.status === 401 || (response.status === 403 && error === "CSRF check failed")) return "stop";
+    return "retry";
   }
 
-  /* Send every pending capture in the order taken; stop at the first that gets no answer,
-     so a later capture (a checkpoint count) never overtakes an earlier one (its boarding). */
+  function putMany(entries) {
+    return run(OUTBOX, "readwrite", (s) => Promise.all(entries.map((e) => request(s.put(e)))));
+  }
+
+  /* Send every pending capture in the order taken, a batch at a time; stop at the first
+     that gets no answer, so a later capture (a checkpoint count) never overtakes an earlier
+     one (its boarding): the server stops there too and answers the rest "not tried". */
   async function drain() {
     const csrf = await meta("csrf");
     let sent = 0;
     let stopped = "";
-    for (const entry of await all()) {
-      if (entry.state !== "pending") continue;
-      if (!csrf) { stopped = "stop"; break; }
-      entry.tries += 1;
-      const outcome = await send(entry, csrf);
-      if (outcome === "retry" || outcome === "stop") {
-        await put(entry);
-        stopped = outcome;
+    const pending = (await all()).filter((e) => e.state === "pending");
+    if (pending.length && !csrf) stopped = "stop";
+    for (const batch of stopped ? [] : batches(pending)) {
+      for (const entry of batch) entry.tries += 1;
+      const results = await sendBatch(batch, csrf);
+      if (results === "retry" || results === "stop") {
+        await putMany(batch);
+        stopped = results;
         break;
       }
-      await put(outcome);
-      sent += 1;
-      if (sent % 20 === 0) announce();
+      for (let i = 0; i < batch.length && !stopped; i++) {
+        const result = results[i];
+        const outcome = !result || result.result === "not tried"
+          ? "retry" : settle(batch[i], result.status, result.body);
+        if (outcome === "retry" || outcome === "stop") stopped = outcome;
+        else sent += 1;
+      }
+      await putMany(batch);
+      announce();
+      if (stopped) break;
     }
     await meta("signedOut", stopped === "stop");
     announce();
@@ -179,6 +216,6 @@
 
   scope.Outbox = {
     add: add, all: all, put: put, meta: meta, sync: sync, counts: counts,
-    operationTime: operationTime, CHANNEL: CHANNEL,
+    operationTime: operationTime, CHANNEL: CHANNEL, batchSize: BATCH,
   };
 })(self);

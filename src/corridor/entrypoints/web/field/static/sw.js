@@ -3,7 +3,7 @@
    or answered from here: they go to the server or stay in the outbox. */
 importScripts("/field/static/outbox.js");
 
-const SHELL = "corridor-field-shell-v1";
+const SHELL = "corridor-field-shell-v2";
 const DATA = "corridor-field-data-v1";
 const ASSETS = [
   "/field/",
