@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from bench.serving import wait_until_healthy
 from corridor.adapters.vault.store import SqlTokenStore
 from corridor.bootstrap import open_store
 from corridor.domain.events import NewEvent
@@ -68,15 +69,7 @@ def server(db_url: str, folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the API server did not start") from None
-                time.sleep(0.3)
+        wait_until_healthy(url, process)
         opened = httpx.post(f"{url}/operations", json={"id": OPERATION, "scenario": OPERATION},
                             headers=_auth(issued["coordinator"]), timeout=60)  # fmt: skip
         opened.raise_for_status()

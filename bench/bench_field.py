@@ -40,6 +40,7 @@ from typing import Any
 
 import httpx
 
+from bench.serving import wait_until_healthy
 from corridor.adapters.vault.store import SqlTokenStore
 from corridor.bootstrap import open_store
 from corridor.protection.keys import MasterKey, write_key
@@ -87,15 +88,7 @@ def served(folder: Path, monitors: int) -> Iterator[tuple[str, str, list[str]]]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("corridor serve did not start") from None
-                time.sleep(0.3)
+        wait_until_healthy(url, process)
         body = {"id": OPERATION, "scenario": OPERATION, "clock": {"start": START}}
         opened = httpx.post(f"{url}/operations", json=body, timeout=60,
                             headers={"Authorization": f"Bearer {coordinator}"})  # fmt: skip

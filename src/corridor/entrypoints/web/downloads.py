@@ -56,7 +56,7 @@ async def download(
     table: Annotated[TableName, Query()] = "figures",
     day: Annotated[date | None, Query()] = None,
 ) -> Response:
-    ctx: ApiContext = request.app.state.context
+    ctx = session.context(request)
     found = await session.signed_in(request, ctx)
     if found is None or found[0].operation != operation:
         return JSONResponse({"ok": False, "error": "sign in first"}, 401)

@@ -41,17 +41,8 @@ ItemId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 LOGIN_CSRF = "corridor_login_csrf"
 
 
-def _ctx(request: Request) -> ApiContext:
-    context: ApiContext = request.app.state.context
-    return context
-
-
-def _lang(request: Request) -> str:
-    return chosen(request.cookies.get(session.LANG_COOKIE))
-
-
 def _html(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = _lang(request)
+    lang = session.language(request)
     world = context.pop("world", None)
     names = Names.of(world, lang)
     return HTMLResponse(render(lang, name, path=request.url.path, names=names, **context), status)
@@ -69,7 +60,7 @@ def _timelines(request: Request) -> Timelines:
     """The app's one timeline fold per operation, made on first use."""
     state = request.app.state
     if not hasattr(state, "timelines"):
-        state.timelines = Timelines(_ctx(request).ledger)
+        state.timelines = Timelines(session.context(request).ledger)
     found: Timelines = state.timelines
     return found
 
@@ -98,7 +89,7 @@ def _panels(
 
 
 async def _who(request: Request, operation: str | None = None) -> tuple[Principal, str] | None:
-    found = await session.signed_in(request, _ctx(request))
+    found = await session.signed_in(request, session.context(request))
     if found is None or (operation is not None and found[0].operation != operation):
         return None
     return found
@@ -132,7 +123,7 @@ async def sign_in(
 ) -> Response:
     if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF) or "\0"):
         return _sign_in_page(request, 403, "csrf")
-    ctx = _ctx(request)
+    ctx = session.context(request)
     try:
         who = await run_in_threadpool(ctx.callers.authenticate, token.strip())
     except CorridorError:
@@ -181,7 +172,7 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
     if found is None:
         return _to("/")
     who, token = found
-    ctx = _ctx(request)
+    ctx = session.context(request)
     try:
         record_panels = await run_in_threadpool(
             ctx.live.read, operation, lambda r: _panels(ctx, who, r, _timelines(request))
@@ -206,7 +197,7 @@ async def panel_json(request: Request, operation: OperationId, name: str) -> Res
     found = await _who(request, operation)
     if found is None or name not in (*PANELS, "clock"):
         return JSONResponse({"ok": False, "error": "sign in first"}, 401 if not found else 404)
-    ctx = _ctx(request)
+    ctx = session.context(request)
     timelines = _timelines(request)
     built = await run_in_threadpool(
         ctx.live.read, operation, lambda r: _panels(ctx, found[0], r, timelines, name)
@@ -222,7 +213,7 @@ async def panel_html(request: Request, operation: OperationId, name: str) -> Res
     if name not in (*PANELS, "clock"):
         return HTMLResponse("", 404)
     who, token = found
-    ctx = _ctx(request)
+    ctx = session.context(request)
     timelines = _timelines(request)
     built = await run_in_threadpool(
         ctx.live.read, operation, lambda r: _panels(ctx, who, r, timelines, name)
@@ -244,7 +235,7 @@ async def map_json(request: Request, operation: OperationId) -> Response:
     found = await _who(request, operation)
     if found is None:
         return JSONResponse({"ok": False, "error": "sign in first"}, 401)
-    ctx = _ctx(request)
+    ctx = session.context(request)
     detail = found[0].role in DETAIL
     features = await run_in_threadpool(
         ctx.live.read, operation, partial(map_features, detail=detail)
@@ -261,7 +252,7 @@ async def _command(
     who, token = found
     if not session.csrf_ok(token, csrf):
         return HTMLResponse("CSRF check failed", 403)
-    ctx = _ctx(request)
+    ctx = session.context(request)
     try:
         who.require(permission, operation)
         outcome = await run_in_threadpool(handle, ctx.services, command, who.actor)

@@ -16,6 +16,7 @@ from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from corridor.entrypoints.api.context import ApiContext
+from corridor.entrypoints.web.i18n import chosen
 from corridor.errors import CorridorError
 from corridor.protection.access import Principal
 
@@ -66,3 +67,14 @@ def keep_language(response: Response, request: Request, lang: str) -> None:
     response.set_cookie(
         LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", secure=secure(request)
     )
+
+
+def language(request: Request) -> str:
+    """The reader's language: the one kept in their cookie, or the default."""
+    return chosen(request.cookies.get(LANG_COOKIE))
+
+
+def context(request: Request) -> ApiContext:
+    """The app's wiring (ledger, live operations, callers), as every web route needs it."""
+    found: ApiContext = request.app.state.context
+    return found

@@ -29,7 +29,6 @@ from corridor.entrypoints.web.field.batch import Batch, record_batch
 from corridor.entrypoints.web.field.captures import Capture, as_command
 from corridor.entrypoints.web.field.reference import reference_view
 from corridor.entrypoints.web.field.templates import render
-from corridor.entrypoints.web.i18n import chosen
 from corridor.errors import CorridorError, NotFound
 from corridor.protection.access import AccessRole, Permission, Principal
 from corridor.protection.redaction import redact
@@ -44,17 +43,10 @@ OperationId = Annotated[str, Path(pattern=ID_PATTERN, max_length=100)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _ctx(request: Request) -> ApiContext:
-    context: ApiContext = request.app.state.context
-    return context
-
-
-def _lang(request: Request) -> str:
-    return chosen(request.cookies.get(session.LANG_COOKIE))
-
-
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(render(_lang(request), name, **context), status, headers=NO_STORE)
+    return HTMLResponse(
+        render(session.language(request), name, **context), status, headers=NO_STORE
+    )
 
 
 def _sign_in(request: Request, status: int = 200, error: str = "") -> HTMLResponse:
@@ -72,7 +64,7 @@ async def field_root() -> Response:
 @router.get("/field/")
 async def shell(request: Request) -> Response:
     """The app for a signed-in monitor or reception desk; the sign-in form otherwise."""
-    found = await session.signed_in(request, _ctx(request))
+    found = await session.signed_in(request, session.context(request))
     if found is None:
         return _sign_in(request)
     who, token = found
@@ -96,7 +88,7 @@ async def sign_in(
     if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF) or "\0"):
         return _sign_in(request, 403, "csrf")
     try:
-        await run_in_threadpool(_ctx(request).callers.authenticate, token.strip())
+        await run_in_threadpool(session.context(request).callers.authenticate, token.strip())
     except CorridorError:
         return _sign_in(request, 422, "token")
     answer = RedirectResponse("/field/", status_code=303)
@@ -119,7 +111,7 @@ async def service_worker() -> Response:
 
 
 async def _caller(request: Request, operation: str, writing: bool) -> Principal | JSONResponse:
-    found = await session.signed_in(request, _ctx(request))
+    found = await session.signed_in(request, session.context(request))
     if found is None or found[0].operation != operation:
         return JSONResponse({"ok": False, "error": "sign in first", "status": 401}, 401)
     who, token = found
@@ -138,7 +130,7 @@ async def reference(request: Request, operation: OperationId) -> Response:
     if isinstance(who, JSONResponse):
         return who
     who.require(Permission.READ, operation)
-    view = await run_in_threadpool(_ctx(request).live.read, operation, reference_view)
+    view = await run_in_threadpool(session.context(request).live.read, operation, reference_view)
     return JSONResponse(redact(view, who.role), headers=NO_STORE)
 
 
@@ -148,7 +140,9 @@ async def capture(operation: OperationId, body: Capture, request: Request) -> Re
     who = await _caller(request, operation, writing=True)
     if isinstance(who, JSONResponse):
         return who
-    return await run_in_threadpool(_record, _ctx(request), who, operation, body, request.state)
+    return await run_in_threadpool(
+        _record, session.context(request), who, operation, body, request.state
+    )
 
 
 @router.post("/field/ops/{operation}/captures/batch")
@@ -157,7 +151,7 @@ async def capture_batch(operation: OperationId, body: Batch, request: Request) -
     who = await _caller(request, operation, writing=True)
     if isinstance(who, JSONResponse):
         return who
-    ctx = _ctx(request)
+    ctx = session.context(request)
     authorization = request.headers.get("authorization", "").encode("latin-1")
     results = await run_in_threadpool(
         record_batch, ctx.services, ctx.personal, who, operation, authorization, body
