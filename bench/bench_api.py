@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bench.serving import wait_until_healthy
+from bench.serving import free_port, wait_until_healthy
 from corridor.adapters.vault.store import SqlTokenStore
 from corridor.bootstrap import open_store
 from corridor.domain.events import NewEvent
@@ -47,12 +46,6 @@ CHECKPOINTS = ("ramouseh", "rashidin", "khan-al-asal")
 SUBSCRIBERS = 50
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server(db_url: str, folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
     """A `corridor serve` process on `db_url`, with the operation open; yields URL and tokens."""
@@ -63,7 +56,7 @@ def server(db_url: str, folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
     issued = {role: issue_token(tokens, OPERATION, role, "bench")[0]
               for role in ("coordinator", "monitor", "observer")}  # fmt: skip
     tokens.close()
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "corridor.entrypoints.api", "--db", db_url,
                "--port", str(port), "--key-file", str(key_file)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

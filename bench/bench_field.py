@@ -40,7 +40,7 @@ from typing import Any
 
 import httpx
 
-from bench.serving import wait_until_healthy
+from bench.serving import free_port, wait_until_healthy
 from corridor.adapters.vault.store import SqlTokenStore
 from corridor.bootstrap import open_store
 from corridor.protection.keys import MasterKey, write_key
@@ -56,14 +56,6 @@ DEVICES = 30
 RESEND_EVERY = 5
 DEVICE_BATCH = 10
 """Captures per batch in the 30-device part: a device online now and then sends few at once."""
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _corridor() -> str:
@@ -82,7 +74,7 @@ def served(folder: Path, monitors: int) -> Iterator[tuple[str, str, list[str]]]:
     coordinator = issue_token(tokens, OPERATION, "coordinator", "bench")[0]
     issued = [issue_token(tokens, OPERATION, "monitor", f"device {n}")[0] for n in range(monitors)]
     tokens.close()
-    port = _free_port()
+    port = free_port()
     command = [_corridor(), "serve", "--db", db_url, "--port", str(port),
                "--key-file", str(key_file)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

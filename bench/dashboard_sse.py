@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,15 +31,11 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.serving import free_port
+
 PANELS = ("clock", "deal", "convoys", "timeline", "reception", "incidents", "custody", "figures")
 """The panels an operation page re-fetches on each tick (and, after it, the map's features)."""
 INCIDENT = {"kind": "shelling", "severity": 3, "corridor": "ramouseh", "site": "ramouseh"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_server(db: str, key: str, port: int) -> subprocess.Popen[bytes]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -43,6 +42,7 @@ from typing import Any
 
 import httpx
 
+from bench.serving import free_port
 from corridor.adapters.vault.store import SqlTokenStore
 from corridor.bootstrap import open_store
 from corridor.protection.keys import MasterKey, write_key
@@ -57,12 +57,6 @@ FIRST_TIME = datetime(2016, 12, 15, 6, tzinfo=UTC)
 START_TIMEOUT = 180.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Served:
     """`corridor serve` on one ledger, started again on the same port after each kill."""
 
@@ -75,7 +69,7 @@ class Served:
         self.tokens = {role: issue_token(tokens, OPERATION, role, "faults")[0]
                        for role in ("coordinator", "monitor")}  # fmt: skip
         tokens.close()
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.start_seconds: list[float] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 
@@ -19,3 +20,10 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("corridor serve did not start") from None
             time.sleep(0.3)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server a bench starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
