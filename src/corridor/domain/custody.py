@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from copy import copy as shallow
 from dataclasses import dataclass, field
 
 from corridor.domain import door
@@ -95,12 +96,14 @@ class Trip:
     """When it last halted, in operation time (empty when it is not halted or unrecorded)."""
 
     def copy(self) -> Trip:
-        """An independent copy (its counts and alert list are its own)."""
-        return Trip(
-            self.id, self.movement, self.vehicle, self.stage, self.last_site,
-            dict(self.on_board), list(self.alerts), self.convoy, self.manifest,
-            self.boarded_at, self.halted_at,
-        )  # fmt: skip
+        """An independent copy: every field, with counts and alert list of its own.
+
+        A shallow copy first, so a field added to `Trip` is never left behind.
+        """
+        twin = shallow(self)
+        twin.on_board = dict(self.on_board)
+        twin.alerts = list(self.alerts)
+        return twin
 
 
 @dataclass
