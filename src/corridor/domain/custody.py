@@ -94,6 +94,10 @@ class Trip:
     """When its people boarded, in operation time (empty in older records)."""
     halted_at: str = ""
     """When it last halted, in operation time (empty when it is not halted or unrecorded)."""
+    left_at: str = ""
+    """When it was last counted at `last_site` (departure or headcount), in operation time."""
+    halted_site: str = ""
+    """The site its last halt named (empty when it is not halted)."""
 
     def copy(self) -> Trip:
         """An independent copy: every field, with counts and alert list of its own.
@@ -382,15 +386,18 @@ class CustodyBook:
                 departed = self._trip(t)
                 departed.stage = TripStage.DEPARTED
                 departed.last_site = s
-                departed.halted_at = ""
-            case TripHalted(trip=t):
+                departed.halted_at = departed.halted_site = ""
+                departed.left_at = event.at
+            case TripHalted(trip=t, site=s):
                 halted = self._trip(t)
                 halted.stage = TripStage.HALTED
                 halted.halted_at = event.at
+                halted.halted_site = s
             case TripTurnedBack(trip=t):
                 self._trip(t).stage = TripStage.TURNED_BACK
             case HeadcountRecorded(trip=t, site=s, counts=c):
                 trip = self._count(t, s, c)
+                trip.left_at = event.at
                 if trip.stage in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
                     trip.stage = TripStage.AT_CHECKPOINT
             case TripArrived(trip=t, site=s, counts=c):
