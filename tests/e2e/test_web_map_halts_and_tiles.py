@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Route
 from typer.testing import CliRunner
 
 from corridor.adapters.scenario_file import load_bundled
+from corridor.domain.operation import operation_stream
 from corridor.entrypoints.cli.main import app
 from corridor.protection.access import AccessRole
 from tests.support.api_world import OPERATION
@@ -94,6 +95,40 @@ def test_a_halted_trip_is_drawn_on_the_road_it_halted_on_and_says_so(
     page.locator("#map path.halted-trip").first.dispatch_event("click")
     popup = page.inner_text("#map .leaflet-popup-content")
     assert popup.startswith(("t-gate: last counted at", "t-road: last counted at"))
+    assert world.outside == []
+
+
+def test_trips_halted_by_a_verified_incident_are_at_the_incident_only_when_on_their_road(
+    served: tuple[WebWorld, Browser],
+) -> None:
+    """Verifying the Ramouseh shooting: amb-1, heading there, is at it; fk-1 stays on its road."""
+    world, browser = served
+    api = world.api
+    api.ok(api.post(M, f"{OP}/incidents/{world.incident}/verify", {"organisation": "icrc"}))
+    halts = [
+        e.data()
+        for e in api.context.ledger.read(stream=operation_stream(OPERATION))
+        if e.type == "trip-halted" and e.data().get("incident") == world.incident
+    ]
+    assert sorted(h["trip"] for h in halts) == ["amb-1", "fk-1"]
+    scenario = load_bundled(OPERATION)
+    gate, foua = scenario.site("ramouseh"), scenario.site("foua")
+    assert gate.coordinates is not None
+    assert foua.coordinates is not None
+    page = world.page(browser)
+    world.sign_in(page, L)
+    page.wait_for_selector("#map[data-drawn]")
+    features = page.evaluate(f"fetch('/ops/{OPERATION}/map.json').then(r => r.json())")
+    halted = _halted(features["features"])
+    assert halted["amb-1"]["geometry"]["coordinates"] == [
+        gate.coordinates.lon,
+        gate.coordinates.lat,
+    ]
+    said = halted["amb-1"]["properties"]["words"]
+    assert f"halted by incident {world.incident} at {gate.name} since" in said
+    assert halted["fk-1"]["properties"]["how"] == "on-link"
+    assert halted["fk-1"]["properties"]["last_site"] == "foua"
+    assert halted["fk-1"]["geometry"]["coordinates"] != [foua.coordinates.lon, foua.coordinates.lat]
     assert world.outside == []
 
 

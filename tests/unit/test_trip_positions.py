@@ -7,7 +7,13 @@ import pytest
 from corridor.adapters.scenario_file import load_bundled
 from corridor.domain.custody import Trip, TripStage
 from corridor.domain.scenario import Group
-from corridor.services.trip_positions import AT_LAST_SITE, NAMED_SITE, ON_LINK, halted_position
+from corridor.services.trip_positions import (
+    AT_LAST_SITE,
+    INCIDENT_SITE,
+    NAMED_SITE,
+    ON_LINK,
+    halted_position,
+)
 
 WORLD = load_bundled("east-aleppo-2016")
 LEFT = "2016-12-15T08:00:00.000000Z"
@@ -49,3 +55,17 @@ def test_a_halt_naming_a_site_further_on_puts_the_trip_there_and_the_route_end_k
     last = halted_position(WORLD, _halted(end, LEFT))
     assert last is not None
     assert (last.how, last.toward) == (AT_LAST_SITE, "")
+
+
+def test_a_trip_halted_over_an_incident_at_its_next_site_is_there_and_one_elsewhere_is_not() -> (
+    None
+):
+    """Incident at Ramouseh (next site): at Ramouseh. An incident on another road: on the link."""
+    trip = _halted("east-aleppo", "2016-12-15T08:06:30.000000Z")
+    trip.halted_by = "i-1"
+    near = halted_position(WORLD, trip, {"i-1": "ramouseh"})
+    assert near is not None
+    assert (near.how, near.toward, near.share) == (INCIDENT_SITE, "ramouseh", 1.0)
+    far = halted_position(WORLD, trip, {"i-1": "foua"})
+    assert far is not None
+    assert (far.how, far.share) == (ON_LINK, 0.5)

@@ -23,7 +23,13 @@ from corridor.entrypoints.web.names import Names
 from corridor.reception.forecast import destination_sites
 from corridor.reception.live import check_ins
 from corridor.services.live import OperationRecord
-from corridor.services.trip_positions import AT_LAST_SITE, NAMED_SITE, Position, halted_position
+from corridor.services.trip_positions import (
+    AT_LAST_SITE,
+    INCIDENT_SITE,
+    NAMED_SITE,
+    Position,
+    halted_position,
+)
 
 
 @cache
@@ -51,7 +57,12 @@ def halted_words(trip: Trip, at: Position, world: Scenario, lang: str) -> str:
     names = Names.of(world, lang)
     since = when(trip.halted_at, lang, world.timezone) or gettext("a time not recorded")
     last, toward = names.text(at.last_site), names.text(at.toward)
-    if at.how == NAMED_SITE:
+    if at.how == INCIDENT_SITE:
+        words = gettext(
+            "last counted at %(last)s, halted by incident %(incident)s at %(site)s since %(since)s"
+        )
+        said = words % {"last": last, "incident": trip.halted_by, "site": toward, "since": since}
+    elif at.how == NAMED_SITE:
         words = gettext("last counted at %(last)s, halted at %(site)s since %(since)s")
         said = words % {"last": last, "site": toward, "since": since}
     elif at.how == AT_LAST_SITE:
@@ -107,10 +118,14 @@ def map_features(
             features.append(_line(points, {"layer": "corridor", "id": corridor.id}))
     at_site: dict[str, dict[str, Any]] = {}
     halts: list[dict[str, Any]] = []
+    incident_sites = {
+        str(v.get("incident", k)): str(v.get("site") or "") for k, v in record.incidents.items()
+    }
     for trip in record.book.trips.values():
         if trip.last_site not in where or str(trip.stage) in ("planned", "closed"):
             continue
-        position = halted_position(world, trip) if str(trip.stage) == "halted" else None
+        halted_now = str(trip.stage) == "halted"
+        position = halted_position(world, trip, incident_sites) if halted_now else None
         if position is not None:
             halts.append(_halted(trip, position, world, lang))
             continue
