@@ -85,14 +85,19 @@ def seed(world: ApiWorld) -> str:
 
 
 @contextmanager
-def web_world(db_url: str) -> Iterator[WebWorld]:
-    """The seeded operation, served by uvicorn in a thread on a free loopback port."""
+def web_world(db_url: str, tile_url: str | None = None) -> Iterator[WebWorld]:
+    """The seeded operation, served by uvicorn in a thread on a free loopback port.
+
+    `tile_url` is what `corridor serve --tile-url` would set (none: offline).
+    """
     with api_world(db_url) as api:
         incident = seed(api)
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
-        config = uvicorn.Config(create_app(api.context), port=port, log_level="warning")
+        served = create_app(api.context)
+        served.state.tile_url = tile_url
+        config = uvicorn.Config(served, port=port, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -107,9 +112,11 @@ def web_world(db_url: str) -> Iterator[WebWorld]:
 
 
 @contextmanager
-def web_browser(db_url: str, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]:
+def web_browser(
+    db_url: str, chromium: Path, tile_url: str | None = None
+) -> Iterator[tuple[WebWorld, Browser]]:
     """The seeded, served dashboard and Debian's Chromium to open it with."""
-    with web_world(db_url) as world, sync_playwright() as driver:
+    with web_world(db_url, tile_url) as world, sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_FLAGS)
         try:
             yield world, browser

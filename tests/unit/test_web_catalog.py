@@ -1,4 +1,4 @@
-"""Every string of the dashboard's templates has an Arabic translation in the catalog."""
+"""Every string of the dashboard's templates and map words has an Arabic translation."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ WEB = Path(web.__file__).parent
 
 
 def _template_strings() -> set[str]:
-    method_map = [("templates/**.html", "jinja2")]
+    method_map = [("templates/**.html", "jinja2"), ("map_view.py", "python")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     found = extract_from_dir(str(WEB), method_map, options_map=options)
     return {message if isinstance(message, str) else message[0] for _, _, message, *_ in found}

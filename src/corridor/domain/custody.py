@@ -94,6 +94,12 @@ class Trip:
     """When its people boarded, in operation time (empty in older records)."""
     halted_at: str = ""
     """When it last halted, in operation time (empty when it is not halted or unrecorded)."""
+    left_at: str = ""
+    """When it was last counted at `last_site` (departure or headcount), in operation time."""
+    halted_site: str = ""
+    """The site its last halt named (empty when it is not halted)."""
+    halted_by: str = ""
+    """The verified incident whose suspension halted it (empty for a halt a person recorded)."""
 
     def copy(self) -> Trip:
         """An independent copy: every field, with counts and alert list of its own.
@@ -266,13 +272,15 @@ class CustodyBook:
             )
         return self._emit([TripDeparted(trip, site, by)])
 
-    def halt(self, trip: str, site: str, reason: str, by: str) -> list[CustodyEvent]:
+    def halt(
+        self, trip: str, site: str, reason: str, by: str, incident: str = ""
+    ) -> list[CustodyEvent]:
         found = self._carrying(trip)
         self._on_route(found, site)
         _explained(reason)
         if found.stage not in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
             raise CustodyRefused(f"trip {trip} has {found.stage}; only a moving trip halts")
-        return self._emit([TripHalted(trip, site, reason, by)])
+        return self._emit([TripHalted(trip, site, reason, by, incident=incident)])
 
     def turn_back(self, trip: str, site: str, reason: str, by: str) -> list[CustodyEvent]:
         found = self._carrying(trip)
@@ -382,15 +390,19 @@ class CustodyBook:
                 departed = self._trip(t)
                 departed.stage = TripStage.DEPARTED
                 departed.last_site = s
-                departed.halted_at = ""
-            case TripHalted(trip=t):
+                departed.halted_at = departed.halted_site = departed.halted_by = ""
+                departed.left_at = event.at
+            case TripHalted(trip=t, site=s):
                 halted = self._trip(t)
                 halted.stage = TripStage.HALTED
                 halted.halted_at = event.at
+                halted.halted_site = s
+                halted.halted_by = event.incident
             case TripTurnedBack(trip=t):
                 self._trip(t).stage = TripStage.TURNED_BACK
             case HeadcountRecorded(trip=t, site=s, counts=c):
                 trip = self._count(t, s, c)
+                trip.left_at = event.at
                 if trip.stage in (TripStage.DEPARTED, TripStage.AT_CHECKPOINT):
                     trip.stage = TripStage.AT_CHECKPOINT
             case TripArrived(trip=t, site=s, counts=c):

@@ -59,7 +59,7 @@ def to_payload(event: CustodyEvent) -> dict[str, Any]:
         value = getattr(event, item.name)
         if item.name == "counts":
             value = {str(g): n for g, n in value}
-        elif item.name in ("manifest", "at"):
+        elif item.name in ("manifest", "at", "incident"):
             if not value:
                 continue
             value = list(value) if item.name == "manifest" else value

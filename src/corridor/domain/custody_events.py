@@ -118,6 +118,9 @@ class TripHalted:
     by: str
     at: str = ""
     """When it happened, in operation time (`format_instant`); empty in older records."""
+    incident: str = ""
+    """The verified incident whose suspension halted it; empty for a halt a person recorded
+    (and in older records). Left out of the stored payload when empty."""
 
 
 @dataclass(frozen=True)

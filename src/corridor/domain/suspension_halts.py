@@ -3,7 +3,8 @@
 A verified incident that a suspension term matches halts the movements the
 term names (the movement hit and those linked to it). Every trip of those
 movements that is on the road (departed or at a checkpoint) gets a
-`TripHalted` naming the clause and the incident, in the same ledger command
+`TripHalted` naming the clause and the incident (in its reason, and by id in
+`incident`, so a map can place the trip at the incident), in the same ledger command
 as the verification. Trips still boarding are not moving and stay as they
 are: the deal's halt already keeps them from departing.
 
@@ -43,7 +44,7 @@ def halt_suspended(
         if not terms or trip.stage not in ON_THE_ROAD:
             continue
         reason = f"{', '.join(terms)} suspends {trip.movement}: incident {incident} verified"
-        events += book.halt(trip.id, trip.last_site, reason, by)
+        events += book.halt(trip.id, trip.last_site, reason, by, incident=incident)
     return events
 
 

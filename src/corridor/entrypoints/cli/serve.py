@@ -17,6 +17,7 @@ from corridor.bootstrap import confirm_vault_key, initialise, ledger_exists, sql
 from corridor.entrypoints.cli.app import app
 from corridor.entrypoints.cli.listening import listening
 from corridor.entrypoints.cli.output import console, err_console
+from corridor.entrypoints.web.online_tiles import checked_tile_url
 from corridor.errors import NotFound
 from corridor.protection.access import AccessRole
 from corridor.protection.keys import MasterKey, key_file_exposure, load_key
@@ -130,6 +131,16 @@ def serve(
             "uvicorn's default: 127.0.0.1).",
         ),
     ] = None,
+    tile_url: Annotated[
+        str | None,
+        typer.Option(
+            "--tile-url",
+            envvar="CORRIDOR_TILE_URL",
+            help="Online map tiles under the offline basemap, e.g. "
+            "https://tile.example.org/{z}/{x}/{y}.png (default: none, nothing fetched outside).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs) and the dashboard at /."""
     # The web stack is imported by this command alone, so the rest of the CLI starts fast.
@@ -140,6 +151,7 @@ def serve(
     from corridor.entrypoints.api.context import open_context
 
     where = listening(host, port, tls_cert, tls_key)
+    tiles = checked_tile_url(tile_url) if tile_url else None
     settings = Settings.from_environment()
     url = db or settings.db_url
     master = _start_up_key(url, key_file or settings.key_file, key, demo)
@@ -147,6 +159,8 @@ def serve(
     playback = _open_demo(context) if demo else None
     err_console.print(f"corridor API on {where.url}  (docs: {where.url}/docs)")
     err_console.print(f"dashboard: {where.url}/  (sign in with a token)")
+    if tiles:
+        err_console.print(f"map tiles: {tiles} (the dashboard loads images from that host)")
     warning = where.warning()
     if warning:
         err_console.print(f"warning: {warning}", soft_wrap=True)
@@ -154,6 +168,7 @@ def serve(
         try:
             api = create_app(context)
             api.state.checkpoints = settings.checkpoints
+            api.state.tile_url = tiles
             uvicorn.run(
                 api,
                 host=host,

@@ -23,6 +23,7 @@ from corridor.entrypoints.web import downloads, session
 from corridor.entrypoints.web.i18n import chosen
 from corridor.entrypoints.web.map_view import map_features, world_of
 from corridor.entrypoints.web.names import Names
+from corridor.entrypoints.web.online_tiles import tile_url
 from corridor.entrypoints.web.panels import PANELS, Seen, shared_panel
 from corridor.entrypoints.web.templates import render
 from corridor.errors import CorridorError
@@ -237,9 +238,10 @@ async def map_json(request: Request, operation: OperationId) -> Response:
         return JSONResponse({"ok": False, "error": "sign in first"}, 401)
     ctx = session.context(request)
     detail = found[0].role in DETAIL
-    features = await run_in_threadpool(
-        ctx.live.read, operation, partial(map_features, detail=detail)
+    drawn = partial(
+        map_features, detail=detail, lang=session.language(request), tiles=tile_url(request)
     )
+    features = await run_in_threadpool(ctx.live.read, operation, drawn)
     return JSONResponse(redact(features, found[0].role))
 
 

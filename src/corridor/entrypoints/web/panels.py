@@ -20,6 +20,7 @@ from corridor.entrypoints.web.timeline_chart import timeline_chart
 from corridor.protection.access import AccessRole, Permission, allowed, sees_personal_data
 from corridor.protection.redaction import redact
 from corridor.services.convoy_board import convoy_board
+from corridor.services.deal_links import deal_links_view
 from corridor.services.live import OperationRecord
 from corridor.services.reception_board import reception_board
 from corridor.services.timeline import Arrival
@@ -61,10 +62,12 @@ def reception(seen: Seen) -> dict[str, Any]:
 
 
 def deal(seen: Seen) -> dict[str, Any]:
-    """Each term holding or blocking now, and why; people dispatched against confirmed."""
+    """Each term holding or blocking now, and why; staged and paced links' progress on both
+    sides; people dispatched against confirmed."""
     record = seen.record
     if record.agreement is None:
-        return {"agreement": None, "terms": [], "dispatched": {}, "registered": {}, "confirmed": {}}
+        return {"agreement": None, "terms": [], "links": [], "dispatched": {}, "registered": {},
+                "confirmed": {}}  # fmt: skip
     terms = agreement_view(record)
     state = deal_state_view(record)
     blocking: dict[str, list[dict[str, str]]] = {}
@@ -93,6 +96,7 @@ def deal(seen: Seen) -> dict[str, Any]:
         "dispatched": state["dispatched"],
         "registered": dict(sorted(registered.items())),
         "confirmed": state["confirmed"],
+        "links": deal_links_view(record),
     }
 
 

@@ -19,11 +19,23 @@
   if (!box || !window.L) return;
   var map = L.map(box, { attributionControl: true, zoomSnap: 0.5 }).setView([36.2, 37.1], 9);
   map.attributionControl.setPrefix(false).addAttribution("Natural Earth");
+  var boundaries = null;
+  var tiles = null;
   fetch(box.dataset.boundaries).then(function (r) { return r.json(); }).then(function (world) {
     var countries = topojson.feature(world, world.objects.countries);
-    L.geoJSON(countries, { interactive: false,
-      style: { color: "#7a8a99", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 } }).addTo(map).bringToBack();
+    boundaries = L.geoJSON(countries, { interactive: false,
+      style: { color: "#7a8a99", weight: 1, fillColor: "#f4f1ea", fillOpacity: tiles ? 0.25 : 1 } })
+      .addTo(map).bringToBack();
   });
+  // Online tiles, only when the server was started with a tile URL: under the boundaries,
+  // which then let them show through.
+  function online(url) {
+    if (tiles || !url) return;
+    tiles = L.tileLayer(url, { maxZoom: 18 }).addTo(map);
+    map.attributionControl.addAttribution(new URL(url).host);
+    if (boundaries) boundaries.setStyle({ fillOpacity: 0.25 });
+    box.dataset.tiles = "on";
+  }
   var arabic = document.documentElement.lang === "ar";
   var numbers = new Intl.NumberFormat(document.documentElement.lang || "en");
   function fmt(n) { return numbers.format(n); }
@@ -48,6 +60,14 @@
             color: p.halted ? "#a4000f" : "#0b4f8a", fillOpacity: 0.7,
             className: p.halted ? "halted-trips" : "trips" })
             .bindTooltip(text(p.site + ": " + p.trips + " / " + p.people));
+        }
+        if (p.layer === "halted-trip") {
+          // Drawn where it halted, with words saying where it was counted and since when.
+          return L.circleMarker(at, { radius: 7 + Math.min(8, Math.sqrt(p.people) / 2),
+            color: "#a4000f", weight: 3, fillColor: "#fff", fillOpacity: 0.9,
+            dashArray: p.estimated ? "4" : null, className: "halted-trips halted-trip" })
+            .bindTooltip(text(p.trip + " · " + fmt(p.people)))
+            .bindPopup(text(p.trip + ": " + p.words));
         }
         if (p.layer === "incident") {
           return L.circleMarker(at, { radius: 4 + 2 * (p.severity || 1), color: "#f0a500",
@@ -77,7 +97,12 @@
   function load() {
     fetch(box.dataset.features, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) { draw(data); box.dataset.drawn = String(data.features.length); } });
+      .then(function (data) {
+        if (!data) return;
+        online(data.tiles);
+        draw(data);
+        box.dataset.drawn = String(data.features.length);
+      });
   }
   load();
   var pending = null;
