@@ -78,6 +78,8 @@ class Unmet:
     reason: str
     near_services: bool = False
     """Households with an elderly or disabled member (only sites near services)."""
+    arrived_at: str = ""
+    """For arrivals from a forecast: the site they arrived at."""
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,12 @@ def _arcs(
     for index, place in enumerate(places):
         by_site.setdefault(place.site, []).append(index)
     for d_index, demand in enumerate(demands):
-        movement = scenario.movement(demand.movement)
-        start = handover[movement.id]
-        for site in movement.destinations:
+        if demand.arrived_at:
+            start, destinations = demand.arrived_at, demand.destinations
+        else:
+            movement = scenario.movement(demand.movement)
+            start, destinations = handover[movement.id], movement.destinations
+        for site in destinations:
             minutes = 0.0 if site == start else roads.minutes(start, site)
             if minutes is None:
                 continue
@@ -341,14 +346,20 @@ def _unmet(
         open_to.setdefault(d, set()).add(places[p].site)
     # Demands with no place open at all (too large, or no kind houses them)
     # are reported apart from those that found every open place full.
-    grouped: dict[tuple[str, Group, bool, bool], list[tuple[int, int]]] = {}
+    grouped: dict[tuple[str, str, Group, bool, bool], list[tuple[int, int]]] = {}
     for d, demand in enumerate(demands):
         left = demand.households - int(placed[d])
         if left > 0:
-            key = (demand.movement, demand.group, demand.near_services, d in open_to)
+            key = (
+                demand.movement,
+                demand.arrived_at,
+                demand.group,
+                demand.near_services,
+                d in open_to,
+            )
             grouped.setdefault(key, []).append((d, left))
     out: list[Unmet] = []
-    for (movement, group, near, has_open), items in grouped.items():
+    for (movement, arrived_at, group, near, has_open), items in grouped.items():
         sites = sorted(set().union(*(open_to.get(d, set()) for d, _ in items)))
         people = sum(demands[d].size * n for d, n in items)
         if not has_open:
@@ -374,5 +385,7 @@ def _unmet(
             ]
             reason = "every place open to them is full: " + ", ".join(full)
         households = sum(n for _, n in items)
-        out.append(Unmet(movement, group, people, households, tuple(sites), reason, near))
+        out.append(
+            Unmet(movement, group, people, households, tuple(sites), reason, near, arrived_at)
+        )
     return tuple(out)
