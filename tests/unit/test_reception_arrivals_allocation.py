@@ -65,7 +65,9 @@ def test_arrivals_beyond_every_open_place_are_refused_naming_site_group_and_peop
 def test_a_band_that_brings_nobody_is_refused() -> None:
     """An empty p10 band is an error naming the band, not an empty allocation."""
     arrivals = forecast(p50={("idlib", Group.CIVILIANS): 50}, p10={})
-    with pytest.raises(InvalidInput, match="the p10 band of test brings nobody"):
+    with pytest.raises(
+        InvalidInput, match="test: nobody arrives at a reception site in the p10 band"
+    ):
         allocate_arrivals(SCENARIO, arrivals, band="p10")
 
 

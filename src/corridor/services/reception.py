@@ -144,7 +144,7 @@ def allocate_arrivals(
         arrivals = _arrivals(scenario, forecast, name)
         if not arrivals:
             raise InvalidInput(
-                f"the {name} band of {forecast.source} brings nobody to any reception site: "
+                f"{forecast.source}: nobody arrives at a reception site in the {name} band: "
                 "nobody to allocate"
             )
         wanted = arrival_demands(scenario, arrivals)

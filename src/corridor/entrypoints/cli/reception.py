@@ -97,9 +97,16 @@ def _forecast(
         from corridor.services.reception_live import forecast_from_ledger
 
         with open_store(db) as store:
-            return forecast_from_ledger(
+            live = forecast_from_ledger(
                 store, operation or document.scenario.id, document.scenario, SystemClock()
             )
+        if live.total("p50") == 0:
+            typer.echo(
+                f"warning: --db: {live.source}: nobody has checked in at a reception site "
+                "and no loaded trip is on the road to one",
+                err=True,
+            )
+        return live
     deal: GateFactory = OpenDeal
     model = None
     if runs > 0:
