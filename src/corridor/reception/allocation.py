@@ -259,7 +259,7 @@ def allocate(
     proved = proved and value - bound <= 1e-6 * max(1.0, abs(value))
     solution = np.array(highs.getSolution().col_value)
     return _result(
-        demands, places, arcs, solution, (x0, n_arc, n_dem), bound, proved, started, notes
+        scenario, demands, places, arcs, solution, (x0, n_arc, n_dem), bound, proved, started, notes
     )
 
 
@@ -283,6 +283,7 @@ def _add_rows(
 
 
 def _result(
+    scenario: Scenario,
     demands: Sequence[Demand],
     places: Sequence[Place],
     arcs: _Arcs,
@@ -319,7 +320,7 @@ def _result(
         travel += n * demand.size * arcs.minutes[a]
         placed[d] += n
     uses = tuple(PlaceUse(place, int(people_at[p])) for p, place in enumerate(places))
-    unmet = _unmet(demands, places, arcs, placed, uses)
+    unmet = _unmet(scenario, demands, places, arcs, placed, uses)
     return Allocation(
         placements=tuple(placements),
         uses=uses,
@@ -334,7 +335,18 @@ def _result(
     )
 
 
+def _size_field(scenario: Scenario, movement: str, size: int) -> str:
+    """` (households[i].sizes[j].people)`: where the scenario gives households of `size`."""
+    for i, spec in enumerate(scenario.households):
+        if spec.movement in movement.split(" or "):
+            for j, share in enumerate(spec.sizes):
+                if share.people == size:
+                    return f" (households[{i}].sizes[{j}].people)"
+    return ""
+
+
 def _unmet(
+    scenario: Scenario,
     demands: Sequence[Demand],
     places: Sequence[Place],
     arcs: _Arcs,
@@ -367,7 +379,8 @@ def _unmet(
             largest = max(demands[d].size for d, _ in items)
             if biggest and largest > biggest:
                 reason = (
-                    f"no place open to them: a household of {largest} is larger than any "
+                    f"a household of {largest}"
+                    f"{_size_field(scenario, movement, largest)} is larger than any "
                     f"shelter that houses {group.value} (largest holds {biggest})"
                 )
             elif near:

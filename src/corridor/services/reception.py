@@ -71,11 +71,11 @@ def _shortfalls(allocation: Allocation) -> list[Shortfall]:
     out = []
     for u in allocation.unmet:
         group = u.group.value + (" (elderly or disabled)" if u.near_services else "")
-        sites = ", ".join(u.sites) or "none"
+        sites = ", ".join(u.sites) or "none open to them"
         if u.arrived_at:
             where = f"{u.arrived_at} (arrivals of {u.movement}; sites open to them: {sites})"
         else:
-            where = f"{u.movement} (sites: {sites})"
+            where = f"movement {u.movement}'s destinations ({sites})"
         out.append(Shortfall(group, where, u.people, u.reason))
     return out
 
