@@ -144,3 +144,20 @@ def test_a_ledger_with_nobody_arrived_or_on_the_road_is_a_warning_or_an_error(
     allocate = runner.invoke(app, ["reception", "allocate", "east-aleppo-2016", "--db", url])
     assert allocate.exit_code == 2, allocate.output
     assert "nobody arrives at a reception site in the p50 band" in allocate.output
+
+
+def test_an_allocation_short_at_one_site_names_the_exact_people_and_group(tmp_path: Path) -> None:
+    """Jibreen cut to 3,000 places: Foua-Kefraya's civilians beyond them are named, exactly."""
+    civilians = sum(
+        p.count
+        for p in load_bundled("east-aleppo-2016").populations
+        if p.movement == "foua-kefraya" and p.group.value == "civilians"
+    )
+    text = bundled_path("east-aleppo-2016").read_text(encoding="utf-8")
+    path = tmp_path / "jibreen.yaml"
+    path.write_text(text.replace("places: 4000\n", "places: 3000\n"), encoding="utf-8")
+    result = runner.invoke(app, ["reception", "allocate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {civilians - 3000:,} people have no shelter place: ")
+    assert "civilians at movement foua-kefraya's destinations (jibreen)" in result.output
+    assert "jibreen collective-centre 3,000/3,000" in result.output
