@@ -184,3 +184,14 @@ def test_a_simulation_study_is_refused_for_another_scenario(study: Path, tmp_pat
     (tmp_path / "forecast.json").write_text(json.dumps(data), encoding="utf-8")
     result = cli("reception", "allocate", SCENARIO, "--study", str(tmp_path), code=2)
     assert f"error: --study: {tmp_path / 'forecast.json'}: field 'scenario'" in result.output
+
+
+def test_runs_that_bring_nobody_write_no_study(tmp_path: Path) -> None:
+    """Half an hour is too short to reach a shelter: exit 2 naming the runs, and no folder."""
+    folder = tmp_path / "empty"
+    result = cli(
+        "simulate", SCENARIO, "--runs", "2", "--workers", "1", "--horizon", "0.5",
+        "--out", str(folder), code=2,
+    )  # fmt: skip
+    assert "error: the p50 band of the simulation (2 runs, seed 0) brings nobody" in result.output
+    assert not folder.exists()

@@ -76,7 +76,7 @@ def from_plan(scenario: Scenario, plan: Plan) -> Forecast:
         for load in trip.loads:
             hour = int(trip.arrive // 60)
             grid[index[trip.destination], hour, group_index[load.group]] += load.count
-    _check_arrivals(grid, "the plan")
+    _check_arrivals(grid, "the plan's trips bring")
     return Forecast("plan", scenario.start, sites, hours, grid, grid, grid)
 
 
@@ -129,16 +129,14 @@ def from_runs(study: Study, seed: int, runs: Sequence[RunMetrics]) -> Forecast:
     for q in BANDS:
         band = np.rint(np.percentile(cumulated, q, axis=0)).astype(np.int64)
         bands.append(np.diff(band, axis=1, prepend=0))
-    _check_arrivals(bands[1], "the simulated runs")
     label = f"simulation ({len(runs)} runs, seed {seed})"
+    _check_arrivals(bands[1], f"the p50 band of the {label} brings")
     return Forecast(label, scenario.start, sites, hours, bands[0], bands[1], bands[2], len(runs))
 
 
 def _check_arrivals(grid: np.ndarray, where: str) -> None:
     if int(grid.sum()) == 0:
-        raise InvalidInput(
-            f"{where} bring(s) nobody to any reception site: no arrivals to forecast"
-        )
+        raise InvalidInput(f"{where} nobody to any reception site: no arrivals to forecast")
 
 
 def cumulative(forecast: Forecast, band: str = "p50") -> np.ndarray:

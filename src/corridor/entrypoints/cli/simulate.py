@@ -173,12 +173,13 @@ def simulate(
 
         page = write_report(report, result.summary, result.runs)
         err_console.print(f"report: {page}")
-    if out is not None:
-        _write_study(out, document, study, seed, result)
     if as_json:
         typer.echo(summary_json(result.summary), nl=False)
     else:
         _print(result, chosen.describe())
+    if out is not None:
+        # After the summary: runs that bring nobody still print what they cost.
+        _write_study(out, document, study, seed, result)
 
 
 def _write_study(
