@@ -195,3 +195,18 @@ def test_runs_that_bring_nobody_write_no_study(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "error: the p50 band of the simulation (2 runs, seed 0) brings nobody" in result.output
     assert not folder.exists()
+
+
+def test_allocate_prints_who_the_p90_band_would_leave_without_a_place(
+    study: Path, tmp_path: Path
+) -> None:
+    """5,000 more civilians at Jibreen in p90 only: p50 is placed, the risk names Jibreen."""
+    data = json.loads((study / "forecast.json").read_text(encoding="utf-8"))
+    row = next(r for r in data["hours"] if r["site"] == "jibreen")
+    row["p90"]["civilians"] = row["p90"].get("civilians", 0) + 5000
+    (tmp_path / "forecast.json").write_text(json.dumps(data), encoding="utf-8")
+    result = cli("reception", "allocate", SCENARIO, "--study", str(tmp_path))
+    assert "none without a place" in result.output
+    assert "people would have no place:" in result.output
+    assert "jibreen          civilians" in result.output
+    assert "jibreen collective-centre 4,000/4,000" in result.output

@@ -231,6 +231,7 @@ def arrivals_allocation_view(scenario: Scenario, result: ArrivalsAllocation) -> 
     if result.risk is not None:
         view["risk"] = {
             "band": "p90",
+            "same_as_band": result.risk is result.allocation,
             "arrivals": result.risk_arrivals,
             "unmet": result.risk.unmet_people,
             "shortfalls": [

@@ -195,13 +195,16 @@ def allocate_command(
     console.print(f"lower bound         {view['lower_bound'] / 60:,.0f} person-hours")
     console.print(f"gap                 {view['gap']:.2%}")
     risk = view.get("risk")
-    if risk is not None and risk["unmet"]:
+    if risk is not None and risk["same_as_band"]:
+        console.print(f"risk (p90)          {view['source']} gives one answer: p90 is {band}")
+    elif risk is not None and risk["unmet"]:
         console.print(
             f"risk (p90)          {risk['unmet']:,} of {risk['arrivals']:,} people would "
             "have no place:"
         )
         for r in risk["shortfalls"]:
-            console.print(f"  {r['site']:<16} {r['group']:<22} {r['people']:>8,}  {r['reason']}")
+            group = r["group"] + (" (elderly or disabled)" if r["near_services"] else "")
+            console.print(f"  {r['site']:<16} {group:<33} {r['people']:>8,}  {r['reason']}")
     elif risk is not None:
         console.print(f"risk (p90)          none: all {risk['arrivals']:,} people placed")
     for file in files:
