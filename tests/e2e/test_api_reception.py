@@ -24,6 +24,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiWorld]:
 def test_a_reception_desk_sees_each_site_within_its_places(world: ApiWorld) -> None:
     """Occupancy per site never exceeds its places, and everyone is placed."""
     view = world.ok(world.get(AccessRole.RECEPTION, f"{OP}/occupancy"))
+    assert view["basis"].startswith("planned: the scenario's whole population")
+    assert "/reception/check-ins" in view["basis"]
     assert view["placed"] == load_bundled("east-aleppo-2016").people()
     assert view["unmet"] == 0
     for site in view["sites"]:
@@ -36,6 +38,7 @@ def test_liaisons_and_observers_get_totals_only(world: ApiWorld, role: AccessRol
     """No site-by-site placement or stock detail reaches a liaison or observer."""
     occupancy = world.ok(world.get(role, f"{OP}/occupancy"))
     assert occupancy["placed"] == load_bundled("east-aleppo-2016").people()
+    assert occupancy["basis"].startswith("planned:")
     assert "placements" not in occupancy
     assert isinstance(occupancy["sites"], int)
     needs = world.ok(world.get(role, f"{OP}/needs", days=3))
@@ -47,6 +50,7 @@ def test_liaisons_and_observers_get_totals_only(world: ApiWorld, role: AccessRol
 def test_needs_per_site_and_day_with_shortfall_days(world: ApiWorld) -> None:
     """The reception role sees needs per site per day and the first day of each shortfall."""
     view = world.ok(world.get(AccessRole.RECEPTION, f"{OP}/needs", days=4))
+    assert view["occupancy_source"] == "allocation of the scenario's whole population, from day one"
     assert {row["day"] for row in view["days"]} == {
         "2016-12-15",
         "2016-12-16",

@@ -114,9 +114,50 @@ def test_forecast_from_a_ledger_counts_check_ins_and_the_road(tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     view = json.loads(result.stdout)
-    assert view["source"] == "ledger"
+    assert view["source"].startswith("ledger, operation east-aleppo-2016, as of ")
     assert view["arrivals_p50"] == 40 + 6
     by_site = {row["site"]: row for row in view["hours"]}
     assert by_site["atareb"]["p50"]["civilians"] == 40
     assert by_site["idlib"]["p50"]["wounded-stretcher"] == 2
     assert by_site["idlib"]["p50"]["wounded-seated"] == 4
+    placed = runner.invoke(
+        app, ["reception", "allocate", "east-aleppo-2016", "--db", url, "--json"]
+    )
+    assert placed.exit_code == 0, placed.output
+    allocation = json.loads(placed.stdout)
+    assert allocation["placed"] == allocation["arrivals"] == 46
+    beds = [p for p in allocation["placements"] if p["group"].startswith("wounded")]
+    assert all(p["kind"].startswith("hospital-bed") for p in beds)
+    assert sum(p["people"] for p in beds) == 6
+
+
+def test_a_ledger_with_nobody_arrived_or_on_the_road_is_a_warning_or_an_error(
+    tmp_path: Path,
+) -> None:
+    """A fresh operation: forecast warns (exit 0), allocate has nobody to place (exit 2)."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert runner.invoke(app, ["demo", "--db", url]).exit_code == 0
+    forecast = runner.invoke(app, ["reception", "forecast", "east-aleppo-2016", "--db", url])
+    assert forecast.exit_code == 0, forecast.output
+    assert "warning: --db: ledger, operation east-aleppo-2016" in forecast.stderr
+    assert "nobody has checked in at a reception site" in forecast.stderr
+    allocate = runner.invoke(app, ["reception", "allocate", "east-aleppo-2016", "--db", url])
+    assert allocate.exit_code == 2, allocate.output
+    assert "nobody arrives at a reception site in the p50 band" in allocate.output
+
+
+def test_an_allocation_short_at_one_site_names_the_exact_people_and_group(tmp_path: Path) -> None:
+    """Jibreen cut to 3,000 places: Foua-Kefraya's civilians beyond them are named, exactly."""
+    civilians = sum(
+        p.count
+        for p in load_bundled("east-aleppo-2016").populations
+        if p.movement == "foua-kefraya" and p.group.value == "civilians"
+    )
+    text = bundled_path("east-aleppo-2016").read_text(encoding="utf-8")
+    path = tmp_path / "jibreen.yaml"
+    path.write_text(text.replace("places: 4000\n", "places: 3000\n"), encoding="utf-8")
+    result = runner.invoke(app, ["reception", "allocate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {civilians - 3000:,} people have no shelter place: ")
+    assert "civilians at movement foua-kefraya's destinations (jibreen)" in result.output
+    assert "jibreen collective-centre 3,000/3,000" in result.output

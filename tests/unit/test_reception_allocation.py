@@ -132,12 +132,15 @@ def test_a_shortfall_is_named_by_group_and_sites_never_a_partial_result() -> Non
 
 
 def test_a_household_larger_than_any_shelter_is_named() -> None:
-    """Households of 6 cannot fit tents of 5: the error says so and names the largest."""
+    """Households of 6 cannot fit tents of 5: the error names the field and the largest."""
     scenario = parse_scenario(small(5, 5), "small.yaml").scenario
     with pytest.raises(Infeasible) as caught:
         allocate_shelters(scenario)
     reasons = " ".join(s.reason for s in caught.value.shortfalls)
-    assert "household of 6 is larger than any shelter" in reasons
+    assert (
+        "a household of 6 (households[0].sizes[0].people) is larger than any shelter "
+        "that houses civilians (largest holds 5)"
+    ) in reasons
 
 
 def test_households_split_by_share_count_exactly_the_civilians() -> None:

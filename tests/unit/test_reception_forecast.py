@@ -9,6 +9,7 @@ from corridor.domain.scenario import Group
 from corridor.errors import InvalidInput
 from corridor.planning.plan import Load, Plan, PlannedTrip, PlannedVehicle
 from corridor.reception.forecast import GROUPS, by_day, from_plan, from_simulation
+from corridor.simulation.metrics import RunOptions
 
 
 def plan_of(trips: tuple[PlannedTrip, ...]) -> Plan:
@@ -66,8 +67,18 @@ def test_a_plan_puts_each_load_in_the_hour_and_site_it_unloads() -> None:
 
 def test_a_plan_that_brings_nobody_is_refused() -> None:
     """No trips, no arrivals: the forecast is an error, not an empty chart."""
-    with pytest.raises(InvalidInput, match="nobody"):
+    with pytest.raises(
+        InvalidInput, match="the plan's trips bring nobody to any reception site: no arrivals"
+    ):
         from_plan(load_bundled("east-aleppo-2016"), plan_of(()))
+
+
+def test_simulated_runs_that_bring_nobody_are_refused_naming_the_runs() -> None:
+    """Runs stopped an hour after the start deliver nobody: an error, not an empty forecast."""
+    with pytest.raises(
+        InvalidInput, match=r"the p50 band of the simulation \(2 runs, seed 7\) brings nobody"
+    ):
+        from_simulation(load_bundled("tiny"), 2, 7, options=RunOptions(horizon_minutes=1.0))
 
 
 def test_simulated_bands_are_ordered_and_repeat_for_a_seed() -> None:

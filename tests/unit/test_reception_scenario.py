@@ -170,3 +170,16 @@ def test_the_bundled_east_aleppo_sites_have_sourced_shelters() -> None:
     sarmada = scenario.site("sarmada").reception
     assert sarmada is not None
     assert sarmada.shelters[0].expandable_to == 50000  # Kizilay: 10,000 expandable to 50,000
+
+
+@pytest.mark.parametrize(
+    ("new", "path"),
+    [
+        ("{kind: tent, places: -5,", "sites[1].reception.shelters[0].places"),
+        ("{kind: tnet, places: 100,", "sites[1].reception.shelters[0].kind"),
+    ],
+)
+def test_a_bad_shelter_is_one_error_not_also_a_capacity_it_cannot_hold(new: str, path: str) -> None:
+    """A negative or undeclared shelter is reported alone, not again as short of the capacities."""
+    problems = problems_in(BASE.replace("{kind: tent, places: 100,", new))
+    assert [p.path for p in problems] == [path], [str(p) for p in problems]

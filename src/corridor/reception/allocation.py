@@ -78,6 +78,8 @@ class Unmet:
     reason: str
     near_services: bool = False
     """Households with an elderly or disabled member (only sites near services)."""
+    arrived_at: str = ""
+    """For arrivals from a forecast: the site they arrived at."""
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,12 @@ def _arcs(
     for index, place in enumerate(places):
         by_site.setdefault(place.site, []).append(index)
     for d_index, demand in enumerate(demands):
-        movement = scenario.movement(demand.movement)
-        start = handover[movement.id]
-        for site in movement.destinations:
+        if demand.arrived_at:
+            start, destinations = demand.arrived_at, demand.destinations
+        else:
+            movement = scenario.movement(demand.movement)
+            start, destinations = handover[movement.id], movement.destinations
+        for site in destinations:
             minutes = 0.0 if site == start else roads.minutes(start, site)
             if minutes is None:
                 continue
@@ -254,7 +259,7 @@ def allocate(
     proved = proved and value - bound <= 1e-6 * max(1.0, abs(value))
     solution = np.array(highs.getSolution().col_value)
     return _result(
-        demands, places, arcs, solution, (x0, n_arc, n_dem), bound, proved, started, notes
+        scenario, demands, places, arcs, solution, (x0, n_arc, n_dem), bound, proved, started, notes
     )
 
 
@@ -278,6 +283,7 @@ def _add_rows(
 
 
 def _result(
+    scenario: Scenario,
     demands: Sequence[Demand],
     places: Sequence[Place],
     arcs: _Arcs,
@@ -314,7 +320,7 @@ def _result(
         travel += n * demand.size * arcs.minutes[a]
         placed[d] += n
     uses = tuple(PlaceUse(place, int(people_at[p])) for p, place in enumerate(places))
-    unmet = _unmet(demands, places, arcs, placed, uses)
+    unmet = _unmet(scenario, demands, places, arcs, placed, uses)
     return Allocation(
         placements=tuple(placements),
         uses=uses,
@@ -329,7 +335,18 @@ def _result(
     )
 
 
+def _size_field(scenario: Scenario, movement: str, size: int) -> str:
+    """` (households[i].sizes[j].people)`: where the scenario gives households of `size`."""
+    for i, spec in enumerate(scenario.households):
+        if spec.movement in movement.split(" or "):
+            for j, share in enumerate(spec.sizes):
+                if share.people == size:
+                    return f" (households[{i}].sizes[{j}].people)"
+    return ""
+
+
 def _unmet(
+    scenario: Scenario,
     demands: Sequence[Demand],
     places: Sequence[Place],
     arcs: _Arcs,
@@ -341,14 +358,20 @@ def _unmet(
         open_to.setdefault(d, set()).add(places[p].site)
     # Demands with no place open at all (too large, or no kind houses them)
     # are reported apart from those that found every open place full.
-    grouped: dict[tuple[str, Group, bool, bool], list[tuple[int, int]]] = {}
+    grouped: dict[tuple[str, str, Group, bool, bool], list[tuple[int, int]]] = {}
     for d, demand in enumerate(demands):
         left = demand.households - int(placed[d])
         if left > 0:
-            key = (demand.movement, demand.group, demand.near_services, d in open_to)
+            key = (
+                demand.movement,
+                demand.arrived_at,
+                demand.group,
+                demand.near_services,
+                d in open_to,
+            )
             grouped.setdefault(key, []).append((d, left))
     out: list[Unmet] = []
-    for (movement, group, near, has_open), items in grouped.items():
+    for (movement, arrived_at, group, near, has_open), items in grouped.items():
         sites = sorted(set().union(*(open_to.get(d, set()) for d, _ in items)))
         people = sum(demands[d].size * n for d, n in items)
         if not has_open:
@@ -356,7 +379,8 @@ def _unmet(
             largest = max(demands[d].size for d, _ in items)
             if biggest and largest > biggest:
                 reason = (
-                    f"no place open to them: a household of {largest} is larger than any "
+                    f"a household of {largest}"
+                    f"{_size_field(scenario, movement, largest)} is larger than any "
                     f"shelter that houses {group.value} (largest holds {biggest})"
                 )
             elif near:
@@ -374,5 +398,7 @@ def _unmet(
             ]
             reason = "every place open to them is full: " + ", ".join(full)
         households = sum(n for _, n in items)
-        out.append(Unmet(movement, group, people, households, tuple(sites), reason, near))
+        out.append(
+            Unmet(movement, group, people, households, tuple(sites), reason, near, arrived_at)
+        )
     return tuple(out)

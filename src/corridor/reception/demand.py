@@ -14,7 +14,7 @@ disabled member and need a shelter near services.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corridor.domain.scenario import Group, Scenario
 from corridor.domain.shelters import Households
@@ -30,6 +30,10 @@ class Demand:
     households: int
     near_services: bool = False
     """Households with an elderly or disabled member: only sites near services."""
+    arrived_at: str = ""
+    """For arrivals from a forecast: the site they arrive at, where onward travel starts."""
+    destinations: tuple[str, ...] = ()
+    """For arrivals from a forecast: the sites they may be sheltered at."""
 
     @property
     def people(self) -> int:
@@ -59,17 +63,55 @@ def demands(scenario: Scenario) -> tuple[Demand, ...]:
     for movement in scenario.movements:
         for group in Group:
             count = people.get((movement.id, group), 0)
-            if count == 0:
+            if count:
+                out.extend(_of(Demand(movement.id, group, 1, count), shares.get(movement.id)))
+    return tuple(out)
+
+
+def _of(whole: Demand, spec: Households | None) -> list[Demand]:
+    """`whole.households` people of one group: civilians as households by `spec`, others alone."""
+    if whole.group is not Group.CIVILIANS:
+        return [whole]
+    share = spec.near_services_share if spec is not None else 0.0
+    out: list[Demand] = []
+    for size, n in split_households(whole.households, spec).items():
+        needing = math.floor(n * share + 1e-9)
+        if n - needing:
+            out.append(replace(whole, size=size, households=n - needing))
+        if needing:
+            out.append(replace(whole, size=size, households=needing, near_services=True))
+    return out
+
+
+def arrival_demands(
+    scenario: Scenario, arrivals: dict[tuple[str, Group], int]
+) -> tuple[Demand, ...]:
+    """People arriving at each site by group (a forecast's band) as households and individuals.
+
+    A forecast counts people per site, not per movement: the movements that
+    deliver that group to the site name them, lend their household shares (the
+    first such movement's, in the scenario's order) and their destinations,
+    where the people may be sheltered; onward travel starts at the site.
+    """
+    shares = {h.movement: h for h in scenario.households}
+    out: list[Demand] = []
+    for site in (s.id for s in scenario.sites):
+        for group in Group:
+            count = arrivals.get((site, group), 0)
+            if count <= 0:
                 continue
-            if group is Group.CIVILIANS:
-                spec = shares.get(movement.id)
-                share = spec.near_services_share if spec is not None else 0.0
-                for size, n in split_households(count, spec).items():
-                    needing = math.floor(n * share + 1e-9)
-                    if n - needing:
-                        out.append(Demand(movement.id, group, size, n - needing))
-                    if needing:
-                        out.append(Demand(movement.id, group, size, needing, near_services=True))
-            else:
-                out.append(Demand(movement.id, group, 1, count))
+            movements = [
+                m for m in scenario.movements if site in m.destinations and group in m.groups
+            ] or [m for m in scenario.movements if site in m.destinations]
+            destinations = tuple(dict.fromkeys(d for m in movements for d in m.destinations))
+            spec = next((shares[m.id] for m in movements if m.id in shares), None)
+            whole = Demand(
+                " or ".join(m.id for m in movements) or "none",
+                group,
+                1,
+                count,
+                arrived_at=site,
+                destinations=destinations or (site,),
+            )
+            out.extend(_of(whole, spec))
     return tuple(out)

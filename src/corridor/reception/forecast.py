@@ -12,6 +12,7 @@ time with the scenario's clock (`calendar`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,11 +22,10 @@ from corridor.domain.scenario import Group, Scenario
 from corridor.errors import InvalidInput
 from corridor.planning.plan import Plan
 from corridor.simulation.disruption import DisruptionModel
-from corridor.simulation.engine import Simulation
 from corridor.simulation.gate import GateFactory, OpenDeal
-from corridor.simulation.metrics import RunOptions
-from corridor.simulation.montecarlo import run_seeds
-from corridor.simulation.trace import TraceEvent
+from corridor.simulation.metrics import RunMetrics, RunOptions
+from corridor.simulation.montecarlo import Study, run_one
+from corridor.simulation.site_arrivals import hours_of
 
 GROUPS: tuple[Group, ...] = tuple(Group)
 BANDS = (10, 50, 90)
@@ -76,33 +76,8 @@ def from_plan(scenario: Scenario, plan: Plan) -> Forecast:
         for load in trip.loads:
             hour = int(trip.arrive // 60)
             grid[index[trip.destination], hour, group_index[load.group]] += load.count
-    _check_arrivals(grid, "the plan")
+    _check_arrivals(grid, "the plan's trips bring")
     return Forecast("plan", scenario.start, sites, hours, grid, grid, grid)
-
-
-class _Arrivals:
-    """Observer of one run: people by group arriving at each site, per hour."""
-
-    def __init__(self, sites: dict[str, int], hours: int) -> None:
-        self.sites = sites
-        self.grid = np.zeros((len(sites), hours, len(GROUPS)), dtype=np.int64)
-        self.aboard: dict[str, dict[str, int]] = {}
-        self.group_index = {g.value: i for i, g in enumerate(GROUPS)}
-
-    def __call__(self, event: TraceEvent) -> None:
-        data = event.data
-        if event.kind == "trip-dispatched":
-            self.aboard[data["vehicle"]] = data["load"]
-        elif event.kind == "trip-turned-back":
-            self.aboard.pop(data["vehicle"], None)
-        elif event.kind == "trip-arrived":
-            load = self.aboard.pop(data["vehicle"], {})
-            site = self.sites.get(data["destination"])
-            hour = min(int(event.minute // 60), self.grid.shape[1] - 1)
-            if site is None:
-                return
-            for group, count in load.items():
-                self.grid[site, hour, self.group_index[group]] += count
 
 
 def from_simulation(
@@ -118,36 +93,50 @@ def from_simulation(
     """Arrivals over `runs` seeded runs (the same seeds as `corridor simulate`), as bands."""
     if runs < 1:
         raise InvalidInput(f"runs must be at least 1, found {runs}")
-    options = options or RunOptions()
-    model = model or DisruptionModel()
+    study = Study(
+        scenario,
+        model or DisruptionModel(),
+        options or RunOptions(),
+        deal,
+        plan,
+        arrivals_at=destination_sites(scenario),
+    )
+    return from_runs(study, seed, [run_one(study, seed, index) for index in range(runs)])
+
+
+def from_runs(study: Study, seed: int, runs: Sequence[RunMetrics]) -> Forecast:
+    """The bands of runs that counted their arrivals (`Study.arrivals_at`): one forecast shape.
+
+    `corridor simulate --out` and `reception forecast --runs` both end here,
+    so a simulation's folder and a reception study are the same file.
+    """
+    scenario = study.scenario
     sites = destination_sites(scenario)
-    hours = math.ceil(options.horizon_minutes / 60.0) + 1
-    grids: list[np.ndarray] = []
-    for index in range(runs):
-        observer = _Arrivals({s: i for i, s in enumerate(sites)}, hours)
-        Simulation(
-            scenario, model, options, deal(scenario), run_seeds(seed, index), observer, plan
-        ).run(index)
-        grids.append(observer.grid)
+    index = {s: i for i, s in enumerate(sites)}
+    group_index = {g.value: i for i, g in enumerate(GROUPS)}
+    hours = hours_of(study.options)
+    grids = np.zeros((len(runs), len(sites), hours, len(GROUPS)), dtype=np.int64)
+    for r, run in enumerate(runs):
+        for site, hour, group, people in run.site_arrivals:
+            if site in index:
+                grids[r, index[site], hour, group_index[group]] += people
     # Bands of people arrived so far, hour by hour across the runs: each run's
     # cumulative curve rises, so each band's does too, and its hourly figures
     # (the differences) add up to it. Bands of each hour's arrivals taken
     # alone would not: most hours' median is 0 when arrivals come in bursts.
-    cumulated = np.cumsum(np.stack(grids), axis=2)
+    cumulated = np.cumsum(grids, axis=2)
     bands = []
     for q in BANDS:
         band = np.rint(np.percentile(cumulated, q, axis=0)).astype(np.int64)
         bands.append(np.diff(band, axis=1, prepend=0))
-    _check_arrivals(bands[1], "the simulated runs")
-    label = f"simulation ({runs} runs, seed {seed})"
-    return Forecast(label, scenario.start, sites, hours, bands[0], bands[1], bands[2], runs)
+    label = f"simulation ({len(runs)} runs, seed {seed})"
+    _check_arrivals(bands[1], f"the p50 band of the {label} brings")
+    return Forecast(label, scenario.start, sites, hours, bands[0], bands[1], bands[2], len(runs))
 
 
 def _check_arrivals(grid: np.ndarray, where: str) -> None:
     if int(grid.sum()) == 0:
-        raise InvalidInput(
-            f"{where} bring(s) nobody to any reception site: no arrivals to forecast"
-        )
+        raise InvalidInput(f"{where} nobody to any reception site: no arrivals to forecast")
 
 
 def cumulative(forecast: Forecast, band: str = "p50") -> np.ndarray:

@@ -35,7 +35,9 @@ def from_allocation(allocation: Allocation, start: str, days: int) -> Occupancy:
         people[index[use.place.site], :] += use.people
     first = datetime.fromisoformat(start).date()
     dates = tuple((first + timedelta(days=d)).isoformat() for d in range(days))
-    return Occupancy(sites, dates, people, "allocation")
+    return Occupancy(
+        sites, dates, people, "allocation of the scenario's whole population, from day one"
+    )
 
 
 def from_forecast(forecast: Forecast, days: int, band: str = "p50") -> Occupancy:

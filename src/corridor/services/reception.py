@@ -9,23 +9,29 @@ that were full.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 
-from corridor.domain.scenario import Scenario
+from corridor.domain.scenario import Group, Scenario
 from corridor.errors import Infeasible, InvalidInput, Shortfall
 from corridor.planning.plan import Plan
 from corridor.reception.allocation import TIME_LIMIT, Allocation, allocate
-from corridor.reception.demand import demands
-from corridor.reception.forecast import GROUPS, Forecast, from_plan, from_simulation
+from corridor.reception.demand import arrival_demands, demands
+from corridor.reception.forecast import GROUPS, Forecast, from_plan, from_runs, from_simulation
 from corridor.reception.needs import Needs, needs
 from corridor.reception.occupancy import from_allocation, from_forecast
 from corridor.reception.places import places
 from corridor.reception.standards import Standards, bundled_standards
 from corridor.simulation.disruption import DisruptionModel
 from corridor.simulation.gate import GateFactory, OpenDeal
+from corridor.simulation.metrics import RunMetrics
+from corridor.simulation.montecarlo import Study
+
+BAND_NAMES = ("p10", "p50", "p90")
 
 
 def _has_reception(scenario: Scenario) -> None:
@@ -56,21 +62,103 @@ def allocate_shelters(
         places(scenario, chosen, expand_within_hours),
         time_limit=time_limit,
     )
-    if result.unmet:
-        shortfalls = [
-            Shortfall(
-                u.group.value + (" (elderly or disabled)" if u.near_services else ""),
-                f"{u.movement} (sites: {', '.join(u.sites) or 'none'})",
-                u.people,
-                u.reason,
-            )
-            for u in result.unmet
-        ]
-        lines = "; ".join(str(s) for s in shortfalls)
-        raise Infeasible(
-            f"{result.unmet_people:,} people have no shelter place: {lines}", shortfalls
-        )
+    _refuse_unmet(result)
     return result
+
+
+def _shortfalls(allocation: Allocation) -> list[Shortfall]:
+    """Who has no place: by movement and group, or by arrival site and group for arrivals."""
+    out = []
+    for u in allocation.unmet:
+        group = u.group.value + (" (elderly or disabled)" if u.near_services else "")
+        sites = ", ".join(u.sites) or "none open to them"
+        if u.arrived_at:
+            where = f"{u.arrived_at} (arrivals of {u.movement}; sites open to them: {sites})"
+        else:
+            where = f"movement {u.movement}'s destinations ({sites})"
+        out.append(Shortfall(group, where, u.people, u.reason))
+    return out
+
+
+def _refuse_unmet(allocation: Allocation, band: str = "") -> None:
+    if not allocation.unmet:
+        return
+    shortfalls = _shortfalls(allocation)
+    lines = "; ".join(str(s) for s in shortfalls)
+    arriving = f" of the {band} arrivals" if band else ""
+    raise Infeasible(
+        f"{allocation.unmet_people:,} people{arriving} have no shelter place: {lines}", shortfalls
+    )
+
+
+@dataclass(frozen=True)
+class ArrivalsAllocation:
+    """Shelters for the people a forecast's band brings, and the p90 band's shortfall risk."""
+
+    allocation: Allocation
+    band: str
+    arrivals: int
+    source: str
+    risk: Allocation | None = None
+    """The p90 band allocated the same way (None when `band` is p90): who would lack a place."""
+    risk_arrivals: int = 0
+
+
+def _arrivals(scenario: Scenario, forecast: Forecast, band: str) -> dict[tuple[str, Group], int]:
+    grid = np.asarray(getattr(forecast, band)).sum(axis=1)  # [site, group]
+    return {
+        (site, group): int(grid[i, j])
+        for i, site in enumerate(forecast.sites)
+        for j, group in enumerate(GROUPS)
+        if grid[i, j] > 0
+    }
+
+
+def allocate_arrivals(
+    scenario: Scenario,
+    forecast: Forecast,
+    *,
+    band: str = "p50",
+    standards: Standards | None = None,
+    expand_within_hours: float = 0.0,
+    time_limit: float = TIME_LIMIT,
+) -> ArrivalsAllocation:
+    """Everyone a forecast's `band` brings in a shelter, or `Infeasible` by site and group.
+
+    People arriving at a site may stay there or go on to another destination
+    of the movements that bring them; onward travel starts where they arrive.
+    Below p90, the p90 band is allocated too and its shortfall (if any) is
+    reported as the risk, never raised: the plan is for `band`.
+    """
+    _has_reception(scenario)
+    if band not in BAND_NAMES:
+        raise InvalidInput(f"band must be one of {', '.join(BAND_NAMES)}, found {band!r}")
+    if expand_within_hours < 0:
+        raise InvalidInput(f"expand-within must be >= 0 hours, found {expand_within_hours:g}")
+    if time_limit <= 0:
+        raise InvalidInput(f"time-limit must be > 0 seconds, found {time_limit:g}")
+    chosen = standards or bundled_standards()
+    shelters = places(scenario, chosen, expand_within_hours)
+
+    def solve(name: str) -> tuple[Allocation, int]:
+        arrivals = _arrivals(scenario, forecast, name)
+        if not arrivals:
+            raise InvalidInput(
+                f"{forecast.source}: nobody arrives at a reception site in the {name} band: "
+                "nobody to allocate"
+            )
+        wanted = arrival_demands(scenario, arrivals)
+        return allocate(scenario, wanted, shelters, time_limit=time_limit), sum(arrivals.values())
+
+    result, people = solve(band)
+    _refuse_unmet(result, band)
+    if band == "p90":
+        return ArrivalsAllocation(result, band, people, forecast.source)
+    if np.array_equal(forecast.p90, getattr(forecast, band)):
+        # One answer (a plan, a ledger): the p90 band is the band just placed.
+        return ArrivalsAllocation(result, band, people, forecast.source, result, people)
+    risk, risk_people = solve("p90")
+    return ArrivalsAllocation(result, band, people, forecast.source, risk, risk_people)
 
 
 def forecast_arrivals(
@@ -94,6 +182,21 @@ def forecast_arrivals(
     return from_plan(scenario, plan)
 
 
+def forecast_of_runs(study: Study, seed: int, runs: Sequence[RunMetrics]) -> Forecast:
+    """The forecast of a simulation's runs that counted their arrivals (`simulate --out`)."""
+    return from_runs(study, seed, runs)
+
+
+def study_file(scenario: Scenario, forecast: Forecast) -> tuple[dict[str, Any], dict[str, int]]:
+    """A study's `forecast.json` (the forecast view with the scenario's id) and places per site.
+
+    The scenario's id goes into the file so that `--study` can refuse another's.
+    """
+    view = {**forecast_view(forecast), "scenario": scenario.id}
+    places = {s: sum(c.places for c in scenario.site(s).capacities) for s in forecast.sites}
+    return view, places
+
+
 def shelter_needs(
     scenario: Scenario,
     *,
@@ -104,7 +207,7 @@ def shelter_needs(
 ) -> Needs:
     """Needs per site and day: occupancy from `forecast`, else everyone allocated on day one."""
     _has_reception(scenario)
-    if band not in ("p10", "p50", "p90"):
+    if band not in BAND_NAMES:
         raise InvalidInput(f"band must be one of p10, p50, p90, found {band!r}")
     chosen = standards or bundled_standards()
     if forecast is None:
@@ -117,6 +220,33 @@ def shelter_needs(
 
 
 # -- views (JSON-ready, shared by the CLI and the API) -------------------------
+
+
+def arrivals_allocation_view(scenario: Scenario, result: ArrivalsAllocation) -> dict[str, Any]:
+    """An allocation of a forecast's arrivals: the allocation view, its band and the p90 risk."""
+    view = allocation_view(scenario, result.allocation)
+    view["source"] = result.source
+    view["band"] = result.band
+    view["arrivals"] = result.arrivals
+    if result.risk is not None:
+        view["risk"] = {
+            "band": "p90",
+            "same_as_band": result.risk is result.allocation,
+            "arrivals": result.risk_arrivals,
+            "unmet": result.risk.unmet_people,
+            "shortfalls": [
+                {
+                    "site": u.arrived_at,
+                    "group": u.group.value,
+                    "near_services": u.near_services,
+                    "people": u.people,
+                    "households": u.households,
+                    "reason": u.reason,
+                }
+                for u in result.risk.unmet
+            ],
+        }
+    return view
 
 
 def allocation_view(scenario: Scenario, allocation: Allocation) -> dict[str, Any]:

@@ -8,6 +8,7 @@ is its reading in the scenario's local time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from corridor.domain.clock import Clock
@@ -44,4 +45,6 @@ def forecast_from_ledger(
     """Arrived so far, plus trips on the road at their expected hour, from now."""
     now = clock.now().astimezone(ZoneInfo(scenario.timezone)).replace(tzinfo=None)
     book = custody_book(store, operation)
-    return from_ledger(scenario, book.trips.values(), now.isoformat(timespec="minutes"))
+    moment = now.isoformat(timespec="minutes")
+    forecast = from_ledger(scenario, book.trips.values(), moment)
+    return replace(forecast, source=f"ledger, operation {operation}, as of {moment}")

@@ -58,6 +58,8 @@ class RunMetrics:
     Read from the arrivals beside the series (see `cumulative`): when `series`
     is a `Series`, its last arrivals fill this field and it becomes a plain tuple.
     """
+    site_arrivals: tuple[tuple[str, int, str, int], ...] = field(default=())
+    """(site, hour, group, people) arrived, when the study asked for them (`Study.arrivals_at`)."""
 
     def __post_init__(self) -> None:
         if isinstance(self.series, Series):

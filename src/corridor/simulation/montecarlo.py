@@ -14,7 +14,7 @@ import math
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -26,6 +26,7 @@ from corridor.simulation.disruption import DisruptionModel
 from corridor.simulation.engine import Simulation
 from corridor.simulation.gate import GateFactory, OpenDeal
 from corridor.simulation.metrics import RunMetrics, RunOptions
+from corridor.simulation.site_arrivals import SiteArrivals, hours_of
 
 Progress = Callable[[int], None]
 """Called with the number of runs just finished."""
@@ -41,6 +42,8 @@ class Study:
     deal: GateFactory = OpenDeal
     plan: Plan | None = None
     """Replay this plan's trips first; without one, vehicles follow the dispatch policy."""
+    arrivals_at: tuple[str, ...] = ()
+    """Count each run's arrivals per hour and group at these sites (`RunMetrics.site_arrivals`)."""
 
 
 def run_seeds(seed: int, index: int) -> tuple[int, int, int, int]:
@@ -52,15 +55,22 @@ def run_seeds(seed: int, index: int) -> tuple[int, int, int, int]:
 def run_one(study: Study, seed: int, index: int) -> RunMetrics:
     """Run `index` of the study."""
     gate = study.deal(study.scenario)
+    arrivals = (
+        SiteArrivals(study.arrivals_at, hours_of(study.options)) if study.arrivals_at else None
+    )
     simulation = Simulation(
         study.scenario,
         study.model,
         study.options,
         gate,
         run_seeds(seed, index),
+        arrivals,
         plan=study.plan,
     )
-    return simulation.run(index)
+    metrics = simulation.run(index)
+    if arrivals is None:
+        return metrics
+    return replace(metrics, site_arrivals=arrivals.cells())
 
 
 def run_chunk(study: Study, seed: int, start: int, stop: int) -> list[RunMetrics]:

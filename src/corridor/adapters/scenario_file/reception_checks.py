@@ -68,6 +68,10 @@ def _site_rules(checker: _Checker, kinds: dict[str, dict[str, Any]]) -> None:
         where = f"sites[{index}].reception"
         housed: dict[str, float] = {}
         seen: dict[str, int] = {}
+        # A shelter of an unknown kind or with a bad count is reported on its
+        # own line; comparing the site's capacities with a sum that misses it
+        # would add a second, misleading error about the same mistake.
+        doubtful = False
         for s_index, shelter in _items(reception, "shelters"):
             path = f"{where}.shelters[{s_index}]"
             kind = shelter.get("kind")
@@ -81,6 +85,8 @@ def _site_rules(checker: _Checker, kinds: dict[str, dict[str, Any]]) -> None:
                 seen.setdefault(kind, s_index)
                 checker.known("shelter_kinds", kind, f"{path}.kind")
             places, grown = _number(shelter.get("places")), _number(shelter.get("expandable_to"))
+            if not (isinstance(kind, str) and kind in kinds) or places is None or places < 0:
+                doubtful = True
             if places is not None and grown is not None and grown < places:
                 checker.fail(
                     f"{path}.expandable_to",
@@ -97,7 +103,7 @@ def _site_rules(checker: _Checker, kinds: dict[str, dict[str, Any]]) -> None:
                     housed[group] = housed.get(group, 0.0) + places
         for c_index, capacity in _items(site, "capacities"):
             group, places = capacity.get("group"), _number(capacity.get("places"))
-            if not isinstance(group, str) or places is None or not seen:
+            if not isinstance(group, str) or places is None or not seen or doubtful:
                 continue
             held = housed.get(group, 0.0)
             if places > held:

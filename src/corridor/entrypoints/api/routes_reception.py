@@ -31,6 +31,13 @@ DETAIL = frozenset({AccessRole.COORDINATOR, AccessRole.RECEPTION, AccessRole.MON
 """Roles that see reception figures site by site; the others get totals."""
 
 
+PLANNED = (
+    "planned: the scenario's whole population allocated to shelters, households whole; "
+    "people arrived so far are at /reception/check-ins"
+)
+"""What the occupancy answers, so that nobody reads a plan as a count of people present."""
+
+
 @lru_cache(maxsize=8)
 def _scenario(name: str) -> Scenario:
     return load_bundled(name)
@@ -60,9 +67,10 @@ def _name(record: OperationRecord) -> str:
 def occupancy(operation: OperationId, who: Caller, ctx: Context) -> Any:
     """Where everyone is sheltered: people against places per site (totals for liaisons)."""
     who.require(Permission.READ, operation)
-    view = _occupancy(_scenario_of(ctx, operation))
+    view = {**_occupancy(_scenario_of(ctx, operation)), "basis": PLANNED}
     if who.role not in DETAIL:
         view = {
+            "basis": PLANNED,
             "scenario": view["scenario"],
             "placed": view["placed"],
             "unmet": view["unmet"],

@@ -46,7 +46,10 @@ OPERATION = typer.Option(None, "--operation", help="Operation in --db (default: 
 STUDY = typer.Option(
     None,
     "--study",
-    help="Arrivals from a study written by `reception forecast --runs N --out DIR`.",
+    help=(
+        "Arrivals from a study: the forecast.json of `simulate --runs N --out DIR` or of "
+        "`reception forecast --runs N --out DIR`."
+    ),
 )
 
 
@@ -94,9 +97,16 @@ def _forecast(
         from corridor.services.reception_live import forecast_from_ledger
 
         with open_store(db) as store:
-            return forecast_from_ledger(
+            live = forecast_from_ledger(
                 store, operation or document.scenario.id, document.scenario, SystemClock()
             )
+        if live.total("p50") == 0:
+            typer.echo(
+                f"warning: --db: {live.source}: nobody has checked in at a reception site "
+                "and no loaded trip is on the road to one",
+                err=True,
+            )
+        return live
     deal: GateFactory = OpenDeal
     model = None
     if runs > 0:
@@ -119,6 +129,18 @@ def _forecast(
 @app.command("allocate")
 def allocate_command(
     scenario: str = SCENARIO,
+    plan: Path | None = PLAN,
+    runs: int = RUNS,
+    seed: int = SEED,
+    open_deal: bool = OPEN_DEAL,
+    db: str | None = DB,
+    operation: str | None = OPERATION,
+    study: Path | None = STUDY,
+    band: str = typer.Option(
+        "p50",
+        "--band",
+        help="With a forecast: the band to place (p10, p50, p90); p90 is reported as the risk.",
+    ),
     as_json: bool = JSON,
     out: Path | None = OUT,
     expand_within: float = typer.Option(
@@ -126,12 +148,32 @@ def allocate_command(
     ),
     time_limit: float = typer.Option(20.0, "--time-limit", help="Seconds per solve."),
 ) -> None:
-    """Place everyone in shelters (households whole), or name exactly who has no place."""
-    document, _ = _document(scenario)
-    allocation = handlers.allocate_shelters(
-        document.scenario, expand_within_hours=expand_within, time_limit=time_limit
-    )
-    view = handlers.allocation_view(document.scenario, allocation)
+    """Place everyone in shelters (households whole), or name exactly who has no place.
+
+    Without a source of arrivals, the scenario's whole population is placed;
+    with one (--plan, --runs, --study, --db), the people its band brings.
+    """
+    document, path = _document(scenario)
+    arrivals = None
+    if plan is not None or runs > 0 or db is not None or study is not None:
+        forecast = _forecast(document, path, plan, runs, seed, open_deal, db, operation, study)
+        arrivals = handlers.allocate_arrivals(
+            document.scenario,
+            forecast,
+            band=band,
+            expand_within_hours=expand_within,
+            time_limit=time_limit,
+        )
+        view = handlers.arrivals_allocation_view(document.scenario, arrivals)
+    else:
+        if band != "p50":
+            raise InvalidInput(
+                "--band needs a forecast to choose from: give --plan, --runs, --study or --db"
+            )
+        allocation = handlers.allocate_shelters(
+            document.scenario, expand_within_hours=expand_within, time_limit=time_limit
+        )
+        view = handlers.allocation_view(document.scenario, allocation)
     files: list[Path] = []
     if out is not None:
         from corridor.adapters.reception_output import write_allocation
@@ -140,6 +182,9 @@ def allocate_command(
     if as_json:
         emit_json(view)
         return
+    if arrivals is not None:
+        console.print(f"source              {view['source']}")
+        console.print(f"arrivals ({view['band']})      {view['arrivals']:,} people")
     for site in view["sites"]:
         console.print(
             f"{site['site']:<16} {site['people']:>8,} people in {site['places']:>8,} places"
@@ -149,6 +194,19 @@ def allocate_command(
     console.print(f"onward travel       {view['onward_person_minutes'] / 60:,.0f} person-hours")
     console.print(f"lower bound         {view['lower_bound'] / 60:,.0f} person-hours")
     console.print(f"gap                 {view['gap']:.2%}")
+    risk = view.get("risk")
+    if risk is not None and risk["same_as_band"]:
+        console.print(f"risk (p90)          {view['source']} gives one answer: p90 is {band}")
+    elif risk is not None and risk["unmet"]:
+        console.print(
+            f"risk (p90)          {risk['unmet']:,} of {risk['arrivals']:,} people would "
+            "have no place:"
+        )
+        for r in risk["shortfalls"]:
+            group = r["group"] + (" (elderly or disabled)" if r["near_services"] else "")
+            console.print(f"  {r['site']:<16} {group:<33} {r['people']:>8,}  {r['reason']}")
+    elif risk is not None:
+        console.print(f"risk (p90)          none: all {risk['arrivals']:,} people placed")
     for file in files:
         console.print(f"wrote               {file}")
 
@@ -174,10 +232,8 @@ def forecast_command(
     if out is not None:
         from corridor.adapters.reception_output import write_forecast
 
-        scenario_ = document.scenario
-        places = {s: sum(c.places for c in scenario_.site(s).capacities) for s in forecast.sites}
-        # The scenario's id goes into the file, so `--study` can refuse another's.
-        files = write_forecast(forecast, {**view, "scenario": scenario_.id}, out, places)
+        study_view, places = handlers.study_file(document.scenario, forecast)
+        files = write_forecast(forecast, study_view, out, places)
     if as_json:
         emit_json(view)
         return

@@ -32,6 +32,8 @@ from corridor.entrypoints.cli.output import console, err_console
 from corridor.entrypoints.cli.writable import require_writable_file, require_writable_folder
 from corridor.errors import InvalidInput, NotFound
 from corridor.planning.plan import Plan
+from corridor.reception.forecast import destination_sites
+from corridor.services import reception
 from corridor.services.simulated_runs import record_run_zero
 from corridor.simulation.deal import AgreementDeal
 from corridor.simulation.engine import check_plan
@@ -74,6 +76,14 @@ def simulate(
     report: Path | None = typer.Option(
         None, "--report", help="Write index.html (charts) and summary.json into this directory."
     ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help=(
+            "Write the arrivals per reception site and hour (p10/p50/p90 by group) into this "
+            "directory: forecast.json, read by `reception ... --study DIR`."
+        ),
+    ),
     deadline: float = typer.Option(
         72.0, "--deadline", help="Hours after the start for 'moved by'."
     ),
@@ -100,6 +110,8 @@ def simulate(
         raise InvalidInput(f"--workers must be at least 0, got {workers}")
     if report is not None:
         require_writable_folder(report, "--report")
+    if out is not None:
+        require_writable_folder(out, "--out")
     ledger_file = sqlite_path(ledger) if ledger is not None else None
     if ledger_file is not None:
         require_writable_file(ledger_file, "--ledger")
@@ -123,7 +135,9 @@ def simulate(
     replayed = _plan(plan) if plan else None
     if replayed is not None:
         check_plan(document.scenario, replayed)
-    study = Study(chosen.scenario(document.scenario), model, options, deal, replayed)
+    # Only a study written with --out counts arrivals per site (an observer per run).
+    arrivals_at = destination_sites(document.scenario) if out is not None else ()
+    study = Study(chosen.scenario(document.scenario), model, options, deal, replayed, arrivals_at)
     total = runs * (1 + len(cells(study, variations)))
     runner: Runner = (
         DaskCluster(scheduler) if scheduler else LocalProcesses(workers or min(_cpus(), runs))
@@ -163,6 +177,21 @@ def simulate(
         typer.echo(summary_json(result.summary), nl=False)
     else:
         _print(result, chosen.describe())
+    if out is not None:
+        # After the summary: runs that bring nobody still print what they cost.
+        _write_study(out, document, study, seed, result)
+
+
+def _write_study(
+    out: Path, document: ScenarioDocument, study: Study, seed: int, result: StudyResult
+) -> None:
+    """The base runs' arrivals as the reception study's files (forecast.json, CSV, chart)."""
+    from corridor.adapters.reception_output import write_forecast
+
+    forecast = reception.forecast_of_runs(study, seed, result.runs)
+    view, places = reception.study_file(document.scenario, forecast)
+    for file in write_forecast(forecast, view, out, places):
+        err_console.print(f"study: {file}")
 
 
 def _cpus() -> int:
