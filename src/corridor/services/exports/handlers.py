@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from corridor.domain.clock import Clock
@@ -22,6 +22,7 @@ from corridor.services.exports.reading import (
     OperationRead,
     Provenance,
     ScenarioOf,
+    first_day,
     read_operation,
 )
 from corridor.services.exports.tables import TABLES, table
@@ -69,6 +70,49 @@ def read_for_export(
         clock=world.clock,
     )
     return read, Places(read.scenario, world.gazetteer_of(read.scenario.id))
+
+
+@dataclass(frozen=True)
+class KeptCheckpoints:
+    """What `keep_checkpoints` left beside the ledger: the fold at each day's end."""
+
+    days: list[tuple[date, int]]
+    """Each day of the operation and the last event of it the checkpoint holds."""
+    provenance: Provenance
+    """The whole record's read, ending at the ledger's head."""
+
+
+def keep_checkpoints(ledger: LedgerStore, operation: str, world: ExportWorld) -> KeptCheckpoints:
+    """Keep a checkpoint of the fold at the end of every day of `operation`, in one pass.
+
+    Each day's read starts from the day before's checkpoint, so the whole
+    stream is folded once; a report of any day then folds nothing before it.
+    """
+    days: list[tuple[date, int]] = []
+    day: date | None = first_day(ledger, operation, world.scenario_of)
+    while day is not None:
+        at_end = read_operation(
+            ledger,
+            operation,
+            scenario_of=world.scenario_of,
+            resolve=world.resolve,
+            day=day,
+            clock=world.clock,
+            keep_after=0,
+        )
+        days.append((day, at_end.provenance.sequence))
+        # The read stopped at the first event after the day: its day is the last known.
+        last = at_end.series.last_day
+        day = day + timedelta(days=1) if last is not None and day < last else None
+    whole = read_operation(
+        ledger,
+        operation,
+        scenario_of=world.scenario_of,
+        resolve=world.resolve,
+        clock=world.clock,
+        keep_after=0,
+    )
+    return KeptCheckpoints(days, whole.provenance)
 
 
 def hxl_export(

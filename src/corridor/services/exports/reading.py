@@ -90,14 +90,16 @@ def read_operation(
     day: date | None = None,
     clock: Clock | None = None,
     checkpoints: bool = True,
+    keep_after: int | None = None,
 ) -> OperationRead:
     """Fold `operation` from the ledger up to the end of `day` (or all of it).
 
     With `checkpoints`, the fold starts from the newest sound checkpoint
-    before the cut and, when it folded `KEEP_AFTER` events or more, keeps one
-    where it stopped (`corridor.services.exports.checkpoints`). Refuses an
-    empty ledger, an operation never opened, and a day on which the operation
-    had not begun or had already no more events, naming the days it has.
+    before the cut and, when it folded `keep_after` events or more (default
+    `KEEP_AFTER`; never none), keeps one where it stopped
+    (`corridor.services.exports.checkpoints`). Refuses an empty ledger, an
+    operation never opened, and a day on which the operation had not begun
+    or had already no more events, naming the days it has.
     """
     now = format_instant((clock or SystemClock()).now())
     if ledger.head().sequence == 0:
@@ -157,7 +159,7 @@ def read_operation(
     if day is not None:
         _check_day(day, series)
     position.adopted = adopted[-1] if adopted else None
-    if checkpoints and folded >= KEEP_AFTER:
+    if checkpoints and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after):
         _keep(ledger, position, resolver is not None)
     head = ledger.head()  # after the read, so it is never behind the events included
     provenance = Provenance(
@@ -171,6 +173,19 @@ def read_operation(
         as_of=_last_instant(cut) if cut is not None else now,
     )
     return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
+
+
+def first_day(ledger: LedgerStore, operation: str, scenario_of: ScenarioOf) -> date:
+    """The local day of the operation's first event (NotFound if it was never opened)."""
+    events = ledger.read(stream=operation_stream(operation))
+    try:
+        first = next(events, None)
+    finally:
+        _close(events)
+    if first is None or first.type != "operation-opened":
+        raise NotFound(f"operation {operation!r} has not been opened in this ledger")
+    zone = ZoneInfo(scenario_of(first.data()["scenario"]).timezone)
+    return _day_of(first.recorded_at, zone)
 
 
 def _close(events: Iterator[RecordedEvent]) -> None:
