@@ -27,12 +27,12 @@ def db(tmp_path: Path) -> str:
 
 
 def test_checkpoint_keeps_the_fold_at_the_end_of_every_day(db: str) -> None:
-    """One entry per day from 15 to 20 Dec, each at that day's last event; reads resume there."""
+    """One entry per day with events (15, 16, 20 Dec), at its last event; reads resume there."""
     result = runner.invoke(app, ["export", "checkpoint", "--db", db, "--operation", OPERATION,
                                  "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     said = json.loads(result.stdout)
-    assert [d["day"] for d in said["days"]] == [f"2016-12-{n}" for n in range(15, 21)]
+    assert [d["day"] for d in said["days"]] == ["2016-12-15", "2016-12-16", "2016-12-20"]
     base = world()
     with open_store(db) as store:
         stream = list(store.read(stream=operation_stream(OPERATION)))

@@ -54,16 +54,20 @@ def _check_trip_fields() -> None:
 
 
 def book_form(book: CustodyBook) -> dict[str, Any]:
-    """The book's state as lists, strings and integers (its `world` is not part of it)."""
+    """The book's state as lists, strings and integers (its `world` is not part of it).
+
+    Stages, groups and outcomes stay the string enums they are (each is a
+    `str`): any JSON encoder writes them as their value, at no cost per trip.
+    """
     _check_trip_fields()
     trips = [
         [
             t.id,
             t.movement,
             t.vehicle,
-            t.stage.value,
+            t.stage,
             t.last_site,
-            [[g.value, n] for g, n in t.on_board.items()],
+            [[g, n] for g, n in t.on_board.items()],
             list(t.alerts),
             t.convoy,
             list(t.manifest),
@@ -79,7 +83,7 @@ def book_form(book: CustodyBook) -> dict[str, Any]:
             a.event.vehicle,
             a.event.from_site,
             a.event.to_site,
-            a.event.group.value,
+            a.event.group,
             a.event.missing,
             a.movement,
             None if a.resolution is None else _resolution_form(a.resolution),
@@ -89,7 +93,7 @@ def book_form(book: CustodyBook) -> dict[str, Any]:
     form: dict[str, Any] = {"trips": trips, "alerts": alerts}
     for name in _TALLIES:
         tally: dict[tuple[str, Group], int] = getattr(book, name)
-        form[name.lstrip("_")] = [[m, g.value, n] for (m, g), n in tally.items()]
+        form[name.lstrip("_")] = [[m, g, n] for (m, g), n in tally.items()]
     return form
 
 
@@ -97,7 +101,7 @@ def _resolution_form(resolved: AlertResolved) -> list[Any]:
     return [
         resolved.alert,
         resolved.monitor,
-        resolved.outcome.value,
+        resolved.outcome,
         resolved.explanation,
         resolved.transfer_trip,
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from corridor.domain.clock import Clock
@@ -22,7 +22,6 @@ from corridor.services.exports.reading import (
     OperationRead,
     Provenance,
     ScenarioOf,
-    first_day,
     read_operation,
 )
 from corridor.services.exports.tables import TABLES, table
@@ -77,7 +76,7 @@ class KeptCheckpoints:
     """What `keep_checkpoints` left beside the ledger: the fold at each day's end."""
 
     days: list[tuple[date, int]]
-    """Each day of the operation and the last event of it the checkpoint holds."""
+    """Each day kept by this pass and the last event of it the checkpoint holds."""
     provenance: Provenance
     """The whole record's read, ending at the ledger's head."""
 
@@ -85,34 +84,19 @@ class KeptCheckpoints:
 def keep_checkpoints(ledger: LedgerStore, operation: str, world: ExportWorld) -> KeptCheckpoints:
     """Keep a checkpoint of the fold at the end of every day of `operation`, in one pass.
 
-    Each day's read starts from the day before's checkpoint, so the whole
-    stream is folded once; a report of any day then folds nothing before it.
+    The pass starts from the newest sound checkpoint, so days already kept
+    are not folded again; a report of any day then folds nothing before it.
     """
-    days: list[tuple[date, int]] = []
-    day: date | None = first_day(ledger, operation, world.scenario_of)
-    while day is not None:
-        at_end = read_operation(
-            ledger,
-            operation,
-            scenario_of=world.scenario_of,
-            resolve=world.resolve,
-            day=day,
-            clock=world.clock,
-            keep_after=0,
-        )
-        days.append((day, at_end.provenance.sequence))
-        # The read stopped at the first event after the day: its day is the last known.
-        last = at_end.series.last_day
-        day = day + timedelta(days=1) if last is not None and day < last else None
-    whole = read_operation(
+    read = read_operation(
         ledger,
         operation,
         scenario_of=world.scenario_of,
         resolve=world.resolve,
         clock=world.clock,
         keep_after=0,
+        keep_days=True,
     )
-    return KeptCheckpoints(days, whole.provenance)
+    return KeptCheckpoints(list(read.kept), read.provenance)
 
 
 def hxl_export(

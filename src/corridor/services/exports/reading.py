@@ -62,6 +62,8 @@ class OperationRead:
     provenance: Provenance
     day: date | None
     """The day asked for, or None for the whole record."""
+    kept: tuple[tuple[date, int], ...] = ()
+    """Checkpoints this read kept: the local day and sequence of the last event of each."""
 
     @property
     def days(self) -> list[date]:
@@ -91,13 +93,15 @@ def read_operation(
     clock: Clock | None = None,
     checkpoints: bool = True,
     keep_after: int | None = None,
+    keep_days: bool = False,
 ) -> OperationRead:
     """Fold `operation` from the ledger up to the end of `day` (or all of it).
 
     With `checkpoints`, the fold starts from the newest sound checkpoint
     before the cut and, when it folded `keep_after` events or more (default
     `KEEP_AFTER`; never none), keeps one where it stopped
-    (`corridor.services.exports.checkpoints`). Refuses an empty ledger, an
+    (`corridor.services.exports.checkpoints`); with `keep_days` also at the
+    end of every day it folds past. Refuses an empty ledger, an
     operation never opened, and a day on which the operation had not begun
     or had already no more events, naming the days it has.
     """
@@ -115,6 +119,13 @@ def read_operation(
         return agreement, scenario
 
     resolver = resolving if resolve is not None else None
+    kept: list[tuple[date, int]] = []
+
+    def day_ended(position: Resumed, day: date) -> None:
+        position.adopted = adopted[-1] if adopted else None
+        if _keep(ledger, position, resolver is not None):
+            kept.append((day, position.sequence))
+
     stream = operation_stream(operation)
     source = events = ledger.read(stream=stream)
     try:
@@ -148,7 +159,7 @@ def read_operation(
                 None,
             )
             events = chain([first], events)
-        folded, latest = _fold(events, position, cut)
+        folded, latest = _fold(events, position, cut, day_ended if keep_days else None)
     finally:
         # A refusal part-way must end the read here, on this thread: a
         # generator left to the garbage collector closes its cursor elsewhere.
@@ -158,9 +169,8 @@ def read_operation(
     series.last_day = max(first_day, series.day_of(latest))
     if day is not None:
         _check_day(day, series)
-    position.adopted = adopted[-1] if adopted else None
     if checkpoints and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after):
-        _keep(ledger, position, resolver is not None)
+        day_ended(position, series.day_of(position.latest))
     head = ledger.head()  # after the read, so it is never behind the events included
     provenance = Provenance(
         operation=operation,
@@ -172,20 +182,8 @@ def read_operation(
         generated_at=now,
         as_of=_last_instant(cut) if cut is not None else now,
     )
-    return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
-
-
-def first_day(ledger: LedgerStore, operation: str, scenario_of: ScenarioOf) -> date:
-    """The local day of the operation's first event (NotFound if it was never opened)."""
-    events = ledger.read(stream=operation_stream(operation))
-    try:
-        first = next(events, None)
-    finally:
-        _close(events)
-    if first is None or first.type != "operation-opened":
-        raise NotFound(f"operation {operation!r} has not been opened in this ledger")
-    zone = ZoneInfo(scenario_of(first.data()["scenario"]).timezone)
-    return _day_of(first.recorded_at, zone)
+    chosen = scenarios[-1] if scenarios else scenario
+    return OperationRead(record, chosen, series, provenance, day, tuple(kept))
 
 
 def _close(events: Iterator[RecordedEvent]) -> None:
@@ -198,18 +196,26 @@ def _day_of(recorded_at: str, zone: ZoneInfo) -> date:
     return datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(zone).date()
 
 
-def _keep(ledger: LedgerStore, position: Resumed, resolved: bool) -> None:
+def _keep(ledger: LedgerStore, position: Resumed, resolved: bool) -> bool:
     """Keep a checkpoint at the last event folded, replacing earlier ones of its local day."""
     recorded_at = position.latest
     local = datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(
         position.series.zone
     )
     day_start = format_instant(datetime.combine(local.date(), time(), tzinfo=position.series.zone))
-    keep(ledger, position, recorded_at, resolved, day_start)
+    return keep(ledger, position, recorded_at, resolved, day_start)
 
 
-def _fold(events: Iterator[RecordedEvent], at: Resumed, cut: str | None) -> tuple[int, str]:
+def _fold(
+    events: Iterator[RecordedEvent],
+    at: Resumed,
+    cut: str | None,
+    day_ended: Callable[[Resumed, date], None] | None = None,
+) -> tuple[int, str]:
     """Apply `events` to the fold `at`, up to `cut` (the first instant after the day asked).
+
+    `day_ended` is called with the fold and its day before the first event
+    of each later local day.
 
     Moves `at` to the last event applied (its `latest` is that event's time,
     or a later one seen before it). Returns how many events were applied and
@@ -217,6 +223,7 @@ def _fold(events: Iterator[RecordedEvent], at: Resumed, cut: str | None) -> tupl
     """
     record, series = at.record, at.series
     applied, latest, seen = 0, at.latest, at.latest
+    current = series.day_of(at.latest) if at.sequence else None
     for stored in events:
         if stored.recorded_at > seen:
             seen = stored.recorded_at
@@ -227,6 +234,11 @@ def _fold(events: Iterator[RecordedEvent], at: Resumed, cut: str | None) -> tupl
             # a long operation's read for a mid-operation day) is never fetched.
             break
         on = series.day_of(stored.recorded_at)
+        if on != current:
+            if day_ended is not None and current is not None:
+                at.latest = latest
+                day_ended(at, current)
+            current = on
         event = _Parsed(stored)
         record.apply(cast(RecordedEvent, event))
         series.apply(event.type, event.data(), on)
