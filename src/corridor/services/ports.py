@@ -33,6 +33,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import IO, Any
 
 from corridor.domain.canonical import CanonicalError, check_string_lengths
@@ -58,13 +59,32 @@ from corridor.errors import (
 from corridor.services.canonical_forms import FORMS, LEGACY_FORM, NEW_FORM, encoder
 from corridor.services.payloads import payload_parser
 
-__all__ = ["LedgerStore", "WriteTransaction"]
+__all__ = ["FoldCheckpoint", "LedgerStore", "WriteTransaction"]
 
 MAX_NAME = 200
 """Longest stream, type, actor or idempotency key accepted."""
 
 SCAN_BATCH = 5_000
 """Rows per batch handed to the fold by the default `_scan`."""
+
+
+@dataclass(frozen=True)
+class FoldCheckpoint:
+    """A fold of one operation's stream, kept beside the ledger (never in it).
+
+    `sequence` and `hash` name the last event folded in; `form` and `code`
+    the format and fold code that wrote `body`; `digest` is the SHA-256 of
+    the uncompressed body (`corridor.services.exports.checkpoints`).
+    """
+
+    operation: str
+    sequence: int
+    hash: str
+    recorded_at: str
+    form: int
+    code: str
+    digest: str
+    body: bytes
 
 
 class WriteTransaction(ABC):
@@ -119,6 +139,34 @@ class LedgerStore(ABC):
     @abstractmethod
     def description(self) -> str:
         """Where the ledger lives, safe to print (no password)."""
+
+    # -- checkpoints of a fold, beside the ledger ----------------------------------
+    # A backend without a side table keeps none: every read folds from the start.
+
+    def hash_at(self, sequence: int) -> str | None:
+        """The hash of the event at `sequence`; None when there is none."""
+        events = self.read(after=sequence - 1)
+        try:
+            first = next(events, None)
+        finally:
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()
+        return first.hash if first is not None and first.sequence == sequence else None
+
+    def fold_checkpoint(
+        self, operation: str, form: int, code: str, before: str | None
+    ) -> FoldCheckpoint | None:
+        """The newest checkpoint of `operation` in `form` by `code`, recorded before `before`."""
+        return None
+
+    def keep_fold_checkpoint(self, checkpoint: FoldCheckpoint, replaces_from: str) -> bool:
+        """Store `checkpoint`; False when this ledger keeps none (or cannot now).
+
+        It replaces the operation's checkpoints at lower sequences recorded at
+        or after `replaces_from`, and every one of another form or code.
+        """
+        return False
 
     # -- the one append algorithm ------------------------------------------------
 

@@ -49,7 +49,7 @@ from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, StoreUnavailable
 from corridor.services.canonical_forms import LEGACY_FORM
-from corridor.services.ports import LedgerStore, WriteTransaction
+from corridor.services.ports import FoldCheckpoint, LedgerStore, WriteTransaction
 
 __all__ = ["PostgresLedgerStore", "sqlalchemy_url"]
 
@@ -67,6 +67,20 @@ _COMMAND = (
     "ORDER BY sequence"
 )
 """Every event of one command, as a range of the primary key (no index on `command`)."""
+_CHECKPOINT = (
+    "SELECT operation, sequence, hash, recorded_at, form, code, digest, body "
+    "FROM fold_checkpoints WHERE operation = %s AND form = %s AND code = %s "
+    "AND (%s::text IS NULL OR recorded_at < %s::text) ORDER BY sequence DESC LIMIT 1"
+)
+_REPLACED = (
+    "DELETE FROM fold_checkpoints WHERE operation = %s AND (form <> %s OR code <> %s "
+    "OR sequence = %s OR (sequence < %s AND recorded_at >= %s))"
+)
+_KEEP = (
+    "INSERT INTO fold_checkpoints "
+    "(operation, sequence, hash, recorded_at, form, code, digest, body) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 def sqlalchemy_url(url: str) -> sa.URL:
@@ -290,6 +304,56 @@ class PostgresLedgerStore(LedgerStore):
         except psycopg.Error as error:
             _rollback(self._db)
             raise _translate(error, f"cannot read ledger {self._safe_url}") from None
+
+    def hash_at(self, sequence: int) -> str | None:
+        try:
+            with self._lock:
+                db = self._connection()
+                row = db.execute(
+                    "SELECT hash FROM events WHERE sequence = %s", (sequence,)
+                ).fetchone()
+                db.rollback()
+        except psycopg.Error as error:
+            _rollback(self._db)
+            raise _translate(error, f"cannot read ledger {self._safe_url}") from None
+        return None if row is None else str(row[0])
+
+    def fold_checkpoint(
+        self, operation: str, form: int, code: str, before: str | None
+    ) -> FoldCheckpoint | None:
+        try:
+            with self._lock:
+                db = self._connection()
+                row = db.execute(_CHECKPOINT, (operation, form, code, before, before)).fetchone()
+                db.rollback()
+        except psycopg.Error:
+            _rollback(self._db)
+            return None  # a ledger not migrated to 0007 keeps no checkpoints
+        if row is None:
+            return None
+        operation_, sequence, hash_, recorded_at, form_, code_, digest, body = row
+        return FoldCheckpoint(
+            operation_, sequence, hash_, recorded_at, form_, code_, digest, bytes(body)
+        )
+
+    def keep_fold_checkpoint(self, checkpoint: FoldCheckpoint, replaces_from: str) -> bool:
+        c = checkpoint
+        try:
+            with self._lock:
+                db = self._connection()
+                db.execute(
+                    _REPLACED, (c.operation, c.form, c.code, c.sequence, c.sequence, replaces_from)
+                )
+                db.execute(
+                    _KEEP,
+                    (c.operation, c.sequence, c.hash, c.recorded_at, c.form, c.code, c.digest,
+                     c.body),
+                )  # fmt: skip
+                db.commit()
+        except (psycopg.Error, StoreUnavailable):
+            _rollback(self._db)
+            return False  # unmigrated, read-only or lost: the next read folds again
+        return True
 
     def _load(self, events: Iterator[RecordedEvent]) -> None:
         with self._write() as tx:

@@ -48,3 +48,18 @@ COLUMNS = (
     "idempotency_key, command, previous_hash, hash"
 )
 """Column order used by every store's SQL; matches `RecordedEvent`'s fields."""
+
+fold_checkpoints = sa.Table(
+    "fold_checkpoints",
+    metadata,
+    sa.Column("operation", sa.Text(), nullable=False),
+    sa.Column("sequence", SEQUENCE_TYPE, nullable=False),
+    sa.Column("hash", sa.Text(), nullable=False),
+    sa.Column("recorded_at", sa.Text(), nullable=False),
+    sa.Column("form", sa.Integer(), nullable=False),
+    sa.Column("code", sa.Text(), nullable=False),
+    sa.Column("digest", sa.Text(), nullable=False),
+    sa.Column("body", sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint("operation", "sequence", name="pk_fold_checkpoints"),
+)
+"""Checkpoints of an operation's fold (migration 0007): a cache beside the chain, not in it."""

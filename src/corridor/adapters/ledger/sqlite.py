@@ -46,7 +46,7 @@ from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, IntegrityError, StoreUnavailable
 from corridor.services.canonical_forms import LEGACY_FORM
-from corridor.services.ports import LedgerStore, WriteTransaction
+from corridor.services.ports import FoldCheckpoint, LedgerStore, WriteTransaction
 
 __all__ = ["SQLiteLedgerStore"]
 
@@ -70,6 +70,22 @@ _COMMAND = (
     "ORDER BY sequence"
 )
 """Every event of one command, as a range of the rowid (no index on `command`)."""
+_CHECKPOINT = (
+    "SELECT operation, sequence, hash, recorded_at, form, code, digest, body "
+    "FROM fold_checkpoints WHERE operation = ? AND form = ? AND code = ? AND recorded_at < ? "
+    "ORDER BY sequence DESC LIMIT 1"
+)
+_REPLACED = (
+    "DELETE FROM fold_checkpoints WHERE operation = ? AND (form <> ? OR code <> ? "
+    "OR sequence = ? OR (sequence < ? AND recorded_at >= ?))"
+)
+_KEEP = (
+    "INSERT INTO fold_checkpoints "
+    "(operation, sequence, hash, recorded_at, form, code, digest, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+AFTER_EVERY_INSTANT = "~"
+"""Sorts after every instant the ledger writes: "recorded before it" means any."""
 
 
 def _translate(error: sqlite3.Error, where: str) -> Exception:
@@ -300,6 +316,49 @@ class SQLiteLedgerStore(LedgerStore):
                 return _SQLiteTransaction(self._db).head()
         except sqlite3.Error as error:
             raise _translate(error, f"cannot read ledger {self.path}") from None
+
+    def hash_at(self, sequence: int) -> str | None:
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT hash FROM events WHERE sequence = ?", (sequence,)
+                ).fetchone()
+        except sqlite3.Error as error:
+            raise _translate(error, f"cannot read ledger {self.path}") from None
+        return None if row is None else str(row[0])
+
+    def fold_checkpoint(
+        self, operation: str, form: int, code: str, before: str | None
+    ) -> FoldCheckpoint | None:
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    _CHECKPOINT, (operation, form, code, before or AFTER_EVERY_INSTANT)
+                ).fetchone()
+        except sqlite3.OperationalError:
+            return None  # a ledger not migrated to 0007 keeps no checkpoints
+        if row is None:
+            return None
+        operation_, sequence, hash_, recorded_at, form_, code_, digest, body = row
+        return FoldCheckpoint(
+            operation_, sequence, hash_, recorded_at, form_, code_, digest, bytes(body)
+        )
+
+    def keep_fold_checkpoint(self, checkpoint: FoldCheckpoint, replaces_from: str) -> bool:
+        c = checkpoint
+        try:
+            with self._write() as _:
+                self._db.execute(
+                    _REPLACED, (c.operation, c.form, c.code, c.sequence, c.sequence, replaces_from)
+                )
+                self._db.execute(
+                    _KEEP,
+                    (c.operation, c.sequence, c.hash, c.recorded_at, c.form, c.code, c.digest,
+                     c.body),
+                )  # fmt: skip
+        except (sqlite3.Error, StoreUnavailable, IntegrityError):
+            return False  # unmigrated, read-only or busy: the next read folds again
+        return True
 
     def _load(self, events: Iterator[RecordedEvent]) -> None:
         with self._write() as tx:

@@ -1,9 +1,11 @@
-"""`corridor export hxl|geojson`: an operation's figures as HXL CSV, its map as GeoJSON.
+"""`corridor export hxl|geojson|checkpoint`: figures as HXL CSV, the map as GeoJSON.
 
 Exports leave the coordination cell (HDX, OCHA dashboards, partners' 3W
 sheets), so the default role is `observer`: aggregates only. A neutral role
 (`--role coordinator`) adds trips by vehicle and incidents' free text. The
-file is written whole or not at all.
+file is written whole or not at all. `checkpoint` keeps the fold at each
+day's end beside the ledger, so later exports fold only what came after
+(decision 0029).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from corridor.adapters.exports.geojson_file import write_geojson
 from corridor.adapters.exports.hxl_csv import write_hxl
 from corridor.adapters.openings import FileOpenings
 from corridor.adapters.scenario_file import load_scenario_ref
+from corridor.bootstrap import open_store
 from corridor.domain.scenario import Scenario
-from corridor.entrypoints.cli.ledger import DB_HELP, open_existing
+from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url, open_existing
 from corridor.entrypoints.cli.output import emit_json
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole
@@ -27,6 +30,7 @@ from corridor.services.exports.handlers import (
     check_table,
     geojson_export,
     hxl_export,
+    keep_checkpoints,
 )
 from corridor.services.exports.reading import Provenance, parse_day
 from corridor.services.exports.tables import TABLES
@@ -120,3 +124,31 @@ def geojson(
         exported = geojson_export(store, operation, who, export_world(), until)
     features = write_geojson(exported.collection, out)
     _said("features", features, out, exported.provenance, as_json)
+
+
+@app.command()
+def checkpoint(
+    db: str | None = DB,
+    operation: str = OPERATION,
+    as_json: bool = JSON,
+) -> None:
+    """Keep the operation's fold at the end of each day beside the ledger (never in it)."""
+    open_existing(db).close()  # an existing ledger only; then migrated to hold checkpoints
+    with open_store(ledger_url(db)) as store:
+        kept = keep_checkpoints(store, operation, export_world())
+    p = kept.provenance
+    if as_json:
+        emit_json(
+            {
+                "operation": p.operation,
+                "days": [{"day": d.isoformat(), "ledger_sequence": n} for d, n in kept.days],
+                "ledger_sequence": p.sequence,
+                "ledger_hash": p.hash,
+            }
+        )
+        return
+    for day, sequence in kept.days:
+        typer.echo(f"{day.isoformat()}: fold kept at ledger event #{sequence}")
+    typer.echo(
+        f"operation {p.operation}: fold kept at ledger event #{p.sequence}, hash {p.hash[:12]}"
+    )

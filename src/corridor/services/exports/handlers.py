@@ -71,6 +71,34 @@ def read_for_export(
     return read, Places(read.scenario, world.gazetteer_of(read.scenario.id))
 
 
+@dataclass(frozen=True)
+class KeptCheckpoints:
+    """What `keep_checkpoints` left beside the ledger: the fold at each day's end."""
+
+    days: list[tuple[date, int]]
+    """Each day kept by this pass and the last event of it the checkpoint holds."""
+    provenance: Provenance
+    """The whole record's read, ending at the ledger's head."""
+
+
+def keep_checkpoints(ledger: LedgerStore, operation: str, world: ExportWorld) -> KeptCheckpoints:
+    """Keep a checkpoint of the fold at the end of every day of `operation`, in one pass.
+
+    The pass starts from the newest sound checkpoint, so days already kept
+    are not folded again; a report of any day then folds nothing before it.
+    """
+    read = read_operation(
+        ledger,
+        operation,
+        scenario_of=world.scenario_of,
+        resolve=world.resolve,
+        clock=world.clock,
+        keep_after=0,
+        keep_days=True,
+    )
+    return KeptCheckpoints(list(read.kept), read.provenance)
+
+
 def hxl_export(
     ledger: LedgerStore,
     operation: str,

@@ -25,6 +25,7 @@ from corridor.domain.events import GENESIS_HASH, RecordedEvent
 from corridor.domain.operation import operation_stream
 from corridor.domain.scenario import Scenario
 from corridor.errors import InvalidInput, NotFound
+from corridor.services.exports.checkpoints import KEEP_AFTER, Resumed, keep, resume
 from corridor.services.exports.daily import DailySeries
 from corridor.services.live import OperationRecord, ResolveAgreement
 from corridor.services.ports import LedgerStore
@@ -61,6 +62,8 @@ class OperationRead:
     provenance: Provenance
     day: date | None
     """The day asked for, or None for the whole record."""
+    kept: tuple[tuple[date, int], ...] = ()
+    """Checkpoints this read kept: the local day and sequence of the last event of each."""
 
     @property
     def days(self) -> list[date]:
@@ -88,78 +91,142 @@ def read_operation(
     resolve: ResolveAgreement | None = None,
     day: date | None = None,
     clock: Clock | None = None,
+    checkpoints: bool = True,
+    keep_after: int | None = None,
+    keep_days: bool = False,
 ) -> OperationRead:
     """Fold `operation` from the ledger up to the end of `day` (or all of it).
 
-    Refuses an empty ledger, an operation never opened, and a day on which the
-    operation had not begun or had already no more events, naming the days it has.
+    With `checkpoints`, the fold starts from the newest sound checkpoint
+    before the cut and, when it folded `keep_after` events or more (default
+    `KEEP_AFTER`; never none), keeps one where it stopped
+    (`corridor.services.exports.checkpoints`); with `keep_days` also at the
+    end of every day it folds past. Refuses an empty ledger, an
+    operation never opened, and a day on which the operation had not begun
+    or had already no more events, naming the days it has.
     """
     now = format_instant((clock or SystemClock()).now())
     if ledger.head().sequence == 0:
         raise NotFound("the ledger is empty: no operation has been recorded in it")
     scenarios: list[Scenario] = []
+    adopted: list[dict[str, Any]] = []
 
-    def resolving(adopted: dict[str, Any]) -> tuple[Agreement, Scenario]:
+    def resolving(payload: dict[str, Any]) -> tuple[Agreement, Scenario]:
         assert resolve is not None
-        agreement, scenario = resolve(adopted)
+        agreement, scenario = resolve(payload)
         scenarios.append(scenario)
+        adopted.append(payload)
         return agreement, scenario
 
-    record = OperationRecord(operation, resolve=resolving if resolve is not None else None)
-    events = ledger.read(stream=operation_stream(operation))
+    resolver = resolving if resolve is not None else None
+    kept: list[tuple[date, int]] = []
+
+    def day_ended(position: Resumed, day: date) -> None:
+        position.adopted = adopted[-1] if adopted else None
+        if _keep(ledger, position, resolver is not None):
+            kept.append((day, position.sequence))
+
+    stream = operation_stream(operation)
+    source = events = ledger.read(stream=stream)
     try:
-        scenario, series, last = _fold(events, record, operation, scenario_of, day)
+        first = next(events, None)
+        if first is None or first.type != "operation-opened":
+            raise NotFound(f"operation {operation!r} has not been opened in this ledger")
+        scenario = scenario_of(first.data()["scenario"])
+        zone = ZoneInfo(scenario.timezone)
+        cut = _end_of(day, zone) if day is not None else None
+        first_day = _day_of(first.recorded_at, zone)
+        if day is not None and day < first_day:
+            raise InvalidInput(  # refused before reading the rest
+                f"day: {day.isoformat()} is outside the operation, which began on "
+                f"{first_day.isoformat()}"
+            )
+        resumed = resume(ledger, operation, cut, resolver) if checkpoints else None
+        if resumed is not None and resumed.scenario == scenario.id:
+            _close(source)  # the checkpoint stands for every event up to its own
+            source = events = ledger.read(after=resumed.sequence, stream=stream)
+            position = resumed
+        else:
+            del scenarios[:], adopted[:]
+            position = Resumed(
+                OperationRecord(operation, resolve=resolver),
+                DailySeries(zone),
+                scenario.id,
+                first.recorded_at,
+                first.recorded_at,
+                0,
+                GENESIS_HASH,
+                None,
+            )
+            events = chain([first], events)
+        folded, latest = _fold(events, position, cut, day_ended if keep_days else None)
     finally:
         # A refusal part-way must end the read here, on this thread: a
         # generator left to the garbage collector closes its cursor elsewhere.
-        close = getattr(events, "close", None)
-        if close is not None:
-            close()
-    cut = _end_of(day, series.zone) if day is not None else None
-    last_sequence, last_hash = last
+        _close(source)
+    record, series = position.record, position.series
+    series.first_day = first_day
+    series.last_day = max(first_day, series.day_of(latest))
+    if day is not None:
+        _check_day(day, series)
+    if checkpoints and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after):
+        day_ended(position, series.day_of(position.latest))
     head = ledger.head()  # after the read, so it is never behind the events included
     provenance = Provenance(
         operation=operation,
         name=record.name,
-        sequence=last_sequence,
-        hash=last_hash,
+        sequence=position.sequence,
+        hash=position.hash,
         ledger_sequence=head.sequence,
         ledger_hash=head.hash,
         generated_at=now,
         as_of=_last_instant(cut) if cut is not None else now,
     )
-    return OperationRead(record, scenarios[-1] if scenarios else scenario, series, provenance, day)
+    chosen = scenarios[-1] if scenarios else scenario
+    return OperationRead(record, chosen, series, provenance, day, tuple(kept))
+
+
+def _close(events: Iterator[RecordedEvent]) -> None:
+    close = getattr(events, "close", None)
+    if close is not None:
+        close()
+
+
+def _day_of(recorded_at: str, zone: ZoneInfo) -> date:
+    return datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(zone).date()
+
+
+def _keep(ledger: LedgerStore, position: Resumed, resolved: bool) -> bool:
+    """Keep a checkpoint at the last event folded, replacing earlier ones of its local day."""
+    recorded_at = position.latest
+    local = datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(
+        position.series.zone
+    )
+    day_start = format_instant(datetime.combine(local.date(), time(), tzinfo=position.series.zone))
+    return keep(ledger, position, recorded_at, resolved, day_start)
 
 
 def _fold(
     events: Iterator[RecordedEvent],
-    record: OperationRecord,
-    operation: str,
-    scenario_of: ScenarioOf,
-    day: date | None,
-) -> tuple[Scenario, DailySeries, tuple[int, str]]:
-    """Apply the stream to `record` and to daily figures, up to the end of `day`.
+    at: Resumed,
+    cut: str | None,
+    day_ended: Callable[[Resumed, date], None] | None = None,
+) -> tuple[int, str]:
+    """Apply `events` to the fold `at`, up to `cut` (the first instant after the day asked).
 
-    Returns the scenario the operation was opened on, the daily figures, and
-    the sequence and hash of the last event applied.
+    `day_ended` is called with the fold and its day before the first event
+    of each later local day.
+
+    Moves `at` to the last event applied (its `latest` is that event's time,
+    or a later one seen before it). Returns how many events were applied and
+    the latest recorded time seen, the event that stopped the read included.
     """
-    first = next(events, None)
-    if first is None or first.type != "operation-opened":
-        raise NotFound(f"operation {operation!r} has not been opened in this ledger")
-    scenario = scenario_of(first.data()["scenario"])
-    series = DailySeries(ZoneInfo(scenario.timezone))
-    cut = _end_of(day, series.zone) if day is not None else None
-    last_sequence, last_hash = 0, GENESIS_HASH
-    first_day = last_day = series.day_of(first.recorded_at)
-    if day is not None and day < first_day:
-        raise InvalidInput(  # refused before reading the rest
-            f"day: {day.isoformat()} is outside the operation, which began on "
-            f"{first_day.isoformat()}"
-        )
-    latest = first.recorded_at
-    for stored in chain([first], events):
-        if stored.recorded_at > latest:
-            latest = stored.recorded_at
+    record, series = at.record, at.series
+    applied, latest, seen = 0, at.latest, at.latest
+    current = series.day_of(at.latest) if at.sequence else None
+    for stored in events:
+        if stored.recorded_at > seen:
+            seen = stored.recorded_at
         if cut is not None and stored.recorded_at >= cut:
             # After the asked day. Events are stamped under the ledger's write
             # lock, so recorded times follow the sequence: nothing after this
@@ -167,14 +234,19 @@ def _fold(
             # a long operation's read for a mid-operation day) is never fetched.
             break
         on = series.day_of(stored.recorded_at)
+        if on != current:
+            if day_ended is not None and current is not None:
+                at.latest = latest
+                day_ended(at, current)
+            current = on
         event = _Parsed(stored)
         record.apply(cast(RecordedEvent, event))
         series.apply(event.type, event.data(), on)
-        last_sequence, last_hash = event.sequence, event.hash
-    series.first_day, series.last_day = first_day, max(last_day, series.day_of(latest))
-    if day is not None:
-        _check_day(day, series)
-    return scenario, series, (last_sequence, last_hash)
+        at.sequence, at.hash = event.sequence, event.hash
+        latest = seen
+        applied += 1
+    at.latest = latest
+    return applied, seen
 
 
 class _Parsed:
