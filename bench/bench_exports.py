@@ -11,13 +11,13 @@ population is scaled so every trip has people to carry.
 
 Figures (medians of REPEATS runs, each from a fresh read of the ledger):
 - `read_seconds`: folding the whole operation (record and daily figures)
-  from SQLite from its first event, no checkpoint used or kept;
-- `sitrep_html_first_seconds`: the 20 Dec report when no checkpoint of the
+  from SQLite from its first event, no snapshot used or kept;
+- `sitrep_html_first_seconds`: the 20 Dec report when no snapshot of the
   fold exists (the side table emptied before each run): a full fold up to
-  the day, and keeping the checkpoint it leaves;
-- `checkpoint_seconds`: `corridor export checkpoint` (the fold kept at the
+  the day, and keeping the snapshot it leaves;
+- `snapshot_seconds`: `corridor export snapshot` (the fold kept at the
   end of each of the eight days, in one pass), from an empty side table;
-- then, with those checkpoints kept, as every later export reads:
+- then, with those snapshots kept, as every later export reads:
   `hxl_rows_per_s`, the trips table as a coordinator exports it (one row per
   trip), read included, and `hxl_write_rows_per_s` for writing alone;
   `geojson_features_per_s`, the map, read included;
@@ -53,7 +53,7 @@ from corridor.domain.operation import opening_events, operation_stream
 from corridor.domain.operation_clock import OperationClock
 from corridor.entrypoints.cli.export import export_world
 from corridor.protection.access import AccessRole
-from corridor.services.exports.handlers import geojson_export, hxl_export, keep_checkpoints
+from corridor.services.exports.handlers import geojson_export, hxl_export, keep_snapshots
 from corridor.services.exports.reading import read_operation
 from corridor.services.exports.sitrep import sitrep_for
 from corridor.services.handlers.operations import clock_event
@@ -250,7 +250,7 @@ def run(quick: bool) -> dict[str, Any]:
                     OPERATION,
                     scenario_of=world.scenario_of,
                     resolve=world.resolve,
-                    checkpoints=False,
+                    snapshots=False,
                 )
 
             seconds, _ = median_seconds(read, "read_cpu_seconds")
@@ -258,7 +258,7 @@ def run(quick: bool) -> dict[str, Any]:
 
             def forget() -> None:
                 with sqlite3.connect(base / "exports.db") as db:
-                    db.execute("DELETE FROM fold_checkpoints")
+                    db.execute("DELETE FROM fold_snapshots")
 
             def first_sitrep() -> Any:
                 forget()
@@ -268,16 +268,16 @@ def run(quick: bool) -> dict[str, Any]:
             seconds, _ = median_seconds(first_sitrep, "sitrep_html_first_cpu_seconds")
             figures["sitrep_html_first_seconds"] = round(seconds, 2)
 
-            def checkpoint() -> Any:
+            def snapshot() -> Any:
                 forget()
-                return keep_checkpoints(store, OPERATION, world)
+                return keep_snapshots(store, OPERATION, world)
 
-            seconds, kept = median_seconds(checkpoint, "checkpoint_cpu_seconds")
-            figures["checkpoint_seconds"] = round(seconds, 2)
-            figures["checkpoint_days"] = len(kept.days)
+            seconds, kept = median_seconds(snapshot, "snapshot_cpu_seconds")
+            figures["snapshot_seconds"] = round(seconds, 2)
+            figures["snapshot_days"] = len(kept.days)
             with sqlite3.connect(base / "exports.db") as db:
-                (size,) = db.execute("SELECT SUM(LENGTH(body)) FROM fold_checkpoints").fetchone()
-            figures["checkpoint_bytes"] = size
+                (size,) = db.execute("SELECT SUM(LENGTH(body)) FROM fold_snapshots").fetchone()
+            figures["snapshot_bytes"] = size
 
             def hxl() -> int:
                 exported = hxl_export(store, OPERATION, "trips", AccessRole.COORDINATOR, world)

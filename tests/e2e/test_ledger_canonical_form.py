@@ -61,7 +61,7 @@ def test_a_ledger_from_before_forms_keeps_verifying_and_writing_its_own_form(
     with sqlite3.connect(db) as old:  # back to the schema before the form was recorded
         old.execute("DROP TABLE ledger_form")
         old.execute("ALTER TABLE api_tokens DROP COLUMN expires_at")  # added by 0006
-        old.execute("DROP TABLE fold_checkpoints")  # added by 0007
+        old.execute("DROP TABLE fold_snapshots")  # added by 0007
         old.execute("UPDATE alembic_version SET version_num = '0004'")
     with open_store(url, clock()) as store:
         assert store.canonical_form == LEGACY_FORM

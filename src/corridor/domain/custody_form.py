@@ -1,7 +1,7 @@
-"""A custody book as plain JSON values and back, for a checkpoint of the fold.
+"""A custody book as plain JSON values and back, for a snapshot of the fold.
 
 Rebuilding a long operation's book from its events costs most of an
-export's time; a checkpoint keeps the book as it stood after one event so a
+export's time; a snapshot keeps the book as it stood after one event so a
 later read folds only what came after. The form holds everything `apply`
 changes (trips, alerts and the four per-movement tallies), in the book's own
 insertion order (lists, never objects, so no key sorting reorders them), and
@@ -39,6 +39,9 @@ TRIP_FIELDS = (
     "manifest",
     "boarded_at",
     "halted_at",
+    "left_at",
+    "halted_site",
+    "halted_by",
 )
 """`Trip`'s fields in the order the form writes them."""
 
@@ -73,6 +76,9 @@ def book_form(book: CustodyBook) -> dict[str, Any]:
             list(t.manifest),
             t.boarded_at,
             t.halted_at,
+            t.left_at,
+            t.halted_site,
+            t.halted_by,
         ]
         for t in book.trips.values()
     ]
@@ -113,7 +119,8 @@ def book_from_form(form: dict[str, Any]) -> CustodyBook:
     book = CustodyBook()
     groups, stages = _GROUPS, _STAGES
     for row in form["trips"]:
-        (trip, movement, vehicle, stage, site, on_board, alerts, convoy, manifest, at, halted) = row
+        (trip, movement, vehicle, stage, site, on_board, alerts, convoy, manifest) = row[:9]
+        at, halted, left, halted_site, halted_by = row[9:]
         book.trips[trip] = Trip(
             trip,
             movement,
@@ -126,6 +133,9 @@ def book_from_form(form: dict[str, Any]) -> CustodyBook:
             tuple(manifest),
             at,
             halted,
+            left,
+            halted_site,
+            halted_by,
         )
     book._own_trips.update(book.trips)
     for row in form["alerts"]:

@@ -59,7 +59,7 @@ from corridor.errors import (
 from corridor.services.canonical_forms import FORMS, LEGACY_FORM, NEW_FORM, encoder
 from corridor.services.payloads import payload_parser
 
-__all__ = ["FoldCheckpoint", "LedgerStore", "WriteTransaction"]
+__all__ = ["FoldSnapshot", "LedgerStore", "WriteTransaction"]
 
 MAX_NAME = 200
 """Longest stream, type, actor or idempotency key accepted."""
@@ -69,12 +69,12 @@ SCAN_BATCH = 5_000
 
 
 @dataclass(frozen=True)
-class FoldCheckpoint:
+class FoldSnapshot:
     """A fold of one operation's stream, kept beside the ledger (never in it).
 
     `sequence` and `hash` name the last event folded in; `form` and `code`
     the format and fold code that wrote `body`; `digest` is the SHA-256 of
-    the uncompressed body (`corridor.services.exports.checkpoints`).
+    the uncompressed body (`corridor.services.exports.snapshots`).
     """
 
     operation: str
@@ -140,7 +140,7 @@ class LedgerStore(ABC):
     def description(self) -> str:
         """Where the ledger lives, safe to print (no password)."""
 
-    # -- checkpoints of a fold, beside the ledger ----------------------------------
+    # -- snapshots of a fold, beside the ledger ----------------------------------
     # A backend without a side table keeps none: every read folds from the start.
 
     def hash_at(self, sequence: int) -> str | None:
@@ -154,16 +154,16 @@ class LedgerStore(ABC):
                 close()
         return first.hash if first is not None and first.sequence == sequence else None
 
-    def fold_checkpoint(
+    def fold_snapshot(
         self, operation: str, form: int, code: str, before: str | None
-    ) -> FoldCheckpoint | None:
-        """The newest checkpoint of `operation` in `form` by `code`, recorded before `before`."""
+    ) -> FoldSnapshot | None:
+        """The newest snapshot of `operation` in `form` by `code`, recorded before `before`."""
         return None
 
-    def keep_fold_checkpoint(self, checkpoint: FoldCheckpoint, replaces_from: str) -> bool:
-        """Store `checkpoint`; False when this ledger keeps none (or cannot now).
+    def keep_fold_snapshot(self, snapshot: FoldSnapshot, replaces_from: str) -> bool:
+        """Store `snapshot`; False when this ledger keeps none (or cannot now).
 
-        It replaces the operation's checkpoints at lower sequences recorded at
+        It replaces the operation's snapshots at lower sequences recorded at
         or after `replaces_from`, and every one of another form or code.
         """
         return False

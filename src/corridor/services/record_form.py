@@ -1,4 +1,4 @@
-"""An operation's live record as plain JSON values and back, for a checkpoint of the fold.
+"""An operation's live record as plain JSON values and back, for a snapshot of the fold.
 
 `record_form` writes what folding the stream put into an `OperationRecord`:
 its movements, custody book, claims, incidents, decisions, clock, agreement
@@ -7,7 +7,7 @@ form keeps the `agreement-adopted` payload, and `record_from_form` hands it
 to the same resolver the fold calls, so the rulebook and the door's world
 are built exactly as a full fold builds them. Mappings keyed by tuples are
 written as lists of rows; JSON objects keep the fold's insertion order,
-which the encoding (`corridor.services.fold_checkpoint`) preserves.
+which the encoding (`corridor.services.exports.snapshots`) preserves.
 """
 
 from __future__ import annotations

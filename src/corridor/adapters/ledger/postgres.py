@@ -49,7 +49,7 @@ from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, CorridorError, IntegrityError, StoreUnavailable
 from corridor.services.canonical_forms import LEGACY_FORM
-from corridor.services.ports import FoldCheckpoint, LedgerStore, WriteTransaction
+from corridor.services.ports import FoldSnapshot, LedgerStore, WriteTransaction
 
 __all__ = ["PostgresLedgerStore", "sqlalchemy_url"]
 
@@ -67,17 +67,17 @@ _COMMAND = (
     "ORDER BY sequence"
 )
 """Every event of one command, as a range of the primary key (no index on `command`)."""
-_CHECKPOINT = (
+_SNAPSHOT = (
     "SELECT operation, sequence, hash, recorded_at, form, code, digest, body "
-    "FROM fold_checkpoints WHERE operation = %s AND form = %s AND code = %s "
+    "FROM fold_snapshots WHERE operation = %s AND form = %s AND code = %s "
     "AND (%s::text IS NULL OR recorded_at < %s::text) ORDER BY sequence DESC LIMIT 1"
 )
 _REPLACED = (
-    "DELETE FROM fold_checkpoints WHERE operation = %s AND (form <> %s OR code <> %s "
+    "DELETE FROM fold_snapshots WHERE operation = %s AND (form <> %s OR code <> %s "
     "OR sequence = %s OR (sequence < %s AND recorded_at >= %s))"
 )
 _KEEP = (
-    "INSERT INTO fold_checkpoints "
+    "INSERT INTO fold_snapshots "
     "(operation, sequence, hash, recorded_at, form, code, digest, body) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
@@ -318,26 +318,26 @@ class PostgresLedgerStore(LedgerStore):
             raise _translate(error, f"cannot read ledger {self._safe_url}") from None
         return None if row is None else str(row[0])
 
-    def fold_checkpoint(
+    def fold_snapshot(
         self, operation: str, form: int, code: str, before: str | None
-    ) -> FoldCheckpoint | None:
+    ) -> FoldSnapshot | None:
         try:
             with self._lock:
                 db = self._connection()
-                row = db.execute(_CHECKPOINT, (operation, form, code, before, before)).fetchone()
+                row = db.execute(_SNAPSHOT, (operation, form, code, before, before)).fetchone()
                 db.rollback()
         except psycopg.Error:
             _rollback(self._db)
-            return None  # a ledger not migrated to 0007 keeps no checkpoints
+            return None  # a ledger not migrated to 0007 keeps no snapshots
         if row is None:
             return None
         operation_, sequence, hash_, recorded_at, form_, code_, digest, body = row
-        return FoldCheckpoint(
+        return FoldSnapshot(
             operation_, sequence, hash_, recorded_at, form_, code_, digest, bytes(body)
         )
 
-    def keep_fold_checkpoint(self, checkpoint: FoldCheckpoint, replaces_from: str) -> bool:
-        c = checkpoint
+    def keep_fold_snapshot(self, snapshot: FoldSnapshot, replaces_from: str) -> bool:
+        c = snapshot
         try:
             with self._lock:
                 db = self._connection()

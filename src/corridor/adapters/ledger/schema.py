@@ -49,8 +49,8 @@ COLUMNS = (
 )
 """Column order used by every store's SQL; matches `RecordedEvent`'s fields."""
 
-fold_checkpoints = sa.Table(
-    "fold_checkpoints",
+fold_snapshots = sa.Table(
+    "fold_snapshots",
     metadata,
     sa.Column("operation", sa.Text(), nullable=False),
     sa.Column("sequence", SEQUENCE_TYPE, nullable=False),
@@ -60,6 +60,6 @@ fold_checkpoints = sa.Table(
     sa.Column("code", sa.Text(), nullable=False),
     sa.Column("digest", sa.Text(), nullable=False),
     sa.Column("body", sa.LargeBinary(), nullable=False),
-    sa.PrimaryKeyConstraint("operation", "sequence", name="pk_fold_checkpoints"),
+    sa.PrimaryKeyConstraint("operation", "sequence", name="pk_fold_snapshots"),
 )
-"""Checkpoints of an operation's fold (migration 0007): a cache beside the chain, not in it."""
+"""Snapshots of an operation's fold (migration 0007): a cache beside the chain, not in it."""

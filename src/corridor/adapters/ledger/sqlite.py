@@ -46,7 +46,7 @@ from corridor.domain.events import Head, RecordedEvent
 from corridor.domain.fold import ReplayRow
 from corridor.errors import ConcurrencyError, IntegrityError, StoreUnavailable
 from corridor.services.canonical_forms import LEGACY_FORM
-from corridor.services.ports import FoldCheckpoint, LedgerStore, WriteTransaction
+from corridor.services.ports import FoldSnapshot, LedgerStore, WriteTransaction
 
 __all__ = ["SQLiteLedgerStore"]
 
@@ -70,17 +70,17 @@ _COMMAND = (
     "ORDER BY sequence"
 )
 """Every event of one command, as a range of the rowid (no index on `command`)."""
-_CHECKPOINT = (
+_SNAPSHOT = (
     "SELECT operation, sequence, hash, recorded_at, form, code, digest, body "
-    "FROM fold_checkpoints WHERE operation = ? AND form = ? AND code = ? AND recorded_at < ? "
+    "FROM fold_snapshots WHERE operation = ? AND form = ? AND code = ? AND recorded_at < ? "
     "ORDER BY sequence DESC LIMIT 1"
 )
 _REPLACED = (
-    "DELETE FROM fold_checkpoints WHERE operation = ? AND (form <> ? OR code <> ? "
+    "DELETE FROM fold_snapshots WHERE operation = ? AND (form <> ? OR code <> ? "
     "OR sequence = ? OR (sequence < ? AND recorded_at >= ?))"
 )
 _KEEP = (
-    "INSERT INTO fold_checkpoints "
+    "INSERT INTO fold_snapshots "
     "(operation, sequence, hash, recorded_at, form, code, digest, body) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -327,25 +327,25 @@ class SQLiteLedgerStore(LedgerStore):
             raise _translate(error, f"cannot read ledger {self.path}") from None
         return None if row is None else str(row[0])
 
-    def fold_checkpoint(
+    def fold_snapshot(
         self, operation: str, form: int, code: str, before: str | None
-    ) -> FoldCheckpoint | None:
+    ) -> FoldSnapshot | None:
         try:
             with self._lock:
                 row = self._db.execute(
-                    _CHECKPOINT, (operation, form, code, before or AFTER_EVERY_INSTANT)
+                    _SNAPSHOT, (operation, form, code, before or AFTER_EVERY_INSTANT)
                 ).fetchone()
         except sqlite3.OperationalError:
-            return None  # a ledger not migrated to 0007 keeps no checkpoints
+            return None  # a ledger not migrated to 0007 keeps no snapshots
         if row is None:
             return None
         operation_, sequence, hash_, recorded_at, form_, code_, digest, body = row
-        return FoldCheckpoint(
+        return FoldSnapshot(
             operation_, sequence, hash_, recorded_at, form_, code_, digest, bytes(body)
         )
 
-    def keep_fold_checkpoint(self, checkpoint: FoldCheckpoint, replaces_from: str) -> bool:
-        c = checkpoint
+    def keep_fold_snapshot(self, snapshot: FoldSnapshot, replaces_from: str) -> bool:
+        c = snapshot
         try:
             with self._write() as _:
                 self._db.execute(

@@ -1,4 +1,4 @@
-"""An agreement state as plain JSON values and back, for a checkpoint of the fold.
+"""An agreement state as plain JSON values and back, for a snapshot of the fold.
 
 The rulebook is not written: it is built again from the adopted deal and its
 scenario, as the fold builds it when it meets `agreement-adopted`. What is

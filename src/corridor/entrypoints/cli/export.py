@@ -1,9 +1,9 @@
-"""`corridor export hxl|geojson|checkpoint`: figures as HXL CSV, the map as GeoJSON.
+"""`corridor export hxl|geojson|snapshot`: figures as HXL CSV, the map as GeoJSON.
 
 Exports leave the coordination cell (HDX, OCHA dashboards, partners' 3W
 sheets), so the default role is `observer`: aggregates only. A neutral role
 (`--role coordinator`) adds trips by vehicle and incidents' free text. The
-file is written whole or not at all. `checkpoint` keeps the fold at each
+file is written whole or not at all. `snapshot` keeps the fold at each
 day's end beside the ledger, so later exports fold only what came after
 (decision 0029).
 """
@@ -30,7 +30,7 @@ from corridor.services.exports.handlers import (
     check_table,
     geojson_export,
     hxl_export,
-    keep_checkpoints,
+    keep_snapshots,
 )
 from corridor.services.exports.reading import Provenance, parse_day
 from corridor.services.exports.tables import TABLES
@@ -127,15 +127,15 @@ def geojson(
 
 
 @app.command()
-def checkpoint(
+def snapshot(
     db: str | None = DB,
     operation: str = OPERATION,
     as_json: bool = JSON,
 ) -> None:
     """Keep the operation's fold at the end of each day beside the ledger (never in it)."""
-    open_existing(db).close()  # an existing ledger only; then migrated to hold checkpoints
+    open_existing(db).close()  # an existing ledger only; then migrated to hold snapshots
     with open_store(ledger_url(db)) as store:
-        kept = keep_checkpoints(store, operation, export_world())
+        kept = keep_snapshots(store, operation, export_world())
     p = kept.provenance
     if as_json:
         emit_json(

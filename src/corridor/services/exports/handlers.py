@@ -72,19 +72,19 @@ def read_for_export(
 
 
 @dataclass(frozen=True)
-class KeptCheckpoints:
-    """What `keep_checkpoints` left beside the ledger: the fold at each day's end."""
+class KeptSnapshots:
+    """What `keep_snapshots` left beside the ledger: the fold at each day's end."""
 
     days: list[tuple[date, int]]
-    """Each day kept by this pass and the last event of it the checkpoint holds."""
+    """Each day kept by this pass and the last event of it the snapshot holds."""
     provenance: Provenance
     """The whole record's read, ending at the ledger's head."""
 
 
-def keep_checkpoints(ledger: LedgerStore, operation: str, world: ExportWorld) -> KeptCheckpoints:
-    """Keep a checkpoint of the fold at the end of every day of `operation`, in one pass.
+def keep_snapshots(ledger: LedgerStore, operation: str, world: ExportWorld) -> KeptSnapshots:
+    """Keep a snapshot of the fold at the end of every day of `operation`, in one pass.
 
-    The pass starts from the newest sound checkpoint, so days already kept
+    The pass starts from the newest sound snapshot, so days already kept
     are not folded again; a report of any day then folds nothing before it.
     """
     read = read_operation(
@@ -96,7 +96,7 @@ def keep_checkpoints(ledger: LedgerStore, operation: str, world: ExportWorld) ->
         keep_after=0,
         keep_days=True,
     )
-    return KeptCheckpoints(list(read.kept), read.provenance)
+    return KeptSnapshots(list(read.kept), read.provenance)
 
 
 def hxl_export(

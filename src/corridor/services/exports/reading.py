@@ -25,7 +25,7 @@ from corridor.domain.events import GENESIS_HASH, RecordedEvent
 from corridor.domain.operation import operation_stream
 from corridor.domain.scenario import Scenario
 from corridor.errors import InvalidInput, NotFound
-from corridor.services.exports.checkpoints import KEEP_AFTER, Resumed, keep, resume
+from corridor.services.exports.snapshots import KEEP_AFTER, Resumed, keep, resume
 from corridor.services.exports.daily import DailySeries
 from corridor.services.live import OperationRecord, ResolveAgreement
 from corridor.services.ports import LedgerStore
@@ -63,7 +63,7 @@ class OperationRead:
     day: date | None
     """The day asked for, or None for the whole record."""
     kept: tuple[tuple[date, int], ...] = ()
-    """Checkpoints this read kept: the local day and sequence of the last event of each."""
+    """Snapshots this read kept: the local day and sequence of the last event of each."""
 
     @property
     def days(self) -> list[date]:
@@ -91,16 +91,16 @@ def read_operation(
     resolve: ResolveAgreement | None = None,
     day: date | None = None,
     clock: Clock | None = None,
-    checkpoints: bool = True,
+    snapshots: bool = True,
     keep_after: int | None = None,
     keep_days: bool = False,
 ) -> OperationRead:
     """Fold `operation` from the ledger up to the end of `day` (or all of it).
 
-    With `checkpoints`, the fold starts from the newest sound checkpoint
+    With `snapshots`, the fold starts from the newest sound snapshot
     before the cut and, when it folded `keep_after` events or more (default
     `KEEP_AFTER`; never none), keeps one where it stopped
-    (`corridor.services.exports.checkpoints`); with `keep_days` also at the
+    (`corridor.services.exports.snapshots`); with `keep_days` also at the
     end of every day it folds past. Refuses an empty ledger, an
     operation never opened, and a day on which the operation had not begun
     or had already no more events, naming the days it has.
@@ -141,9 +141,9 @@ def read_operation(
                 f"day: {day.isoformat()} is outside the operation, which began on "
                 f"{first_day.isoformat()}"
             )
-        resumed = resume(ledger, operation, cut, resolver) if checkpoints else None
+        resumed = resume(ledger, operation, cut, resolver) if snapshots else None
         if resumed is not None and resumed.scenario == scenario.id:
-            _close(source)  # the checkpoint stands for every event up to its own
+            _close(source)  # the snapshot stands for every event up to its own
             source = events = ledger.read(after=resumed.sequence, stream=stream)
             position = resumed
         else:
@@ -169,7 +169,7 @@ def read_operation(
     series.last_day = max(first_day, series.day_of(latest))
     if day is not None:
         _check_day(day, series)
-    if checkpoints and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after):
+    if snapshots and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after):
         day_ended(position, series.day_of(position.latest))
     head = ledger.head()  # after the read, so it is never behind the events included
     provenance = Provenance(
@@ -197,7 +197,7 @@ def _day_of(recorded_at: str, zone: ZoneInfo) -> date:
 
 
 def _keep(ledger: LedgerStore, position: Resumed, resolved: bool) -> bool:
-    """Keep a checkpoint at the last event folded, replacing earlier ones of its local day."""
+    """Keep a snapshot at the last event folded, replacing earlier ones of its local day."""
     recorded_at = position.latest
     local = datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(
         position.series.zone

@@ -1,9 +1,9 @@
-"""An export read from a checkpoint of the fold gives exactly what a full fold gives.
+"""An export read from a snapshot of the fold gives exactly what a full fold gives.
 
 The recorded East Aleppo operation (a deal adopted, a manifest, alerts, an
 exit, incidents verified and refuted, a standing halt, a claim) is read in
-full, then again after a read kept a checkpoint, on SQLite and PostgreSQL;
-tampered and stale checkpoints must be ignored.
+full, then again after a read kept a snapshot, on SQLite and PostgreSQL;
+tampered and stale snapshots must be ignored.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from corridor.bootstrap import open_store
 from corridor.domain.clock import SteppingClock
 from corridor.domain.events import RecordedEvent
 from corridor.protection.access import AccessRole
-from corridor.services.exports import checkpoints, reading
+from corridor.services.exports import snapshots, reading
 from corridor.services.exports.handlers import ExportWorld, geojson_export, hxl_export
 from corridor.services.exports.reading import OperationRead, read_operation
 from corridor.services.exports.sitrep import sitrep_for
@@ -41,12 +41,12 @@ GENERATED = "2026-12-01T08:00:00+00:00"
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(seed(tmp_path_factory.mktemp("checkpoints") / "seed.db").removeprefix("sqlite:///"))
+    return Path(seed(tmp_path_factory.mktemp("snapshots") / "seed.db").removeprefix("sqlite:///"))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def ledger(request: pytest.FixtureRequest, seeded: Path, tmp_path: Path) -> Iterator[LedgerStore]:
-    """A fresh copy of the recorded operation (no checkpoint yet) in each database."""
+    """A fresh copy of the recorded operation (no snapshot yet) in each database."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'ledger.db'}"
     else:
@@ -59,7 +59,7 @@ def ledger(request: pytest.FixtureRequest, seeded: Path, tmp_path: Path) -> Iter
 
 @pytest.fixture
 def keep_every_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep a checkpoint after any read, however short (the operation has ~40 events)."""
+    """Keep a snapshot after any read, however short (the operation has ~40 events)."""
     monkeypatch.setattr(reading, "KEEP_AFTER", 1)
 
 
@@ -72,7 +72,7 @@ def read(store: LedgerStore, day: date | None, use: bool = True) -> OperationRea
         resolve=base.resolve,
         day=day,
         clock=SteppingClock(GENERATED),
-        checkpoints=use,
+        snapshots=use,
     )
 
 
@@ -125,21 +125,21 @@ def assert_same_read(full: OperationRead, resumed: OperationRead) -> None:
 
 @pytest.mark.usefixtures("keep_every_read")
 @pytest.mark.parametrize("day", DAYS, ids=str)
-def test_a_read_from_a_checkpoint_equals_a_full_fold_field_by_field(
+def test_a_read_from_a_snapshot_equals_a_full_fold_field_by_field(
     ledger: LedgerStore, day: date | None
 ) -> None:
     """The second read starts after the kept event and ends with what a full fold gives."""
     full = read(ledger, day, use=False)
-    read(ledger, day)  # folds in full, keeps a checkpoint where it stopped
+    read(ledger, day)  # folds in full, keeps a snapshot where it stopped
     seen = started_after(ledger)
     resumed = read(ledger, day)
-    assert seen == [0, full.provenance.sequence], "it read the stream after the checkpoint"
+    assert seen == [0, full.provenance.sequence], "it read the stream after the snapshot"
     assert_same_read(full, resumed)
 
 
 @pytest.mark.usefixtures("keep_every_read")
-def test_a_later_day_folds_on_from_an_earlier_days_checkpoint(ledger: LedgerStore) -> None:
-    """A checkpoint at the end of 16 Dec serves 20 Dec and the whole record, folding the rest."""
+def test_a_later_day_folds_on_from_an_earlier_days_snapshot(ledger: LedgerStore) -> None:
+    """A snapshot at the end of 16 Dec serves 20 Dec and the whole record, folding the rest."""
     earlier = read(ledger, date(2016, 12, 16)).provenance.sequence
     for day in (date(2016, 12, 20), None):
         full = read(ledger, day, use=False)
@@ -161,17 +161,17 @@ def tamper(url: str, change: Callable[[sa.Connection], None]) -> None:
 
 def new_body(db: sa.Connection) -> None:
     """The body rewritten (one trip's people counted differently), its digest left as it was."""
-    body = db.execute(sa.text("SELECT body FROM fold_checkpoints")).scalar_one()
+    body = db.execute(sa.text("SELECT body FROM fold_snapshots")).scalar_one()
     form: dict[str, Any] = orjson.loads(zlib.decompress(body))
     form["record"]["book"]["trips"][0][5] = [["civilians", 999]]
     changed = zlib.compress(orjson.dumps(form))
-    db.execute(sa.text("UPDATE fold_checkpoints SET body = :b"), {"b": changed})
+    db.execute(sa.text("UPDATE fold_snapshots SET body = :b"), {"b": changed})
 
 
 def setting(assignment: str, **values: Any) -> Callable[[sa.Connection], None]:
     def change(db: sa.Connection) -> None:
         assert (
-            db.execute(sa.text(f"UPDATE fold_checkpoints SET {assignment}"), values).rowcount == 1
+            db.execute(sa.text(f"UPDATE fold_snapshots SET {assignment}"), values).rowcount == 1
         )
 
     return change
@@ -188,7 +188,7 @@ TAMPERING: dict[str, Callable[[sa.Connection], None]] = {
 
 @pytest.mark.usefixtures("keep_every_read")
 @pytest.mark.parametrize("how", TAMPERING)
-def test_a_tampered_or_stale_checkpoint_is_ignored_and_replaced(
+def test_a_tampered_or_stale_snapshot_is_ignored_and_replaced(
     ledger: LedgerStore, how: str, request: pytest.FixtureRequest
 ) -> None:
     """The read folds from the first event, gives the full fold's figures, and keeps a sound one."""
@@ -199,7 +199,7 @@ def test_a_tampered_or_stale_checkpoint_is_ignored_and_replaced(
     seen = started_after(ledger)
     assert_same_read(full, read(ledger, day))
     assert seen == [0], "it folded from the first event"
-    found = ledger.fold_checkpoint(OPERATION, checkpoints.FORM, checkpoints.CODE, None)
+    found = ledger.fold_snapshot(OPERATION, snapshots.FORM, snapshots.CODE, None)
     assert found is not None
     assert found.hash == ledger.hash_at(found.sequence)
     seen.clear()
@@ -207,10 +207,10 @@ def test_a_tampered_or_stale_checkpoint_is_ignored_and_replaced(
     assert seen == [0, full.provenance.sequence], "the replacement is used"
 
 
-def test_a_short_read_keeps_no_checkpoint(ledger: LedgerStore) -> None:
+def test_a_short_read_keeps_no_snapshot(ledger: LedgerStore) -> None:
     """Below KEEP_AFTER events folded, nothing is written beside the ledger."""
     read(ledger, None)
-    assert ledger.fold_checkpoint(OPERATION, checkpoints.FORM, checkpoints.CODE, None) is None
+    assert ledger.fold_snapshot(OPERATION, snapshots.FORM, snapshots.CODE, None) is None
 
 
 def fixed() -> ExportWorld:
@@ -233,13 +233,13 @@ def exports(store: LedgerStore, folder: Path) -> dict[str, bytes]:
     return out
 
 
-def test_exports_from_checkpoints_are_byte_for_byte_those_of_a_full_fold(
+def test_exports_from_snapshots_are_byte_for_byte_those_of_a_full_fold(
     ledger: LedgerStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """HXL tables, GeoJSON and the report are the same files with checkpoints kept and used."""
+    """HXL tables, GeoJSON and the report are the same files with snapshots kept and used."""
     before = exports(ledger, tmp_path)
-    assert ledger.fold_checkpoint(OPERATION, checkpoints.FORM, checkpoints.CODE, None) is None
+    assert ledger.fold_snapshot(OPERATION, snapshots.FORM, snapshots.CODE, None) is None
     monkeypatch.setattr(reading, "KEEP_AFTER", 1)
-    exports(ledger, tmp_path)  # keeps checkpoints at the head and at the end of 20 Dec
-    assert ledger.fold_checkpoint(OPERATION, checkpoints.FORM, checkpoints.CODE, None) is not None
+    exports(ledger, tmp_path)  # keeps snapshots at the head and at the end of 20 Dec
+    assert ledger.fold_snapshot(OPERATION, snapshots.FORM, snapshots.CODE, None) is not None
     assert exports(ledger, tmp_path) == before

@@ -1,10 +1,10 @@
-"""Checkpoints of an operation's fold, beside the ledger.
+"""Snapshots of an operation's fold, beside the ledger.
 
 Revision ID: 0007
 Revises: 0006
 
 A report of a long operation folded every event from the first; a
-checkpoint keeps the fold after one event so a read folds only what came
+snapshot keeps the fold after one event so a read folds only what came
 after it (decision 0029). The table is a cache beside the append-only
 `events` table, never part of the chain: rows are replaced and deleted, and
 a row whose `hash` is not the chain's at `sequence`, or whose `form` or
@@ -27,7 +27,7 @@ SEQUENCE_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 def upgrade() -> None:
     op.create_table(
-        "fold_checkpoints",
+        "fold_snapshots",
         sa.Column("operation", sa.Text(), nullable=False),
         sa.Column("sequence", SEQUENCE_TYPE, nullable=False),
         sa.Column("hash", sa.Text(), nullable=False),
@@ -36,9 +36,9 @@ def upgrade() -> None:
         sa.Column("code", sa.Text(), nullable=False),
         sa.Column("digest", sa.Text(), nullable=False),
         sa.Column("body", sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint("operation", "sequence", name="pk_fold_checkpoints"),
+        sa.PrimaryKeyConstraint("operation", "sequence", name="pk_fold_snapshots"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("fold_checkpoints")
+    op.drop_table("fold_snapshots")

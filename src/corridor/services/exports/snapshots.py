@@ -1,15 +1,15 @@
-"""Checkpoints of an export's fold, kept beside the ledger so a read folds only what is new.
+"""Snapshots of an export's fold, kept beside the ledger so a read folds only what is new.
 
 Folding a long operation is most of an export's time (decision 0029). A
-checkpoint is the fold as it stood after one event of the operation's
+snapshot is the fold as it stood after one event of the operation's
 stream: the live record (agreement state included), the daily figures and
 where the read stood, written as JSON (orjson: compact UTF-8, the fold's
 insertion order kept, so one state always gives the same bytes), compressed
 with zlib, with its SHA-256 digest, the sequence and hash of that event, and
-the versions it was written by. It lives in a side table (`fold_checkpoints`),
+the versions it was written by. It lives in a side table (`fold_snapshots`),
 never in the ledger, and it is only ever a shortcut: a read starts from the
-newest checkpoint at or before its cut and folds the events after it, and it
-ignores (and so later replaces) a checkpoint
+newest snapshot at or before its cut and folds the events after it, and it
+ignores (and so later replaces) a snapshot
 
 - written in another format (`FORM`) or by other fold code (`CODE`: a digest
   of the modules that fold and write it),
@@ -17,9 +17,9 @@ ignores (and so later replaces) a checkpoint
   replaced or rewritten), or
 - whose body does not match its digest or cannot be read back.
 
-Whoever can write the database can forge a checkpoint as consistently as a
-ledger row; the chain check covers the ledger, not the checkpoint's content.
-`read_operation(..., checkpoints=False)` folds from the first event.
+Whoever can write the database can forge a snapshot as consistently as a
+ledger row; the chain check covers the ledger, not the snapshot's content.
+`read_operation(..., snapshots=False)` folds from the first event.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import orjson
 import corridor
 from corridor.services.exports.daily import FIGURES, DailySeries, DayFigures
 from corridor.services.live import OperationRecord, ResolveAgreement
-from corridor.services.ports import FoldCheckpoint, LedgerStore
+from corridor.services.ports import FoldSnapshot, LedgerStore
 from corridor.services.record_form import record_form, record_from_form
 
 __all__ = ["CODE", "FORM", "KEEP_AFTER", "Resumed", "keep", "resume"]
@@ -46,7 +46,7 @@ __all__ = ["CODE", "FORM", "KEEP_AFTER", "Resumed", "keep", "resume"]
 FORM = 1
 """The body's layout; bump it when the form changes shape."""
 KEEP_AFTER = 20_000
-"""A read that folded at least this many events keeps a checkpoint where it stopped."""
+"""A read that folded at least this many events keeps a snapshot where it stopped."""
 
 _FOLD_MODULES = (
     "corridor.domain.agreement.events",
@@ -56,7 +56,7 @@ _FOLD_MODULES = (
     "corridor.domain.custody_codec",
     "corridor.domain.custody_events",
     "corridor.domain.custody_form",
-    "corridor.services.exports.checkpoints",
+    "corridor.services.exports.snapshots",
     "corridor.services.exports.daily",
     "corridor.services.exports.reading",
     "corridor.services.live",
@@ -80,7 +80,7 @@ CODE = _code_version()
 
 @dataclass
 class Resumed:
-    """Where a read picks up: the fold as a checkpoint left it."""
+    """Where a read picks up: the fold as a snapshot left it."""
 
     record: OperationRecord
     series: DailySeries
@@ -104,7 +104,7 @@ def keep(
     """Store the fold `at` (its last event recorded at `recorded_at`); False if not kept.
 
     `day_start` is the first instant of that event's local day: older
-    checkpoints of the operation from the same day are replaced by this one.
+    snapshots of the operation from the same day are replaced by this one.
     """
     body = orjson.dumps(
         {
@@ -117,7 +117,7 @@ def keep(
             "series": _series_form(at.series),
         }
     )
-    checkpoint = FoldCheckpoint(
+    snapshot = FoldSnapshot(
         operation=at.record.id,
         sequence=at.sequence,
         hash=at.hash,
@@ -127,7 +127,7 @@ def keep(
         digest=hashlib.sha256(body).hexdigest(),
         body=zlib.compress(body, 1),
     )
-    return ledger.keep_fold_checkpoint(checkpoint, replaces_from=day_start)
+    return ledger.keep_fold_snapshot(snapshot, replaces_from=day_start)
 
 
 def resume(
@@ -136,8 +136,8 @@ def resume(
     before: str | None,
     resolve: ResolveAgreement | None,
 ) -> Resumed | None:
-    """The fold from the newest sound checkpoint recorded before `before` (any if None)."""
-    found = ledger.fold_checkpoint(operation, FORM, CODE, before)
+    """The fold from the newest sound snapshot recorded before `before` (any if None)."""
+    found = ledger.fold_snapshot(operation, FORM, CODE, before)
     if found is None or ledger.hash_at(found.sequence) != found.hash:
         return None
     try:

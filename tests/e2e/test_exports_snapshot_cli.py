@@ -1,4 +1,4 @@
-"""`corridor export checkpoint`: the fold kept at each day's end, used by later exports."""
+"""`corridor export snapshot`: the fold kept at each day's end, used by later exports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from corridor.bootstrap import open_store
 from corridor.domain.events import RecordedEvent
 from corridor.domain.operation import operation_stream
 from corridor.entrypoints.cli.main import app
-from corridor.services.exports import checkpoints
+from corridor.services.exports import snapshots
 from corridor.services.exports.reading import read_operation
 from tests.support.export_world import OPERATION, seed, world
 
@@ -26,9 +26,9 @@ def db(tmp_path: Path) -> str:
     return seed(tmp_path / "ledger.db")
 
 
-def test_checkpoint_keeps_the_fold_at_the_end_of_every_day(db: str) -> None:
+def test_snapshot_keeps_the_fold_at_the_end_of_every_day(db: str) -> None:
     """One entry per day with events (15, 16, 20 Dec), at its last event; reads resume there."""
-    result = runner.invoke(app, ["export", "checkpoint", "--db", db, "--operation", OPERATION,
+    result = runner.invoke(app, ["export", "snapshot", "--db", db, "--operation", OPERATION,
                                  "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
     said = json.loads(result.stdout)
@@ -40,7 +40,7 @@ def test_checkpoint_keeps_the_fold_at_the_end_of_every_day(db: str) -> None:
         for entry in said["days"]:
             cut = date.fromisoformat(entry["day"])
             folded = read_operation(store, OPERATION, scenario_of=base.scenario_of,
-                                    resolve=base.resolve, day=cut, checkpoints=False)  # fmt: skip
+                                    resolve=base.resolve, day=cut, snapshots=False)  # fmt: skip
             assert entry["ledger_sequence"] == folded.provenance.sequence
         afters: list[int] = []
         plain = store.read
@@ -54,25 +54,25 @@ def test_checkpoint_keeps_the_fold_at_the_end_of_every_day(db: str) -> None:
                        day=date(2016, 12, 16))  # fmt: skip
         sixteenth = next(d for d in said["days"] if d["day"] == "2016-12-16")
         assert afters == [0, sixteenth["ledger_sequence"]]
-        found = store.fold_checkpoint(OPERATION, checkpoints.FORM, checkpoints.CODE, None)
+        found = store.fold_snapshot(OPERATION, snapshots.FORM, snapshots.CODE, None)
         assert found is not None
         assert found.sequence == said["ledger_sequence"]
 
 
-def test_checkpoint_of_an_unknown_operation_is_one_error_line_and_exit_2(db: str) -> None:
+def test_snapshot_of_an_unknown_operation_is_one_error_line_and_exit_2(db: str) -> None:
     """Nothing is kept for an operation the ledger never opened."""
-    result = runner.invoke(app, ["export", "checkpoint", "--db", db, "--operation", "nowhere"])
+    result = runner.invoke(app, ["export", "snapshot", "--db", db, "--operation", "nowhere"])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("error: ")
     assert "nowhere" in result.stderr
     with open_store(db) as store:
-        assert store.fold_checkpoint("nowhere", checkpoints.FORM, checkpoints.CODE, None) is None
+        assert store.fold_snapshot("nowhere", snapshots.FORM, snapshots.CODE, None) is None
 
 
-def test_checkpoint_on_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
+def test_snapshot_on_a_missing_ledger_creates_nothing(tmp_path: Path) -> None:
     """A wrong path is refused with exit 2 and leaves no file behind."""
     db = tmp_path / "missing.db"
-    result = runner.invoke(app, ["export", "checkpoint", "--db", f"sqlite:///{db}",
+    result = runner.invoke(app, ["export", "snapshot", "--db", f"sqlite:///{db}",
                                  "--operation", OPERATION])  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "no ledger at" in result.stderr
