@@ -27,7 +27,7 @@ from corridor.bootstrap import open_store
 from corridor.domain.clock import SteppingClock
 from corridor.domain.events import RecordedEvent
 from corridor.protection.access import AccessRole
-from corridor.services.exports import snapshots, reading
+from corridor.services.exports import reading, snapshots
 from corridor.services.exports.handlers import ExportWorld, geojson_export, hxl_export
 from corridor.services.exports.reading import OperationRead, read_operation
 from corridor.services.exports.sitrep import sitrep_for
@@ -170,9 +170,7 @@ def new_body(db: sa.Connection) -> None:
 
 def setting(assignment: str, **values: Any) -> Callable[[sa.Connection], None]:
     def change(db: sa.Connection) -> None:
-        assert (
-            db.execute(sa.text(f"UPDATE fold_snapshots SET {assignment}"), values).rowcount == 1
-        )
+        assert db.execute(sa.text(f"UPDATE fold_snapshots SET {assignment}"), values).rowcount == 1
 
     return change
 

@@ -25,8 +25,8 @@ from corridor.domain.events import GENESIS_HASH, RecordedEvent
 from corridor.domain.operation import operation_stream
 from corridor.domain.scenario import Scenario
 from corridor.errors import InvalidInput, NotFound
-from corridor.services.exports.snapshots import KEEP_AFTER, Resumed, keep, resume
 from corridor.services.exports.daily import DailySeries
+from corridor.services.exports.snapshots import KEEP_AFTER, Resumed, keep, resume
 from corridor.services.live import OperationRecord, ResolveAgreement
 from corridor.services.ports import LedgerStore
 
