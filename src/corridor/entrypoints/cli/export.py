@@ -21,7 +21,7 @@ from corridor.adapters.openings import FileOpenings
 from corridor.adapters.scenario_file import load_scenario_ref
 from corridor.bootstrap import open_store
 from corridor.domain.scenario import Scenario
-from corridor.entrypoints.cli.ledger import DB_HELP, ledger_url, open_existing
+from corridor.entrypoints.cli.ledger import CORRUPTED_EXIT, DB_HELP, ledger_url, open_existing
 from corridor.entrypoints.cli.output import emit_json
 from corridor.errors import InvalidInput
 from corridor.protection.access import AccessRole
@@ -33,6 +33,7 @@ from corridor.services.exports.handlers import (
     keep_snapshots,
 )
 from corridor.services.exports.reading import Provenance, parse_day
+from corridor.services.exports.snapshot_audit import SnapshotAudit, audit_snapshots
 from corridor.services.exports.tables import TABLES
 
 app = typer.Typer(
@@ -131,9 +132,19 @@ def snapshot(
     db: str | None = DB,
     operation: str = OPERATION,
     as_json: bool = JSON,
+    verify: bool = typer.Option(
+        False,
+        "--verify",
+        help="Fold from the first event and hold every kept snapshot to it; "
+        "replace any that differ (exit 1 when one did).",
+    ),
 ) -> None:
     """Keep the operation's fold at the end of each day beside the ledger (never in it)."""
     open_existing(db).close()  # an existing ledger only; then migrated to hold snapshots
+    if verify:
+        with open_store(ledger_url(db)) as store:
+            _audited(audit_snapshots(store, operation, export_world()), as_json)
+        return
     with open_store(ledger_url(db)) as store:
         kept = keep_snapshots(store, operation, export_world())
     p = kept.provenance
@@ -152,3 +163,42 @@ def snapshot(
     typer.echo(
         f"operation {p.operation}: fold kept at ledger event #{p.sequence}, hash {p.hash[:12]}"
     )
+
+
+def _audited(audit: SnapshotAudit, as_json: bool) -> None:
+    p = audit.provenance
+    assert p is not None
+    if as_json:
+        emit_json(
+            {
+                "operation": p.operation,
+                "ok": audit.ok,
+                **{
+                    name: [{"day": d.isoformat(), "ledger_sequence": n} for d, n in days]
+                    for name, days in (
+                        ("sound", audit.sound),
+                        ("differed", audit.differed),
+                        ("added", audit.added),
+                    )
+                },
+                "ledger_sequence": p.sequence,
+                "ledger_hash": p.hash,
+            }
+        )
+    else:
+        for day, sequence in audit.added:
+            typer.echo(
+                f"{day.isoformat()}: no snapshot at its end; kept at ledger event #{sequence}"
+            )
+        typer.echo(
+            f"operation {p.operation}: {len(audit.sound)} snapshot(s) are the fold of the events "
+            f"up to ledger event #{p.sequence}, hash {p.hash[:12]}"
+        )
+    for day, sequence in audit.differed:
+        typer.echo(
+            f"error: the snapshot of {day.isoformat()} at ledger event #{sequence} is not the "
+            "fold of the events; replaced by the fold",
+            err=True,
+        )
+    if not audit.ok:
+        raise typer.Exit(CORRUPTED_EXIT)

@@ -94,6 +94,7 @@ def read_operation(
     snapshots: bool = True,
     keep_after: int | None = None,
     keep_days: bool = False,
+    each_day: Callable[[Resumed, date], None] | None = None,
 ) -> OperationRead:
     """Fold `operation` from the ledger up to the end of `day` (or all of it).
 
@@ -101,7 +102,9 @@ def read_operation(
     before the cut and, when it folded `keep_after` events or more (default
     `KEEP_AFTER`; never none), keeps one where it stopped
     (`corridor.services.exports.snapshots`); with `keep_days` also at the
-    end of every day it folds past. Refuses an empty ledger, an
+    end of every day it folds past. `each_day`, when given, is called
+    instead of keeping: with the fold at the end of every day and at the
+    end of the read (an audit of the snapshots kept). Refuses an empty ledger, an
     operation never opened, and a day on which the operation had not begun
     or had already no more events, naming the days it has.
     """
@@ -123,7 +126,9 @@ def read_operation(
 
     def day_ended(position: Resumed, day: date) -> None:
         position.adopted = adopted[-1] if adopted else None
-        if _keep(ledger, position, resolver is not None):
+        if each_day is not None:
+            each_day(position, day)
+        elif keep_at(ledger, position, resolver is not None):
             kept.append((day, position.sequence))
 
     stream = operation_stream(operation)
@@ -134,7 +139,7 @@ def read_operation(
             raise NotFound(f"operation {operation!r} has not been opened in this ledger")
         scenario = scenario_of(first.data()["scenario"])
         zone = ZoneInfo(scenario.timezone)
-        cut = _end_of(day, zone) if day is not None else None
+        cut = end_of(day, zone) if day is not None else None
         first_day = _day_of(first.recorded_at, zone)
         if day is not None and day < first_day:
             raise InvalidInput(  # refused before reading the rest
@@ -159,7 +164,8 @@ def read_operation(
                 None,
             )
             events = chain([first], events)
-        folded, latest = _fold(events, position, cut, day_ended if keep_days else None)
+        every_day = keep_days or each_day is not None
+        folded, latest = _fold(events, position, cut, day_ended if every_day else None)
     finally:
         # A refusal part-way must end the read here, on this thread: a
         # generator left to the garbage collector closes its cursor elsewhere.
@@ -169,7 +175,9 @@ def read_operation(
     series.last_day = max(first_day, series.day_of(latest))
     if day is not None:
         _check_day(day, series)
-    if snapshots and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after):
+    if each_day is not None or (
+        snapshots and folded > 0 and folded >= (KEEP_AFTER if keep_after is None else keep_after)
+    ):
         day_ended(position, series.day_of(position.latest))
     head = ledger.head()  # after the read, so it is never behind the events included
     provenance = Provenance(
@@ -196,7 +204,7 @@ def _day_of(recorded_at: str, zone: ZoneInfo) -> date:
     return datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(zone).date()
 
 
-def _keep(ledger: LedgerStore, position: Resumed, resolved: bool) -> bool:
+def keep_at(ledger: LedgerStore, position: Resumed, resolved: bool) -> bool:
     """Keep a snapshot at the last event folded, replacing earlier ones of its local day."""
     recorded_at = position.latest
     local = datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone(
@@ -268,7 +276,7 @@ class _Parsed:
         return self._data
 
 
-def _end_of(day: date, zone: ZoneInfo) -> str:
+def end_of(day: date, zone: ZoneInfo) -> str:
     """The first instant after `day` in `zone`, as the ledger writes instants."""
     return format_instant(datetime.combine(day + timedelta(days=1), time(), tzinfo=zone))
 

@@ -41,7 +41,7 @@ from corridor.services.live import OperationRecord, ResolveAgreement
 from corridor.services.ports import FoldSnapshot, LedgerStore
 from corridor.services.record_form import record_form, record_from_form
 
-__all__ = ["CODE", "FORM", "KEEP_AFTER", "Resumed", "keep", "resume"]
+__all__ = ["CODE", "FORM", "KEEP_AFTER", "Resumed", "body_of", "keep", "resume", "stored_body"]
 
 FORM = 1
 """The body's layout; bump it when the form changes shape."""
@@ -94,6 +94,21 @@ class Resumed:
     adopted: dict[str, Any] | None
 
 
+def body_of(at: Resumed, resolved: bool) -> bytes:
+    """The snapshot's body for the fold `at`: one state always gives the same bytes."""
+    return orjson.dumps(
+        {
+            "form": FORM,
+            "resolved": resolved,
+            "scenario": at.scenario,
+            "first_recorded_at": at.first_recorded_at,
+            "latest": at.latest,
+            "record": record_form(at.record, at.adopted),
+            "series": _series_form(at.series),
+        }
+    )
+
+
 def keep(
     ledger: LedgerStore,
     at: Resumed,
@@ -106,17 +121,7 @@ def keep(
     `day_start` is the first instant of that event's local day: older
     snapshots of the operation from the same day are replaced by this one.
     """
-    body = orjson.dumps(
-        {
-            "form": FORM,
-            "resolved": resolved,
-            "scenario": at.scenario,
-            "first_recorded_at": at.first_recorded_at,
-            "latest": at.latest,
-            "record": record_form(at.record, at.adopted),
-            "series": _series_form(at.series),
-        }
-    )
+    body = body_of(at, resolved)
     snapshot = FoldSnapshot(
         operation=at.record.id,
         sequence=at.sequence,
@@ -193,3 +198,11 @@ def _series_from_form(form: dict[str, Any]) -> DailySeries:
     series._alert_movement = {a: (m, n) for a, (m, n) in form["alert_movement"].items()}
     series._corridor_movements = form["corridor_movements"]
     return series
+
+
+def stored_body(found: FoldSnapshot) -> bytes | None:
+    """The uncompressed body of a stored snapshot, or None when it does not decompress."""
+    try:
+        return zlib.decompress(found.body)
+    except zlib.error:
+        return None
