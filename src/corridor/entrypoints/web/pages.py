@@ -23,7 +23,8 @@ from corridor.entrypoints.web import downloads, session
 from corridor.entrypoints.web.i18n import chosen
 from corridor.entrypoints.web.map_view import map_features, world_of
 from corridor.entrypoints.web.names import Names
-from corridor.entrypoints.web.panels import PANELS, Seen, shared_panel
+from corridor.entrypoints.web.panels import PANELS, Seen, shared, shared_panel
+from corridor.entrypoints.web.refresh import LIVE, fragments
 from corridor.entrypoints.web.templates import render
 from corridor.errors import CorridorError
 from corridor.protection.access import Permission, Principal
@@ -69,16 +70,21 @@ USES = {"deal": ("deal", "incidents")}
 """Panels whose fragment also reads another panel's value."""
 
 
+def _seen(ctx: ApiContext, who: Principal, record: OperationRecord, timelines: Timelines) -> Seen:
+    now = record.clock.now(ctx.services.wall.now())
+    return Seen(record, who.role, now, partial(timelines.arrivals, record.id))
+
+
 def _panels(
     ctx: ApiContext,
     who: Principal,
     record: OperationRecord,
     timelines: Timelines,
     only: str | None = None,
+    seen: Seen | None = None,
 ) -> dict[str, Any]:
     """Every panel's value (or only those `only` needs), redacted for the caller's role."""
-    now = record.clock.now(ctx.services.wall.now())
-    seen = Seen(record, who.role, now, partial(timelines.arrivals, record.id))
+    seen = seen or _seen(ctx, who, record, timelines)
     names = PANELS if only is None else USES.get(only, (only,))
     built: dict[str, Any] = {name: shared_panel(seen, name) for name in names if name in PANELS}
     built["clock"] = redact(ctx.services.clock_view(record), who.role)
@@ -189,7 +195,37 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         panels=record_panels,
         world=record_panels.get("world"),
         errors=errors,
+        live=LIVE,
     )
+
+
+@router.get("/ops/{operation}/panels")
+async def live_panels(request: Request, operation: OperationId) -> Response:
+    """Every live panel's fragment, for the page's one request per tick (decision 0027)."""
+    found = await _who(request, operation)
+    if found is None:
+        return HTMLResponse("", 401, headers={"HX-Redirect": "/"})
+    who, token = found
+    ctx = session.context(request)
+    timelines = _timelines(request)
+
+    def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
+        seen = _seen(ctx, who, record, timelines)
+        return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
+
+    built, store = await run_in_threadpool(ctx.live.read, operation, read)
+    html = await run_in_threadpool(
+        partial(
+            fragments,
+            session.language(request),
+            store,
+            operation=operation,
+            role=str(who.role),
+            csrf=session.csrf_token(token),
+            panels=built,
+        )
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/ops/{operation}/panels/{name}.json")

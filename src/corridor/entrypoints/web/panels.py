@@ -167,15 +167,26 @@ def shared_panel(seen: Seen, name: str) -> Any:
     ledger state it was built from; within one state it is at most one
     minute of operation time old (the hours on the board, the timeline's end).
     """
-    minute = seen.now.replace(second=0, microsecond=0).isoformat()
-    cached = seen.record.views.get(SHARED)
-    if cached is None or cached[0] != minute:
-        cached = seen.record.views[SHARED] = (minute, {})
-    values: dict[tuple[str, str], Any] = cached[1]
+    values = shared(seen)
     key = (name, str(seen.role))
     if key not in values:
         values[key] = redact(PANELS[name](seen), seen.role)
     return values[key]
+
+
+def shared(seen: Seen) -> dict[Any, Any]:
+    """What screens share for this ledger state and operation-time minute, by key.
+
+    Kept in the record's views, which every applied event empties; a caller
+    that still holds the dict of an older state only writes into a dict
+    nobody reads any more.
+    """
+    minute = seen.now.replace(second=0, microsecond=0).isoformat()
+    cached = seen.record.views.get(SHARED)
+    if cached is None or cached[0] != minute:
+        cached = seen.record.views[SHARED] = (minute, {})
+    values: dict[Any, Any] = cached[1]
+    return values
 
 
 SHARED = "dashboard-panels"
