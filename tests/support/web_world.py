@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import Browser, Page, Route, sync_playwright
@@ -39,6 +40,8 @@ class WebWorld:
     api: ApiWorld
     incident: str
     outside: list[str] = field(default_factory=list)
+    app: Any = None
+    """The served application (its `state` holds settings a test may change)."""
 
     def page(self, browser: Browser, *, width: int = 1366, height: int = 768) -> Page:
         """A page whose requests beyond this server are refused and recorded."""
@@ -92,7 +95,8 @@ def web_world(db_url: str) -> Iterator[WebWorld]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
-        config = uvicorn.Config(create_app(api.context), port=port, log_level="warning")
+        app = create_app(api.context)
+        config = uvicorn.Config(app, port=port, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -100,7 +104,7 @@ def web_world(db_url: str) -> Iterator[WebWorld]:
         while not server.started and time.monotonic() < deadline:
             time.sleep(0.05)
         try:
-            yield WebWorld(f"http://127.0.0.1:{port}", api, incident)
+            yield WebWorld(f"http://127.0.0.1:{port}", api, incident, app=app)
         finally:
             server.should_exit = True
             thread.join(timeout=10)

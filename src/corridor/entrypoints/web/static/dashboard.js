@@ -11,9 +11,19 @@
     if (stale) stale.hidden = state === "open";
   }
   document.body.addEventListener("htmx:sseError", function () { mark("lost"); });
-  document.body.addEventListener("htmx:sseOpen", function () { mark("open"); });
+  // A reopened stream may be a new one that sent no Last-Event-ID: refresh once anyway.
+  document.body.addEventListener("htmx:sseOpen", function () {
+    var was = document.body.dataset.live;
+    mark("open");
+    var panels = document.getElementById("live-panels");
+    if (was && was !== "open" && panels && window.htmx) htmx.trigger(panels, "reopened");
+  });
   document.body.addEventListener("htmx:afterRequest", function (e) {
-    if (e.detail.xhr && e.detail.xhr.status === 401) { window.location.assign("/"); return; }
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status === 401) {  // htmx follows HX-Redirect itself: go once, not twice
+      if (!xhr.getResponseHeader("HX-Redirect")) window.location.assign("/");
+      return;
+    }
     if (!e.detail.elt || e.detail.elt.id !== "live-panels") return;
     if (!e.detail.successful) mark("behind");
     else if (document.body.dataset.live === "behind") mark("open");
