@@ -209,22 +209,18 @@ async def live_panels(request: Request, operation: OperationId) -> Response:
     ctx = session.context(request)
     timelines = _timelines(request)
 
+    lang, csrf = session.language(request), session.csrf_token(token)
+
     def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
         seen = _seen(ctx, who, record, timelines)
         return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
 
-    built, store = await run_in_threadpool(ctx.live.read, operation, read)
-    html = await run_in_threadpool(
-        partial(
-            fragments,
-            session.language(request),
-            store,
-            operation=operation,
-            role=str(who.role),
-            csrf=session.csrf_token(token),
-            panels=built,
-        )
-    )
+    def build() -> str:
+        built, store = ctx.live.read(operation, read)  # rendered after the record's lock
+        return fragments(lang, store, operation=operation, role=str(who.role), csrf=csrf,
+                         panels=built)  # fmt: skip
+
+    html = await run_in_threadpool(build)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
@@ -272,11 +268,14 @@ async def map_json(request: Request, operation: OperationId) -> Response:
     if found is None:
         return JSONResponse({"ok": False, "error": "sign in first"}, 401)
     ctx = session.context(request)
-    detail = found[0].role in DETAIL
-    features = await run_in_threadpool(
-        ctx.live.read, operation, partial(map_features, detail=detail)
-    )
-    return JSONResponse(redact(features, found[0].role))
+    role = found[0].role
+
+    def build(record: OperationRecord) -> Any:
+        return redact(map_features(record, detail=role in DETAIL), role)
+
+    # One build per ledger state and role, shared by every screen's refresh.
+    features = await run_in_threadpool(ctx.live.view, operation, f"dashboard-map:{role}", build)
+    return JSONResponse(features)
 
 
 async def _command(
