@@ -21,7 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Request
 
-from corridor.entrypoints.web.refresh import LIVE, MARK
+from corridor.entrypoints.web.refresh import HEADER, LIVE, MARK
 from corridor.protection.access import AccessRole
 from tests.support.web_world import (
     OP,
@@ -92,6 +92,34 @@ def test_one_answer_carries_every_live_panel_once_from_one_read_of_the_record(
     assert f"Verify {world.incident}" in answer.text
 
 
+def test_a_page_that_names_the_versions_it_holds_gets_only_the_panels_that_changed(
+    world: WebWorld,
+) -> None:
+    """Same ledger: only the clock comes back; after an incident, its feed and not the timeline."""
+    client = _client(world, C)
+    first = client.get(f"{PAGE}/panels")
+    held = first.headers[HEADER]
+    assert sorted(pair.split("=")[0] for pair in held.split(",")) == sorted(LIVE[1:])
+    again = client.get(f"{PAGE}/panels", headers={HEADER: held})
+    assert re.findall(r'id="panel-([a-z]+)"', again.text) == ["clock"]
+    incident = _report(world)
+    after = client.get(f"{PAGE}/panels", headers={HEADER: held})
+    drawn = re.findall(r'id="panel-([a-z]+)"', after.text)
+    assert "incidents" in drawn
+    assert incident in after.text
+    assert "timeline" not in drawn
+    assert after.headers[HEADER] != held
+
+
+def test_a_malformed_versions_header_gets_every_panel(world: WebWorld) -> None:
+    """The header is a hint: unknown names or bad versions count as holding nothing."""
+    client = _client(world, C)
+    answer = client.get(
+        f"{PAGE}/panels", headers={HEADER: "timeline=<script>,nope=0123456789abcdef"}
+    )
+    assert re.findall(r'id="panel-([a-z]+)"', answer.text) == list(LIVE)
+
+
 def test_the_panels_answer_follows_the_ledger_and_each_session_gets_its_own_csrf_token(
     world: WebWorld,
 ) -> None:
@@ -147,7 +175,7 @@ def test_a_burst_of_events_reaches_a_screen_as_one_tick_after_the_first(world: W
 def test_a_tick_costs_a_screen_one_request_and_keeps_the_field_a_user_is_in(
     served: tuple[WebWorld, Browser],
 ) -> None:
-    """One event: one panels request (none per panel); a chosen, focused select keeps both."""
+    """One event: one panels request naming what it holds; a chosen, focused select keeps both."""
     world, browser = served
     page = world.page(browser)
     world.sign_in(page, C)
@@ -159,15 +187,19 @@ def test_a_tick_costs_a_screen_one_request_and_keeps_the_field_a_user_is_in(
     page.focus(field)
     asked: list[str] = []
 
+    held: list[str | None] = []
+
     def keep(request: Request) -> None:
         if "/panels" in request.url:
             asked.append(request.url.removeprefix(world.url))
+            held.append(request.headers.get(HEADER.lower()))
 
     page.on("request", keep)
     second = _report(world)
     page.wait_for_selector(f"#panel-incidents li:has-text('{second}')", timeout=10_000)
     page.wait_for_timeout(1000)  # a second request, were there one, would have gone by now
     assert asked == [f"{PAGE}/panels"]
+    assert held[0]  # the page names the panels it holds, so unchanged ones stay home
     assert page.input_value(field) == options[-1]
     assert page.evaluate("document.activeElement.id") == field[1:]
     assert world.outside == []

@@ -24,7 +24,14 @@ from corridor.entrypoints.web.i18n import chosen
 from corridor.entrypoints.web.map_view import map_features, world_of
 from corridor.entrypoints.web.names import Names
 from corridor.entrypoints.web.panels import PANELS, Seen, shared, shared_panel
-from corridor.entrypoints.web.refresh import LIVE, fragments
+from corridor.entrypoints.web.refresh import (
+    HEADER,
+    LIVE,
+    fragments,
+    held,
+    shared_fragments,
+    versions,
+)
 from corridor.entrypoints.web.templates import render
 from corridor.errors import CorridorError
 from corridor.protection.access import Permission, Principal
@@ -179,12 +186,24 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         return _to("/")
     who, token = found
     ctx = session.context(request)
+    timelines = _timelines(request)
+
+    def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
+        seen = _seen(ctx, who, record, timelines)
+        return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
+
     try:
-        record_panels = await run_in_threadpool(
-            ctx.live.read, operation, lambda r: _panels(ctx, who, r, _timelines(request))
-        )
+        record_panels, store = await run_in_threadpool(ctx.live.read, operation, read)
     except CorridorError as error:
         return _html(request, "message.html", 404, message=str(error))
+    held_now = ""
+    if not errors:  # a page drawn with errors holds panels unlike the shared ones
+        lang, role = session.language(request), str(who.role)
+        drawn = await run_in_threadpool(
+            partial(shared_fragments, lang, store, operation=operation, role=role,
+                    panels=record_panels)
+        )  # fmt: skip
+        held_now = versions(drawn)
     return _html(
         request,
         "operation.html",
@@ -196,6 +215,7 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         world=record_panels.get("world"),
         errors=errors,
         live=LIVE,
+        versions=held_now,
     )
 
 
@@ -215,13 +235,15 @@ async def live_panels(request: Request, operation: OperationId) -> Response:
         seen = _seen(ctx, who, record, timelines)
         return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
 
-    def build() -> str:
+    have = held(request.headers.get(HEADER))
+
+    def build() -> tuple[str, str]:
         built, store = ctx.live.read(operation, read)  # rendered after the record's lock
         return fragments(lang, store, operation=operation, role=str(who.role), csrf=csrf,
-                         panels=built)  # fmt: skip
+                         panels=built, have=have)  # fmt: skip
 
-    html = await run_in_threadpool(build)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    html, now = await run_in_threadpool(build)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", HEADER: now})
 
 
 @router.get("/ops/{operation}/panels/{name}.json")

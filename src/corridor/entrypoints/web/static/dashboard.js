@@ -25,8 +25,16 @@
       return;
     }
     if (!e.detail.elt || e.detail.elt.id !== "live-panels") return;
-    if (!e.detail.successful) mark("behind");
-    else if (document.body.dataset.live === "behind") mark("open");
+    if (!e.detail.successful) { mark("behind"); return; }
+    if (document.body.dataset.live === "behind") mark("open");
+    var held = xhr.getResponseHeader("X-Corridor-Panels");
+    if (held !== null) e.detail.elt.dataset.versions = held;
+  });
+  // The panels refresh names the versions this page holds; only changed panels come back.
+  document.body.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.elt.id === "live-panels" && e.detail.elt.dataset.versions) {
+      e.detail.headers["X-Corridor-Panels"] = e.detail.elt.dataset.versions;
+    }
   });
   // A form field the user is in, or has changed, survives a panel's swap: htmx keeps the
   // element itself (hx-preserve) when the new fragment has one of the same id.
