@@ -51,8 +51,22 @@ def convoys(seen: Seen) -> dict[str, Any]:
 
 
 def timeline(seen: Seen) -> dict[str, Any]:
-    """People moved per movement in calendar time, drawn as an SVG on the server."""
-    return timeline_chart(seen.arrivals(), list(seen.record.movements), seen.now)
+    """People moved per movement in calendar time, drawn as an SVG on the server.
+
+    Most events are no arrival: the chart is kept per operation and drawn
+    again only when an arrival is added or the operation-time minute turns.
+    """
+    arrivals, movements = seen.arrivals(), list(seen.record.movements)
+    minute = seen.now.replace(second=0, microsecond=0)
+    key = (len(arrivals), arrivals[-1] if arrivals else None, tuple(movements), minute)
+    kept = _CHARTS.get(seen.record.id)
+    if kept is None or kept[0] != key:
+        kept = _CHARTS[seen.record.id] = (key, timeline_chart(arrivals, movements, seen.now))
+    return kept[1]
+
+
+_CHARTS: dict[str, tuple[Any, dict[str, Any]]] = {}
+"""The last timeline chart drawn per operation, with what it was drawn from."""
 
 
 def reception(seen: Seen) -> dict[str, Any]:
