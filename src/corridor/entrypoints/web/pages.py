@@ -7,6 +7,7 @@ same bus as the API, with the signed-in token's role checked the same way.
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import partial
 from typing import Annotated, Any
@@ -292,12 +293,13 @@ async def map_json(request: Request, operation: OperationId) -> Response:
     ctx = session.context(request)
     role = found[0].role
 
-    def build(record: OperationRecord) -> Any:
-        return redact(map_features(record, detail=role in DETAIL), role)
+    def build(record: OperationRecord) -> bytes:
+        features = redact(map_features(record, detail=role in DETAIL), role)
+        return json.dumps(features, ensure_ascii=False, separators=(",", ":")).encode()
 
-    # One build per ledger state and role, shared by every screen's refresh.
-    features = await run_in_threadpool(ctx.live.view, operation, f"dashboard-map:{role}", build)
-    return JSONResponse(features)
+    # One build per ledger state and role, its JSON shared by every screen's refresh.
+    body = await run_in_threadpool(ctx.live.view, operation, f"dashboard-map:{role}", build)
+    return Response(body, media_type="application/json")
 
 
 async def _command(
