@@ -13,9 +13,9 @@ client reads the tick naming its sequence (so it includes the write).
 
 With `refresh`, each client then does what an operation page does on a
 tick: one request for the panels that changed (`/ops/OP/panels`, naming
-the versions it holds, decision 0027) and the
-map's features (`map.json`, which the page fetches again half a second
-after a tick; here at once, so the figure is the server's, not that pause).
+the versions it holds, decision 0027) and one for the map's features
+(`map.json`, which the page fetches again half a second after a tick;
+here at once, so the figure is the server's, not that pause).
 `refresh_ms` runs from the POST to when both have answered: what a person
 sees, not only the tick. A client reads the next tick only after its
 refresh, as htmx queues one; a tick names the newest sequence, so it
