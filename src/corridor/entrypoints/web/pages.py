@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -81,6 +82,18 @@ USES = {"deal": ("deal", "incidents")}
 def _seen(ctx: ApiContext, who: Principal, record: OperationRecord, timelines: Timelines) -> Seen:
     now = record.clock.now(ctx.services.wall.now())
     return Seen(record, who.role, now, partial(timelines.arrivals, record.id))
+
+
+def _read_all(
+    ctx: ApiContext, who: Principal, timelines: Timelines
+) -> Callable[[OperationRecord], tuple[dict[str, Any], dict[Any, Any]]]:
+    """A reader of every panel's value and of what screens share for this state (one read)."""
+
+    def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
+        seen = _seen(ctx, who, record, timelines)
+        return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
+
+    return read
 
 
 def _panels(
@@ -187,12 +200,7 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         return _to("/")
     who, token = found
     ctx = session.context(request)
-    timelines = _timelines(request)
-
-    def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
-        seen = _seen(ctx, who, record, timelines)
-        return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
-
+    read = _read_all(ctx, who, _timelines(request))
     try:
         record_panels, store = await run_in_threadpool(ctx.live.read, operation, read)
     except CorridorError as error:
@@ -228,14 +236,8 @@ async def live_panels(request: Request, operation: OperationId) -> Response:
         return HTMLResponse("", 401, headers={"HX-Redirect": "/"})
     who, token = found
     ctx = session.context(request)
-    timelines = _timelines(request)
-
+    read = _read_all(ctx, who, _timelines(request))
     lang, csrf = session.language(request), session.csrf_token(token)
-
-    def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
-        seen = _seen(ctx, who, record, timelines)
-        return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
-
     have = held(request.headers.get(HEADER))
 
     def build() -> tuple[str, str]:
@@ -243,7 +245,10 @@ async def live_panels(request: Request, operation: OperationId) -> Response:
         return fragments(lang, store, operation=operation, role=str(who.role), csrf=csrf,
                          panels=built, have=have)  # fmt: skip
 
-    html, now = await run_in_threadpool(build)
+    try:
+        html, now = await run_in_threadpool(build)
+    except CorridorError:
+        return HTMLResponse("", 404)
     return HTMLResponse(html, headers={"Cache-Control": "no-store", HEADER: now})
 
 

@@ -1,7 +1,7 @@
 // The map (Leaflet over the bundled Natural Earth boundaries), the stale marker, and
 // keeping what a user is typing. Panels themselves are plain htmx: on each `changed`
-// server-sent event one element (#live-panels) fetches every panel at once and htmx
-// swaps each into place out of band.
+// server-sent event one element (#live-panels) fetches the changed panels at once and
+// htmx swaps each into place out of band (decision 0027).
 (function () {
   "use strict";
   var stale = document.getElementById("stale");
