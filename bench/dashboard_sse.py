@@ -11,9 +11,15 @@ Events are incidents reported through the API, one a second; an
 event's delivery time runs from just before its POST is sent to when a
 client reads the tick naming its sequence (so it includes the write).
 
-With `refresh`, each client then fetches the panels a dashboard page
-fetches on a tick, as htmx does, and the figure is the time until all of
-them have answered: what a person sees, not only the tick.
+With `refresh`, each client then does what an operation page does on a
+tick: one request for the panels that changed (`/ops/OP/panels`, naming
+the versions it holds, decision 0027) and one for the map's features
+(`map.json`, which the page fetches again half a second after a tick;
+here at once, so the figure is the server's, not that pause).
+`refresh_ms` runs from the POST to when both have answered: what a person
+sees, not only the tick. A client reads the next tick only after its
+refresh, as htmx queues one; a tick names the newest sequence, so it
+delivers every event up to it that the client had not seen.
 """
 
 from __future__ import annotations
@@ -32,9 +38,10 @@ import httpx
 import psutil
 
 from bench.serving import free_port
+from corridor.entrypoints.web.refresh import HEADER
 
-PANELS = ("clock", "deal", "convoys", "timeline", "reception", "incidents", "custody", "figures")
-"""The panels an operation page re-fetches on each tick (and, after it, the map's features)."""
+REFRESH = ("/ops/{operation}/panels", "/ops/{operation}/map.json")
+"""What an operation page fetches on a tick: every panel at once, and the map's features."""
 INCIDENT = {"kind": "shelling", "severity": 3, "corridor": "ramouseh", "site": "ramouseh"}
 
 
@@ -71,7 +78,9 @@ class Dashboards:
     operation: str
     cookie: str
     refresh: bool
-    received: dict[int, list[float]] = field(default_factory=dict)
+    ticks: list[list[tuple[int, float, float]]] = field(default_factory=list)
+    """Per client: (sequence named, tick read, refresh answered) for every tick."""
+    failed: int = 0
     connected: int = 0
 
     async def one(self, ready: asyncio.Event, stop: asyncio.Event, count: int) -> None:
@@ -83,6 +92,9 @@ class Dashboards:
             ) as client,
             client.stream("GET", f"/ops/{self.operation}/live") as reply,
         ):
+            mine: list[tuple[int, float, float]] = []
+            held: dict[str, str] = {}  # the panel versions this screen holds, as a page sends
+            self.ticks.append(mine)
             self.connected += 1
             if self.connected == count:
                 ready.set()
@@ -92,11 +104,17 @@ class Dashboards:
                 if not line.startswith("data:"):
                     continue
                 sequence = int(line[5:].strip())
+                got = time.perf_counter()
                 if self.refresh:
-                    await asyncio.gather(
-                        *(client.get(f"/ops/{self.operation}/panels/{n}") for n in PANELS)
+                    answers = await asyncio.gather(
+                        *(
+                            client.get(path.format(operation=self.operation), headers=held)
+                            for path in REFRESH
+                        )
                     )
-                self.received.setdefault(sequence, []).append(time.perf_counter())
+                    self.failed += sum(1 for a in answers if a.status_code != 200)
+                    held = {HEADER: answers[0].headers.get(HEADER, "")}
+                mine.append((sequence, got, time.perf_counter()))
 
 
 async def _measure(
@@ -128,28 +146,52 @@ async def _measure(
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    delays = [
-        (got - sent[seq]) * 1000 for seq, times in board.received.items() if seq in sent
-        for got in times
-    ]  # fmt: skip
+    delays, refreshed = _delivered(sent, board.ticks)
     missed = clients * len(sent) - len(delays)
-    delays.sort()
     cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
-    return {
+    figures: dict[str, Any] = {
         "clients": clients,
         "events": len(sent),
         "deliveries": len(delays),
         "missed": missed,
-        "delivery_ms": {
-            "median": round(statistics.median(delays), 1),
-            "p99": round(delays[min(len(delays) - 1, int(0.99 * len(delays)))], 1),
-            "max": round(delays[-1], 1),
-        },
+        "delivery_ms": _spread(delays),
+    }
+    if refresh:
+        figures["refresh_ms"] = _spread(refreshed)
+        figures["refresh_requests_failed"] = board.failed
+    return figures | {
         "server_cpu_s": round(cpu, 2),
         "wall_s": round(wall, 1),
         "server_cpu_share": round(cpu / wall, 3),
         "clients_cpu_share": round(own / wall, 3),
         "server_cpu_s_per_dashboard_per_minute": round(cpu / clients / (wall / 60), 4),
+    }
+
+
+def _delivered(
+    sent: dict[int, float], ticks: list[list[tuple[int, float, float]]]
+) -> tuple[list[float], list[float]]:
+    """Each (event, client): ms from the POST to the first tick naming it or later, and to
+    that tick's refresh answered; an event no tick of a client covers is missed."""
+    delays: list[float] = []
+    refreshed: list[float] = []
+    for mine in ticks:
+        for sequence, at in sent.items():
+            covering = next((t for t in mine if t[0] >= sequence), None)
+            if covering is not None and covering[1] >= at:
+                delays.append((covering[1] - at) * 1000)
+                refreshed.append((covering[2] - at) * 1000)
+    return delays, refreshed
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"median": float("nan"), "p99": float("nan"), "max": float("nan")}
+    ordered = sorted(values)
+    return {
+        "median": round(statistics.median(ordered), 1),
+        "p99": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 1),
+        "max": round(ordered[-1], 1),
     }
 
 

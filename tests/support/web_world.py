@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import Browser, Page, Route, sync_playwright
@@ -39,6 +40,8 @@ class WebWorld:
     api: ApiWorld
     incident: str
     outside: list[str] = field(default_factory=list)
+    app: Any = None
+    """The served application (its `state` holds settings a test may change)."""
 
     def page(self, browser: Browser, *, width: int = 1366, height: int = 768) -> Page:
         """A page whose requests beyond this server are refused and recorded."""
@@ -95,9 +98,9 @@ def web_world(db_url: str, tile_url: str | None = None) -> Iterator[WebWorld]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
-        served = create_app(api.context)
-        served.state.tile_url = tile_url
-        config = uvicorn.Config(served, port=port, log_level="warning")
+        app = create_app(api.context)
+        app.state.tile_url = tile_url
+        config = uvicorn.Config(app, port=port, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -105,7 +108,7 @@ def web_world(db_url: str, tile_url: str | None = None) -> Iterator[WebWorld]:
         while not server.started and time.monotonic() < deadline:
             time.sleep(0.05)
         try:
-            yield WebWorld(f"http://127.0.0.1:{port}", api, incident)
+            yield WebWorld(f"http://127.0.0.1:{port}", api, incident, app=app)
         finally:
             server.should_exit = True
             thread.join(timeout=10)

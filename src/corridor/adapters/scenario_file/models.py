@@ -164,7 +164,7 @@ class SiteModel(Strict, OtherScriptName):
     name_ar: ArabicText | None = None
     """The name in Arabic script, shown in the Arabic edition of the dashboard."""
     name_ar_source: SourceModel | None = None
-    """Where the Arabic spelling is from (e.g. an Arabic Wikipedia article's title)."""
+    """Where the Arabic spelling is from (e.g. an Arabic article or a gazetteer)."""
 
 
 class LinkModel(Strict):

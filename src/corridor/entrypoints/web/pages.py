@@ -7,7 +7,9 @@ same bus as the API, with the signed-in token's role checked the same way.
 
 from __future__ import annotations
 
+import json
 import secrets
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,7 +26,15 @@ from corridor.entrypoints.web.i18n import chosen
 from corridor.entrypoints.web.map_view import map_features, world_of
 from corridor.entrypoints.web.names import Names
 from corridor.entrypoints.web.online_tiles import tile_url
-from corridor.entrypoints.web.panels import PANELS, Seen, shared_panel
+from corridor.entrypoints.web.panels import PANELS, Seen, shared, shared_panel
+from corridor.entrypoints.web.refresh import (
+    HEADER,
+    LIVE,
+    fragments,
+    held,
+    shared_fragments,
+    versions,
+)
 from corridor.entrypoints.web.templates import render
 from corridor.errors import CorridorError
 from corridor.protection.access import Permission, Principal
@@ -70,16 +80,33 @@ USES = {"deal": ("deal", "incidents")}
 """Panels whose fragment also reads another panel's value."""
 
 
+def _seen(ctx: ApiContext, who: Principal, record: OperationRecord, timelines: Timelines) -> Seen:
+    now = record.clock.now(ctx.services.wall.now())
+    return Seen(record, who.role, now, partial(timelines.arrivals, record.id))
+
+
+def _read_all(
+    ctx: ApiContext, who: Principal, timelines: Timelines
+) -> Callable[[OperationRecord], tuple[dict[str, Any], dict[Any, Any]]]:
+    """A reader of every panel's value and of what screens share for this state (one read)."""
+
+    def read(record: OperationRecord) -> tuple[dict[str, Any], dict[Any, Any]]:
+        seen = _seen(ctx, who, record, timelines)
+        return _panels(ctx, who, record, timelines, seen=seen), shared(seen)
+
+    return read
+
+
 def _panels(
     ctx: ApiContext,
     who: Principal,
     record: OperationRecord,
     timelines: Timelines,
     only: str | None = None,
+    seen: Seen | None = None,
 ) -> dict[str, Any]:
     """Every panel's value (or only those `only` needs), redacted for the caller's role."""
-    now = record.clock.now(ctx.services.wall.now())
-    seen = Seen(record, who.role, now, partial(timelines.arrivals, record.id))
+    seen = seen or _seen(ctx, who, record, timelines)
     names = PANELS if only is None else USES.get(only, (only,))
     built: dict[str, Any] = {name: shared_panel(seen, name) for name in names if name in PANELS}
     built["clock"] = redact(ctx.services.clock_view(record), who.role)
@@ -174,12 +201,19 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         return _to("/")
     who, token = found
     ctx = session.context(request)
+    read = _read_all(ctx, who, _timelines(request))
     try:
-        record_panels = await run_in_threadpool(
-            ctx.live.read, operation, lambda r: _panels(ctx, who, r, _timelines(request))
-        )
+        record_panels, store = await run_in_threadpool(ctx.live.read, operation, read)
     except CorridorError as error:
         return _html(request, "message.html", 404, message=str(error))
+    held_now = ""
+    if not errors:  # a page drawn with errors holds panels unlike the shared ones
+        lang, role = session.language(request), str(who.role)
+        drawn = await run_in_threadpool(
+            partial(shared_fragments, lang, store, operation=operation, role=role,
+                    panels=record_panels)
+        )  # fmt: skip
+        held_now = versions(drawn)
     return _html(
         request,
         "operation.html",
@@ -190,7 +224,33 @@ async def _operation(request: Request, operation: str, errors: dict[str, str]) -
         panels=record_panels,
         world=record_panels.get("world"),
         errors=errors,
+        live=LIVE,
+        versions=held_now,
     )
+
+
+@router.get("/ops/{operation}/panels")
+async def live_panels(request: Request, operation: OperationId) -> Response:
+    """Every live panel's fragment, for the page's one request per tick (decision 0027)."""
+    found = await _who(request, operation)
+    if found is None:
+        return HTMLResponse("", 401, headers={"HX-Redirect": "/"})
+    who, token = found
+    ctx = session.context(request)
+    read = _read_all(ctx, who, _timelines(request))
+    lang, csrf = session.language(request), session.csrf_token(token)
+    have = held(request.headers.get(HEADER))
+
+    def build() -> tuple[str, str]:
+        built, store = ctx.live.read(operation, read)  # rendered after the record's lock
+        return fragments(lang, store, operation=operation, role=str(who.role), csrf=csrf,
+                         panels=built, have=have)  # fmt: skip
+
+    try:
+        html, now = await run_in_threadpool(build)
+    except CorridorError:
+        return HTMLResponse("", 404)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", HEADER: now})
 
 
 @router.get("/ops/{operation}/panels/{name}.json")
@@ -237,12 +297,17 @@ async def map_json(request: Request, operation: OperationId) -> Response:
     if found is None:
         return JSONResponse({"ok": False, "error": "sign in first"}, 401)
     ctx = session.context(request)
-    detail = found[0].role in DETAIL
-    drawn = partial(
-        map_features, detail=detail, lang=session.language(request), tiles=tile_url(request)
-    )
-    features = await run_in_threadpool(ctx.live.read, operation, drawn)
-    return JSONResponse(redact(features, found[0].role))
+    role = found[0].role
+    lang, tiles = session.language(request), tile_url(request)
+
+    def build(record: OperationRecord) -> bytes:
+        drawn = map_features(record, detail=role in DETAIL, lang=lang, tiles=tiles)
+        return json.dumps(redact(drawn, role), ensure_ascii=False, separators=(",", ":")).encode()
+
+    # One build per ledger state, role and language, its JSON shared by every screen's refresh.
+    key = f"dashboard-map:{role}:{lang}:{tiles or ''}"
+    body = await run_in_threadpool(ctx.live.view, operation, key, build)
+    return Response(body, media_type="application/json")
 
 
 async def _command(

@@ -52,8 +52,22 @@ def convoys(seen: Seen) -> dict[str, Any]:
 
 
 def timeline(seen: Seen) -> dict[str, Any]:
-    """People moved per movement in calendar time, drawn as an SVG on the server."""
-    return timeline_chart(seen.arrivals(), list(seen.record.movements), seen.now)
+    """People moved per movement in calendar time, drawn as an SVG on the server.
+
+    Most events are no arrival: the chart is kept per operation and drawn
+    again only when an arrival is added or the operation-time minute turns.
+    """
+    arrivals, movements = seen.arrivals(), list(seen.record.movements)
+    minute = seen.now.replace(second=0, microsecond=0)
+    key = (len(arrivals), arrivals[-1] if arrivals else None, tuple(movements), minute)
+    kept = _CHARTS.get(seen.record.id)
+    if kept is None or kept[0] != key:
+        kept = _CHARTS[seen.record.id] = (key, timeline_chart(arrivals, movements, seen.now))
+    return kept[1]
+
+
+_CHARTS: dict[str, tuple[Any, dict[str, Any]]] = {}
+"""The last timeline chart drawn per operation, with what it was drawn from."""
 
 
 def reception(seen: Seen) -> dict[str, Any]:
@@ -171,15 +185,26 @@ def shared_panel(seen: Seen, name: str) -> Any:
     ledger state it was built from; within one state it is at most one
     minute of operation time old (the hours on the board, the timeline's end).
     """
-    minute = seen.now.replace(second=0, microsecond=0).isoformat()
-    cached = seen.record.views.get(SHARED)
-    if cached is None or cached[0] != minute:
-        cached = seen.record.views[SHARED] = (minute, {})
-    values: dict[tuple[str, str], Any] = cached[1]
+    values = shared(seen)
     key = (name, str(seen.role))
     if key not in values:
         values[key] = redact(PANELS[name](seen), seen.role)
     return values[key]
+
+
+def shared(seen: Seen) -> dict[Any, Any]:
+    """What screens share for this ledger state and operation-time minute, by key.
+
+    Kept in the record's views, which every applied event empties; a caller
+    that still holds the dict of an older state only writes into a dict
+    nobody reads any more.
+    """
+    minute = seen.now.replace(second=0, microsecond=0).isoformat()
+    cached = seen.record.views.get(SHARED)
+    if cached is None or cached[0] != minute:
+        cached = seen.record.views[SHARED] = (minute, {})
+    values: dict[Any, Any] = cached[1]
+    return values
 
 
 SHARED = "dashboard-panels"

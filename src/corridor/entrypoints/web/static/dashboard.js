@@ -1,18 +1,60 @@
-// The map (Leaflet over the bundled Natural Earth boundaries) and the stale marker.
-// Panels themselves are plain htmx: they re-fetch on each `changed` server-sent event.
+// The map (Leaflet over the bundled Natural Earth boundaries), the stale marker, and
+// keeping what a user is typing. Panels themselves are plain htmx: on each `changed`
+// server-sent event one element (#live-panels) fetches the changed panels at once and
+// htmx swaps each into place out of band (decision 0027).
 (function () {
   "use strict";
   var stale = document.getElementById("stale");
-  document.body.addEventListener("htmx:sseError", function () {
-    document.body.dataset.live = "lost";
-    if (stale) stale.hidden = false;
-  });
+  // "lost": the stream dropped (until it reopens); "behind": a refresh failed (until one works).
+  function mark(state) {
+    document.body.dataset.live = state;
+    if (stale) stale.hidden = state === "open";
+  }
+  document.body.addEventListener("htmx:sseError", function () { mark("lost"); });
+  // A reopened stream may be a new one that sent no Last-Event-ID: refresh once anyway.
   document.body.addEventListener("htmx:sseOpen", function () {
-    document.body.dataset.live = "open";
-    if (stale) stale.hidden = true;
+    var was = document.body.dataset.live;
+    mark("open");
+    var panels = document.getElementById("live-panels");
+    if (was && was !== "open" && panels && window.htmx) htmx.trigger(panels, "reopened");
   });
   document.body.addEventListener("htmx:afterRequest", function (e) {
-    if (e.detail.xhr && e.detail.xhr.status === 401) window.location.assign("/");
+    var xhr = e.detail.xhr;
+    if (xhr && xhr.status === 401) {  // htmx follows HX-Redirect itself: go once, not twice
+      if (!xhr.getResponseHeader("HX-Redirect")) window.location.assign("/");
+      return;
+    }
+    if (!e.detail.elt || e.detail.elt.id !== "live-panels") return;
+    if (!e.detail.successful) { mark("behind"); return; }
+    if (document.body.dataset.live === "behind") mark("open");
+    var held = xhr.getResponseHeader("X-Corridor-Panels");
+    if (held !== null) e.detail.elt.dataset.versions = held;
+  });
+  // The panels refresh names the versions this page holds; only changed panels come back.
+  document.body.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.elt.id === "live-panels" && e.detail.elt.dataset.versions) {
+      e.detail.headers["X-Corridor-Panels"] = e.detail.elt.dataset.versions;
+    }
+  });
+  // A form field the user is in, or has changed, survives a panel's swap: htmx keeps the
+  // element itself (hx-preserve) when the new fragment has one of the same id.
+  function changed(field) {
+    if (field.options) {
+      for (var i = 0; i < field.options.length; i++) {
+        if (field.options[i].selected !== field.options[i].defaultSelected) return true;
+      }
+      return false;
+    }
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    return field.value !== field.defaultValue;
+  }
+  document.body.addEventListener("htmx:oobBeforeSwap", function (e) {
+    var fields = e.detail.target.querySelectorAll("input[id], select[id], textarea[id]");
+    fields.forEach(function (field) {
+      if (field !== document.activeElement && !changed(field)) return;
+      var fresh = e.detail.fragment.querySelector("#" + CSS.escape(field.id));
+      if (fresh) fresh.setAttribute("hx-preserve", "true");
+    });
   });
 
   var box = document.getElementById("map");
