@@ -51,12 +51,6 @@ def served(tmp_path: Path, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]
         yield world, browser
 
 
-def _to_arabic(page: Page) -> None:
-    page.select_option("#lang", "ar")
-    page.click("form[action='/language'] button")
-    page.wait_for_selector("html[lang='ar']")
-
-
 def _shoot_panel(page: Page, folder: Path, panel: str, name: str) -> None:
     shot = folder / f"{name}.png"
     page.locator(f"#panel-{panel}").screenshot(path=str(shot))
@@ -161,8 +155,7 @@ def test_the_arabic_edition_names_sites_and_movements_in_arabic_script(
     world, browser = served
     _arrive(world)
     page = world.page(browser)
-    page.goto(world.url + "/")
-    _to_arabic(page)
+    world.to_arabic(page)
     world.sign_in(page, C)
     page.wait_for_selector("#map[data-drawn]")
     atareb = page.locator("#panel-reception tr[data-site='atareb'] .name")

@@ -143,10 +143,7 @@ def test_the_arabic_edition_words_the_links_and_formats_their_figures_in_arabic(
     """In Arabic the bars keep their figures and the reasons are Arabic, numbers per locale."""
     world, browser = served
     page = world.page(browser)
-    page.goto(world.url + "/")
-    page.select_option("#lang", "ar")
-    page.click("form[action='/language'] button")
-    page.wait_for_selector("html[lang='ar']")
+    world.to_arabic(page)
     world.sign_in(page, L)
     item = page.locator("#panel-deal li.link[data-term='T4']")
     assert "قائم الآن" in item.inner_text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,20 +22,11 @@ def world(tmp_path: Path) -> Iterator[WebWorld]:
         yield served
 
 
-def _client(world: WebWorld) -> httpx.Client:
-    client = httpx.Client(base_url=world.url, timeout=10)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
-    assert csrf is not None
-    token = world.api.tokens[AccessRole.COORDINATOR]
-    client.post("/signin", data={"token": token, "csrf": csrf.group(1)})
-    return client
-
-
 def test_the_page_its_panels_and_its_scripts_come_gzipped_to_a_browser_that_asks(
     world: WebWorld,
 ) -> None:
     """The operation page, the panels a tick fetches and a vendored script are gzip-encoded."""
-    client = _client(world)
+    client = world.client(AccessRole.COORDINATOR)
     for path in (PAGE, f"{PAGE}/panels", "/static/vendor/leaflet/leaflet.js"):
         answer = client.get(path, headers=GZIP)
         assert answer.status_code == 200, path
@@ -46,7 +36,7 @@ def test_the_page_its_panels_and_its_scripts_come_gzipped_to_a_browser_that_asks
 
 def test_the_api_and_the_live_stream_are_not_compressed(world: WebWorld) -> None:
     """API answers keep their encoding; an event stream is never buffered by gzip."""
-    client = _client(world)
+    client = world.client(AccessRole.COORDINATOR)
     assert "content-encoding" not in client.get("/openapi.json", headers=GZIP).headers
     with client.stream("GET", f"{PAGE}/live", headers=GZIP) as reply:
         assert reply.headers["content-type"].startswith("text/event-stream")

@@ -60,10 +60,7 @@ def test_the_arabic_dashboard_is_right_to_left_and_leaves_no_string_untranslated
     """After switching to Arabic: dir=rtl, lang=ar, no element's own text is an English msgid."""
     world, browser = served
     page = world.page(browser)
-    page.goto(world.url + "/")
-    page.select_option("#lang", "ar")
-    page.click("form[action='/language'] button")
-    page.wait_for_selector("html[lang='ar']")
+    world.to_arabic(page)
     _shoot(page, tmp_path, "signin-ar")
     world.sign_in(page, AccessRole.COORDINATOR)
     page.wait_for_selector("#map[data-drawn]")

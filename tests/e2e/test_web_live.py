@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,15 +20,6 @@ def world(tmp_path: Path) -> Iterator[WebWorld]:
         yield served
 
 
-def _client(world: WebWorld, role: AccessRole) -> httpx.Client:
-    client = httpx.Client(base_url=world.url, timeout=10)
-    page = client.get("/").text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert csrf is not None
-    client.post("/signin", data={"token": world.api.tokens[role], "csrf": csrf.group(1)})
-    return client
-
-
 def _first_tick(client: httpx.Client, headers: dict[str, str]) -> tuple[str, str]:
     with client.stream("GET", LIVE, headers=headers) as reply:
         assert reply.status_code == 200
@@ -44,7 +34,7 @@ def _first_tick(client: httpx.Client, headers: dict[str, str]) -> tuple[str, str
 
 def test_a_reconnecting_screen_that_missed_events_gets_a_tick_at_once(world: WebWorld) -> None:
     """Last-Event-ID behind the ledger: the first message names the current sequence."""
-    client = _client(world, AccessRole.OBSERVER)
+    client = world.client(AccessRole.OBSERVER)
     head = world.api.context.ledger.head().sequence
     event_id, data = _first_tick(client, {"Last-Event-ID": str(head - 3)})
     assert event_id == data == str(head)
@@ -52,7 +42,7 @@ def test_a_reconnecting_screen_that_missed_events_gets_a_tick_at_once(world: Web
 
 def test_a_connected_screen_gets_a_tick_when_the_ledger_moves(world: WebWorld) -> None:
     """Up to date on connect: the next event brings a tick carrying only its sequence."""
-    client = _client(world, AccessRole.LIAISON)
+    client = world.client(AccessRole.LIAISON)
     head = world.api.context.ledger.head().sequence
     body = {"kind": "shelling", "severity": 3, "corridor": "ramouseh", "site": "ramouseh",
             "note": "free text nobody else should read"}  # fmt: skip

@@ -50,15 +50,6 @@ def served(tmp_path: Path, chromium: Path) -> Iterator[tuple[WebWorld, Browser]]
         yield opened
 
 
-def _client(world: WebWorld, role: AccessRole) -> httpx.Client:
-    client = httpx.Client(base_url=world.url, timeout=10)
-    page = client.get("/").text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert csrf is not None
-    client.post("/signin", data={"token": world.api.tokens[role], "csrf": csrf.group(1)})
-    return client
-
-
 def _report(world: WebWorld, role: AccessRole = C) -> str:
     reported = world.api.ok(world.api.post(role, f"{OP}/incidents", SHELLING))
     incident: str = reported["events"][0]["data"]["incident"]
@@ -69,7 +60,7 @@ def test_one_answer_carries_every_live_panel_once_from_one_read_of_the_record(
     world: WebWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`/ops/OP/panels`: each live panel's section once, the session's CSRF token, one read."""
-    client = _client(world, C)
+    client = world.client(C)
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get(PAGE).text)
     assert csrf is not None
     live = world.api.context.live
@@ -96,7 +87,7 @@ def test_a_page_that_names_the_versions_it_holds_gets_only_the_panels_that_chang
     world: WebWorld,
 ) -> None:
     """Same ledger: only the clock comes back; after an incident, its feed and not the timeline."""
-    client = _client(world, C)
+    client = world.client(C)
     first = client.get(f"{PAGE}/panels")
     held = first.headers[HEADER]
     assert sorted(pair.split("=")[0] for pair in held.split(",")) == sorted(LIVE[1:])
@@ -113,7 +104,7 @@ def test_a_page_that_names_the_versions_it_holds_gets_only_the_panels_that_chang
 
 def test_a_malformed_versions_header_gets_every_panel(world: WebWorld) -> None:
     """The header is a hint: unknown names or bad versions count as holding nothing."""
-    client = _client(world, C)
+    client = world.client(C)
     answer = client.get(
         f"{PAGE}/panels", headers={HEADER: "timeline=<script>,nope=0123456789abcdef"}
     )
@@ -124,7 +115,7 @@ def test_the_panels_answer_follows_the_ledger_and_each_session_gets_its_own_csrf
     world: WebWorld,
 ) -> None:
     """A new incident is in the next answer; two sessions' forms carry different tokens."""
-    first, second = _client(world, C), _client(world, AccessRole.MONITOR)
+    first, second = world.client(C), world.client(AccessRole.MONITOR)
     before = first.get(f"{PAGE}/panels").text
     incident = _report(world)
     after = first.get(f"{PAGE}/panels").text
@@ -139,7 +130,7 @@ def test_the_panels_answer_follows_the_ledger_and_each_session_gets_its_own_csrf
 
 def test_a_liaison_s_panels_answer_holds_no_name_or_free_text(world: WebWorld) -> None:
     """The one answer a liaison's screen fetches per tick carries aggregates only."""
-    answer = _client(world, L).get(f"{PAGE}/panels")
+    answer = world.client(L).get(f"{PAGE}/panels")
     assert answer.status_code == 200
     assert world.incident in answer.text
     for secret in (SEEDED_NAME, SEEDED_NOTE, SEEDED_SOURCE, "Ahmad", "bakery", "<script"):
@@ -156,7 +147,7 @@ def test_the_panels_answer_without_a_session_sends_the_screen_to_sign_in(world: 
 def test_a_burst_of_events_reaches_a_screen_as_one_tick_after_the_first(world: WebWorld) -> None:
     """Five events while the stream waits out its spacing arrive as one tick naming the last."""
     world.app.state.live_coalesce_seconds = 3.0
-    client = _client(world, L)
+    client = world.client(L)
     head = world.api.context.ledger.head().sequence
     ticks: list[int] = []
     with client.stream("GET", f"{PAGE}/live", timeout=30) as reply:

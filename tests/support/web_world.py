@@ -7,6 +7,7 @@ script tag), and a claim with a source: everything a liaison must never see.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
@@ -56,6 +58,21 @@ class WebWorld:
 
         page.route("**/*", gate)
         return page
+
+    def client(self, role: AccessRole) -> httpx.Client:
+        """An HTTP client signed in as `role` through the sign-in form, CSRF token and all."""
+        client = httpx.Client(base_url=self.url, timeout=10)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+        assert csrf is not None
+        client.post("/signin", data={"token": self.api.tokens[role], "csrf": csrf.group(1)})
+        return client
+
+    def to_arabic(self, page: Page) -> None:
+        """Choose Arabic with the sign-in page's language switch, as a reader does."""
+        page.goto(self.url + "/")
+        page.select_option("#lang", "ar")
+        page.click("form[action='/language'] button")
+        page.wait_for_selector("html[lang='ar']")
 
     def sign_in(self, page: Page, role: AccessRole) -> None:
         page.goto(self.url + "/")
