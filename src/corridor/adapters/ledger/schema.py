@@ -17,7 +17,11 @@ stores talk to them with plain SQL for speed. Why some choices:
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+
+from corridor.services.ports import FoldSnapshot
 
 metadata = sa.MetaData()
 
@@ -63,3 +67,15 @@ fold_snapshots = sa.Table(
     sa.PrimaryKeyConstraint("operation", "sequence", name="pk_fold_snapshots"),
 )
 """Snapshots of an operation's fold (migration 0007): a cache beside the chain, not in it."""
+
+
+def snapshot_row(snapshot: FoldSnapshot) -> tuple[Any, ...]:
+    """A snapshot's values in the order of `fold_snapshots`' columns, for an INSERT."""
+    c = snapshot
+    return (c.operation, c.sequence, c.hash, c.recorded_at, c.form, c.code, c.digest, c.body)
+
+
+def snapshot_of(row: Any) -> FoldSnapshot:
+    """The snapshot a `SELECT` of every `fold_snapshots` column (in order) returned."""
+    operation, sequence, hash_, recorded_at, form, code, digest, body = row
+    return FoldSnapshot(operation, sequence, hash_, recorded_at, form, code, digest, bytes(body))

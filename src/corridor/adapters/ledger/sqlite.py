@@ -39,7 +39,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from corridor.adapters.ledger.migrate import upgrade_connection
-from corridor.adapters.ledger.schema import COLUMNS
+from corridor.adapters.ledger.schema import COLUMNS, snapshot_of, snapshot_row
 from corridor.domain.chain import StoredRow
 from corridor.domain.clock import Clock
 from corridor.domain.events import Head, RecordedEvent
@@ -339,10 +339,7 @@ class SQLiteLedgerStore(LedgerStore):
             return None  # a ledger not migrated to 0007 keeps no snapshots
         if row is None:
             return None
-        operation_, sequence, hash_, recorded_at, form_, code_, digest, body = row
-        return FoldSnapshot(
-            operation_, sequence, hash_, recorded_at, form_, code_, digest, bytes(body)
-        )
+        return snapshot_of(row)
 
     def keep_fold_snapshot(self, snapshot: FoldSnapshot, replaces_from: str) -> bool:
         c = snapshot
@@ -351,11 +348,7 @@ class SQLiteLedgerStore(LedgerStore):
                 self._db.execute(
                     _REPLACED, (c.operation, c.form, c.code, c.sequence, c.sequence, replaces_from)
                 )
-                self._db.execute(
-                    _KEEP,
-                    (c.operation, c.sequence, c.hash, c.recorded_at, c.form, c.code, c.digest,
-                     c.body),
-                )  # fmt: skip
+                self._db.execute(_KEEP, snapshot_row(c))
         except (sqlite3.Error, StoreUnavailable, IntegrityError):
             return False  # unmigrated, read-only or busy: the next read folds again
         return True

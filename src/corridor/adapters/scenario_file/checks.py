@@ -21,10 +21,10 @@ movement's corridor, in a group the movement may carry.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from corridor.adapters.scenario_file.raw import items as _items
 from corridor.adapters.scenario_file.reception_checks import reception_rules
 from corridor.adapters.scenario_file.transport_checks import transport_rules
 from corridor.adapters.yaml_marks import MarkedDocument
@@ -41,15 +41,6 @@ _SECTIONS_WITH_IDS = {
     "shelter_kinds": "shelter kind",
 }
 _RESERVED_SECTIONS = ("agreement", "disruption")
-
-
-def _items(data: dict[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    value = data.get(section)
-    if not isinstance(value, list):
-        return
-    for index, item in enumerate(value):
-        if isinstance(item, dict):
-            yield index, item
 
 
 def _text(item: dict[str, Any], key: str) -> str | None:

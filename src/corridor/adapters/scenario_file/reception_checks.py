@@ -10,8 +10,10 @@ that do not add up to 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from corridor.adapters.scenario_file.raw import items as _items
+from corridor.adapters.scenario_file.raw import number as _number
 
 if TYPE_CHECKING:
     from corridor.adapters.scenario_file.checks import _Checker
@@ -19,19 +21,6 @@ if TYPE_CHECKING:
 SHARE_TOLERANCE = 1e-6
 MIN_CARE_LEVEL = {"wounded-stretcher": 2, "wounded-seated": 1}
 """Beds a wounded group may take: stretcher cases need secondary care (surgery) or more."""
-
-
-def _items(data: dict[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    value = data.get(section)
-    if not isinstance(value, list):
-        return
-    for index, item in enumerate(value):
-        if isinstance(item, dict):
-            yield index, item
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _kinds(checker: _Checker) -> dict[str, dict[str, Any]]:

@@ -9,26 +9,13 @@ movement does not pass or carries a group its kind cannot seat.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from corridor.adapters.scenario_file.raw import items as _items
+from corridor.adapters.scenario_file.raw import number as _number
 
 if TYPE_CHECKING:
     from corridor.adapters.scenario_file.checks import _Checker
-
-
-def _items(data: dict[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    value = data.get(section)
-    if not isinstance(value, list):
-        return
-    for index, item in enumerate(value):
-        if isinstance(item, dict):
-            yield index, item
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
 
 
 def _spread_rules(checker: _Checker, spread: Any, path: str, most: float | None) -> None:

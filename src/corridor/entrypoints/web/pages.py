@@ -149,13 +149,9 @@ async def sign_in(
     token: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF) or "\0"):
-        return _sign_in_page(request, 403, "csrf")
-    ctx = session.context(request)
-    try:
-        who = await run_in_threadpool(ctx.callers.authenticate, token.strip())
-    except CorridorError:
-        return _sign_in_page(request, 422, "token")
+    who = await session.signing_in(request, token, csrf, LOGIN_CSRF)
+    if isinstance(who, str):
+        return _sign_in_page(request, 403 if who == "csrf" else 422, who)
     answer = _to(f"/ops/{quote(who.operation)}")
     session.remember(answer, request, token.strip())
     answer.delete_cookie(LOGIN_CSRF)

@@ -48,6 +48,20 @@ async def signed_in(request: Request, ctx: ApiContext) -> tuple[Principal, str] 
         return None
 
 
+async def signing_in(request: Request, token: str, csrf: str, login_cookie: str) -> Principal | str:
+    """The caller a sign-in form names, or the field it failed on: "csrf" or "token".
+
+    `login_cookie` holds the form's one-time CSRF value, set when the sign-in
+    page was drawn (there is no signed-in token yet to derive one from).
+    """
+    if not hmac.compare_digest(csrf, request.cookies.get(login_cookie) or "\0"):
+        return "csrf"
+    try:
+        return await run_in_threadpool(context(request).callers.authenticate, token.strip())
+    except CorridorError:
+        return "token"
+
+
 def secure(request: Request) -> bool:
     """Cookies carry Secure when the request came over TLS (directly or via a trusted proxy)."""
     return request.url.scheme == "https"

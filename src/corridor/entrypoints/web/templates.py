@@ -12,8 +12,13 @@ from corridor.entrypoints.web.i18n import day, direction, number, percent, trans
 
 @cache
 def environment(lang: str) -> Environment:
+    return environment_of("corridor.entrypoints.web", lang)
+
+
+def environment_of(package: str, lang: str) -> Environment:
+    """The templates of `package` in `lang`: the dashboard's catalogs, filters and direction."""
     env = Environment(
-        loader=PackageLoader("corridor.entrypoints.web", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
     )

@@ -29,7 +29,7 @@ from corridor.entrypoints.web.field.batch import Batch, record_batch
 from corridor.entrypoints.web.field.captures import Capture, as_command
 from corridor.entrypoints.web.field.reference import reference_view
 from corridor.entrypoints.web.field.templates import render
-from corridor.errors import CorridorError, NotFound
+from corridor.errors import NotFound
 from corridor.protection.access import AccessRole, Permission, Principal
 from corridor.protection.redaction import redact
 from corridor.services.boarding import board_by_manifest
@@ -85,12 +85,9 @@ async def sign_in(
     token: Annotated[str, Form(max_length=200)] = "",
     csrf: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    if not secrets.compare_digest(csrf, request.cookies.get(LOGIN_CSRF) or "\0"):
-        return _sign_in(request, 403, "csrf")
-    try:
-        await run_in_threadpool(session.context(request).callers.authenticate, token.strip())
-    except CorridorError:
-        return _sign_in(request, 422, "token")
+    who = await session.signing_in(request, token, csrf, LOGIN_CSRF)
+    if isinstance(who, str):
+        return _sign_in(request, 403 if who == "csrf" else 422, who)
     answer = RedirectResponse("/field/", status_code=303)
     session.remember(answer, request, token.strip())
     answer.delete_cookie(LOGIN_CSRF, path="/field")
